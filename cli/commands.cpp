@@ -1,0 +1,232 @@
+#include "commands.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "records.hpp"
+
+namespace frontdoor::cli {
+namespace {
+
+constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Compile a document for decide/explain: diagnostics go to stderr; nullptr when it cannot be used.
+std::shared_ptr<const RuleSet> load_for_use(const std::string& path) {
+  auto c = compile_file(path);
+  if (!c) {
+    std::cerr << "frontdoor: " << c.error().message << "\n";
+    return nullptr;
+  }
+  for (auto& d : c->diagnostics) std::cerr << format(d, c->source.get()) << "\n";
+  if (!c->ok()) std::cerr << "frontdoor: " << path << " has errors; run 'frontdoor check " << path << "'\n";
+  return c->rule_set;
+}
+
+nlohmann::json diagnostic_json(const Diagnostic& d) {
+  return {{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(to_string(d.severity))},
+          {"code", d.code}, {"message", d.message}};
+}
+
+nlohmann::json sarif(const std::vector<Diagnostic>& all) {
+  nlohmann::json results = nlohmann::json::array();
+  for (auto& d : all) {
+    nlohmann::json r = {{"ruleId", d.code},
+                        {"level", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
+                        {"message", {{"text", d.message}}}};
+    nlohmann::json loc = {{"physicalLocation", {{"artifactLocation", {{"uri", d.path}}}}}};
+    if (d.at.line) loc["physicalLocation"]["region"] = {{"startLine", d.at.line}, {"startColumn", d.at.column}};
+    r["locations"] = nlohmann::json::array({loc});
+    results.push_back(std::move(r));
+  }
+  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+          {"version", "2.1.0"},
+          {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", "frontdoor"}, {"version", kVersion},
+                                                                 {"informationUri", "https://example.invalid/frontdoor"}}}}},
+                                           {"results", results}}})}};
+}
+
+}  // namespace
+
+int run_check(const CheckOptions& o) {
+  std::vector<Diagnostic> all;
+  bool could_not_run = false;
+  std::vector<std::shared_ptr<const SourceText>> sources;
+  for (const auto& path : o.documents) {
+    auto c = compile_file(path);
+    if (!c) {
+      std::cerr << "frontdoor: " << c.error().message << "\n";
+      could_not_run = true;
+      continue;
+    }
+    std::vector<Diagnostic> found = c->diagnostics;
+    std::size_t tests = 0;
+    if (c->ok()) {
+      auto failures = run_worked_examples(*c->rule_set);
+      tests = c->rule_set->document().tests.size();
+      found.insert(found.end(), failures.begin(), failures.end());
+      if (o.format == "text") {
+        const auto& doc = c->rule_set->document();
+        std::cerr << path << ": " << doc.levels.size() << " levels, " << doc.concerns.size() << " concerns, " << doc.rules.size()
+                  << " rules, " << doc.routing.size() << " routing entries; " << (tests - failures.size()) << " of " << tests
+                  << " worked examples pass\n";
+      }
+    }
+    if (o.strict)
+      for (auto& d : found)
+        if (d.severity == Severity::warning) d.severity = Severity::error;
+    if (o.format == "text")
+      for (auto& d : found) std::cout << format(d, c->source.get()) << "\n";
+    all.insert(all.end(), found.begin(), found.end());
+    sources.push_back(c->source);
+  }
+  if (o.format == "json") {
+    nlohmann::json arr = nlohmann::json::array();
+    for (auto& d : all) arr.push_back(diagnostic_json(d));
+    std::cout << arr.dump(2) << "\n";
+  } else if (o.format == "sarif") {
+    std::cout << sarif(all).dump(2) << "\n";
+  }
+  if (could_not_run) return kCannotRun;
+  return has_errors(all) ? kFindings : kClean;
+}
+
+int run_decide(const DecideOptions& o) {
+  auto rules = load_for_use(o.document);
+  if (!rules) return kCannotRun;
+  std::vector<ContactRecord> records;
+  bool csv_in = ends_with(o.contacts, ".csv");
+  if (ends_with(o.contacts, ".parquet")) {
+    std::cerr << "frontdoor: Parquet input is read by the Python package (frontdoor.Document.decide_many); "
+                 "the command line reads CSV and JSON Lines\n";
+    return kCannotRun;
+  }
+  if (o.contacts == "-") {
+    records = read_json_lines(std::cin);
+  } else {
+    std::ifstream in(o.contacts, std::ios::binary);
+    if (!in) {
+      std::cerr << "frontdoor: " << o.contacts << ": cannot open for reading\n";
+      return kCannotRun;
+    }
+    records = csv_in ? read_csv(in) : read_json_lines(in);
+  }
+  bool progress = isatty(2) && records.size() > 50000;
+  if (progress) std::cerr << "deciding " << records.size() << " contacts...";
+  std::vector<Decision> decisions = rules->decide_batch(records);
+  if (progress) std::cerr << " done\n";
+
+  std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
+  std::ofstream file;
+  if (!o.output.empty() && o.output != "-") {
+    file.open(o.output, std::ios::binary);
+    if (!file) {
+      std::cerr << "frontdoor: " << o.output << ": cannot open for writing\n";
+      return kCannotRun;
+    }
+  }
+  std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+  std::size_t rejected = 0;
+  std::string buffer;
+  if (fmt == "csv") write_csv_header(out);
+  for (const Decision& d : decisions) {
+    rejected += !d.ok();
+    if (fmt == "csv") write_csv_row(out, *rules, d);
+    else out << rules->view(d).to_json() << '\n';
+  }
+  out.flush();
+  if (!out) {
+    std::cerr << "frontdoor: writing the decisions failed\n";
+    return kCannotRun;
+  }
+  if (rejected) std::cerr << "frontdoor: " << rejected << " of " << decisions.size() << " contacts rejected (each has an error in its row)\n";
+  return rejected ? kFindings : kClean;
+}
+
+int run_explain(const ExplainOptions& o) {
+  auto rules = load_for_use(o.document);
+  if (!rules) return kCannotRun;
+  std::stringstream text;
+  if (o.contact == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(o.contact, std::ios::binary);
+    if (!in) {
+      std::cerr << "frontdoor: " << o.contact << ": cannot open for reading\n";
+      return kCannotRun;
+    }
+    text << in.rdbuf();
+  }
+  auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  ContactRecord record;
+  if (j.is_discarded()) record.problem = o.contact + ": not valid JSON";
+  else record = record_from_json(j);
+  Explanation ex = rules->explain(record);
+  const Decision& d = ex.decision;
+  auto v = rules->view(d);
+  const ThresholdDocument& doc = rules->document();
+  if (o.format == "json") {
+    auto out = nlohmann::json::parse(v.to_json());
+    nlohmann::json steps = nlohmann::json::array();
+    for (auto& s : ex.steps) {
+      nlohmann::json values = nlohmann::json::object();
+      for (auto& [k, val] : s.values) values[k] = val;
+      steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at},
+                       {"level_before", s.level_before}, {"values", values}});
+    }
+    out["trace"] = steps;
+    std::cout << out.dump(2) << "\n";
+    return d.ok() ? kClean : kFindings;
+  }
+  std::ostream& out = std::cout;
+  out << "Contact " << (d.contact.empty() ? "(no id)" : d.contact) << " under " << doc.id << " " << doc.version << "\n";
+  if (!d.ok()) {
+    out << "  Rejected: " << d.error << "\n";
+    return kFindings;
+  }
+  const Outcome& oc = doc.outcomes[d.outcome];
+  const Level& lv = doc.levels[d.level];
+  out << "  Level:    " << lv.id << (lv.name.empty() ? "" : " (" + lv.name + ")") << "\n";
+  out << "  Outcome:  " << oc.id << (oc.name.empty() ? "" : " (" + oc.name + ")") << ", category " << v.category()
+      << (oc.referral ? ", a referral to children's social care" : ", not a referral") << "\n";
+  out << "  Deadline: " << v.deadline() << "\n";
+  out << "  Actions:\n";
+  for (auto a : v.actions())
+    for (auto& decl : doc.actions)
+      if (decl.id == a) out << "    - " << a << ": " << decl.text << "\n";
+  auto flags = v.flags();
+  if (!flags.empty()) {
+    out << "  Flags:    ";
+    for (std::size_t i = 0; i < flags.size(); ++i) out << (i ? ", " : "") << flags[i];
+    out << "\n";
+  }
+  out << "  Why:\n";
+  const SourceText& src = rules->source();
+  for (auto& r : v.reasons()) {
+    out << "    [" << r.kind << "] " << r.id << ": " << r.text << "\n";
+    auto colon = r.at.rfind(':', r.at.rfind(':') - 1);
+    std::uint32_t line = static_cast<std::uint32_t>(std::stoul(r.at.substr(colon + 1)));
+    std::string_view l = src.line_text(line);
+    auto b = l.find_first_not_of(' ');
+    out << "        " << r.at << " | " << (b == std::string_view::npos ? l : l.substr(b)) << "\n";
+  }
+  out << "  Trace (every rule and routing entry evaluated):\n";
+  for (auto& s : ex.steps) {
+    out << "    " << s.kind << " " << s.id << " at level " << s.level_before << ": " << s.result;
+    if (!s.values.empty()) {
+      out << "   (";
+      for (std::size_t i = 0; i < s.values.size(); ++i) out << (i ? ", " : "") << s.values[i].first << " = " << s.values[i].second;
+      out << ")";
+    }
+    out << "\n";
+  }
+  return kClean;
+}
+
+}  // namespace frontdoor::cli

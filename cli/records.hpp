@@ -1,0 +1,25 @@
+// Reading contact files (CSV, JSON Lines) into ContactRecords, and writing decisions. A row the
+// reader cannot make sense of still becomes a record, with `problem` set: no row is ever dropped.
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "frontdoor/frontdoor.hpp"
+
+namespace frontdoor::cli {
+
+std::vector<ContactRecord> read_csv(std::istream&);
+std::vector<ContactRecord> read_json_lines(std::istream&);
+// One JSON object (a contact, possibly with "history") as used by `explain`.
+ContactRecord record_from_json(const nlohmann::json&);
+
+// The CSV form of a decision: one row per decision, lists joined with ';'.
+void write_csv_header(std::ostream&);
+void write_csv_row(std::ostream&, const RuleSet&, const Decision&);
+
+}  // namespace frontdoor::cli

@@ -1,0 +1,75 @@
+// Contacts as hosts hand them in (ContactRecord: names and plain values, as read from JSON, CSV,
+// YAML or Python), and as the engine decides them (Contact: resolved against one RuleSet, no strings
+// on the hot path). RuleSet::resolve turns the first into the second, or says what is wrong.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace frontdoor {
+
+// A plain input value. monostate is "absent" (null, NaN, an empty CSV cell): an unknown value.
+using Scalar = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
+
+struct NamedValue {
+  std::string name;
+  Scalar value;
+};
+
+struct ConcernEntry {
+  std::string concern;  // a concern id of the document
+  std::string level;    // a level id the concern has a descriptor for
+};
+
+// One earlier contact of the same child (SPEC 2.2).
+struct HistoryRecord {
+  std::string received;                 // ISO 8601 timestamp with offset or Z
+  std::vector<ConcernEntry> concerns;
+  std::optional<std::string> outcome;   // an outcome id of the document
+  std::optional<bool> referral;         // used when the outcome is not known
+};
+
+struct ContactRecord {
+  // Built-ins (id, child, received, dob, unborn, source, channel) and the document's own fields.
+  std::vector<NamedValue> fields;
+  std::vector<ConcernEntry> concerns;
+  // The row's own history; when absent, the caller's (or, in a batch, the earlier rows of the child).
+  std::optional<std::vector<HistoryRecord>> history;
+  // Set by a reader that could not make sense of the row at all (bad JSON, wrong column count).
+  // The row still gets a decision, with this as its error: no row is ever dropped.
+  std::string problem;
+
+  const Scalar* find(std::string_view name) const noexcept {
+    for (const auto& f : fields)
+      if (f.name == name) return &f.value;
+    return nullptr;
+  }
+  void set(std::string name, Scalar value) { fields.push_back({std::move(name), std::move(value)}); }
+};
+
+// A contact resolved against one RuleSet. Buffers are reused when the same object is resolved again.
+struct Contact {
+  std::string id;
+  std::string child;
+  std::int64_t received = 0;                 // seconds since the Unix epoch, UTC
+  std::vector<std::int64_t> values;          // one per name slot of the RuleSet
+  std::vector<std::uint8_t> known;           // one per name slot: 1 when the value is known
+  std::vector<std::uint8_t> concern_levels;  // one per concern: 0 absent, else level index + 1
+  std::vector<std::uint16_t> concerns;       // the concerns present, in document order
+  std::uint64_t domains = 0;                 // bit d set: a concern in domain d is present
+  std::vector<std::string> strings;          // the values of string fields; values[slot] indexes here
+};
+
+// An earlier contact resolved against one RuleSet.
+struct PastContact {
+  std::int64_t received = 0;
+  std::vector<std::uint16_t> concerns;
+  std::uint64_t domains = 0;
+  bool referral = false;
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,68 @@
+// Decision: what the engine says about one contact. The hot path fills the compact form below
+// (indices into the RuleSet, no strings but the contact's id); RuleSet::view() turns it into words.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "frontdoor/document.hpp"
+
+namespace frontdoor {
+
+// A rule or routing entry whose `when` was neither true nor false: a value it needs was missing,
+// or its arithmetic overflowed. The decision says so, so that "not known" is never read as "not so".
+struct UnknownCondition {
+  enum class Where : std::uint8_t { rule, routing } where = Where::rule;
+  enum class Why : std::uint8_t { missing, overflow } why = Why::missing;
+  Index entry = kNoIndex;  // rule or routing index
+  Index name = kNoIndex;   // the name slot that was missing (Why::missing)
+};
+
+struct Decision {
+  std::string contact;  // the contact's id
+  std::string error;    // empty when decided; else names the field or concern at fault
+  Index base_level = kNoIndex;
+  Index level = kNoIndex;
+  Index outcome = kNoIndex;
+  Index routing = kNoIndex;  // kNoIndex: the level's own route applied
+  std::vector<Index> rules;          // rules that held, in order
+  std::vector<Index> base_concerns;  // concerns whose descriptor set the base level
+  std::vector<UnknownCondition> unknowns;
+  std::int64_t received = 0;  // seconds since the Unix epoch, UTC
+  std::int64_t deadline = 0;  // seconds since the Unix epoch, UTC
+
+  bool ok() const noexcept { return error.empty(); }
+  void clear() noexcept {  // keeps the buffers, for reuse
+    contact.clear(); error.clear();
+    base_level = level = outcome = routing = kNoIndex;
+    rules.clear(); base_concerns.clear(); unknowns.clear();
+    received = deadline = 0;
+  }
+};
+
+struct Reason {
+  std::string kind;  // concern, rule, routing, level, unknown
+  std::string id;
+  std::string text;
+  std::string at;    // path:line:col
+};
+
+// One step of a traced evaluation: a rule or routing entry, what its `when` came to, and the values
+// of the names and functions it read.
+struct TraceStep {
+  std::string kind;    // rule | routing
+  std::string id;
+  std::string result;  // true | false | unknown | overflow
+  std::string when;    // the expression
+  std::string at;
+  std::vector<std::pair<std::string, std::string>> values;  // e.g. {"age_months", "3"}
+  std::string level_before;
+};
+
+struct Explanation {
+  Decision decision;
+  std::vector<TraceStep> steps;
+};
+
+}  // namespace frontdoor

@@ -1,0 +1,151 @@
+// ThresholdDocument: the model of a threshold document after loading, with every reference resolved
+// to an index and every element carrying the byte offset it came from. It is read-only to hosts:
+// they get it from RuleSet::document() to show or analyse a document, never to decide with.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "frontdoor/contact.hpp"
+#include "frontdoor/diagnostic.hpp"
+
+namespace frontdoor {
+
+using Index = std::uint16_t;
+inline constexpr Index kNoIndex = 0xFFFF;
+
+// Outcome categories; nfa < early_help < assessment < s47 are ordered, the last two stand outside.
+enum class Category : std::uint8_t { nfa, early_help, assessment, s47, open_case, other };
+std::string_view to_string(Category) noexcept;
+
+struct Span {
+  std::int64_t amount = 0;
+  enum class Unit : std::uint8_t { working_hours, working_days, hours, days } unit = Unit::hours;
+};
+
+struct Level {
+  std::string id;
+  std::string name;
+  Index route = kNoIndex;  // an outcome
+  SourceOffset at = kNoOffset;
+};
+
+struct Outcome {
+  std::string id;
+  std::string name;
+  Category category = Category::other;
+  bool referral = false;
+  Span decide_within;
+  std::vector<Index> actions;
+  SourceOffset at = kNoOffset;
+};
+
+struct Action {
+  std::string id;
+  std::string text;
+  SourceOffset at = kNoOffset;
+};
+
+enum class FieldType : std::uint8_t { boolean, integer, string, enumeration };
+
+struct Field {
+  std::string id;
+  FieldType type = FieldType::boolean;
+  std::optional<std::int64_t> min, max;
+  std::vector<std::string> values;  // enumeration values
+  Scalar default_value;             // monostate: no default (absent means unknown)
+  std::string text;
+  bool built_in = false;
+  SourceOffset at = kNoOffset;
+};
+
+struct Descriptor {
+  Index level = kNoIndex;
+  std::string text;
+  SourceOffset at = kNoOffset;
+};
+
+struct Concern {
+  std::string id;
+  Index domain = kNoIndex;
+  std::vector<Descriptor> descriptors;  // in level order
+  SourceOffset at = kNoOffset;
+};
+
+struct Counter {
+  std::string id;
+  enum class Count : std::uint8_t { contacts, referrals } count = Count::contacts;
+  std::int64_t within = 0;
+  enum class Unit : std::uint8_t { days, weeks, months } unit = Unit::days;
+  enum class Sharing : std::uint8_t { any, domain, concern } sharing = Sharing::any;
+  SourceOffset at = kNoOffset;
+};
+
+struct Condition {
+  std::string text;               // the CEL expression as written
+  SourceOffset at = kNoOffset;    // where the expression starts
+  bool exact_columns = false;     // true when text offsets map 1:1 onto the file
+};
+
+struct Rule {
+  std::string id;
+  Condition when;
+  Index raise_to = kNoIndex;
+  std::vector<Index> actions;
+  std::vector<Index> flags;  // into ThresholdDocument::flags
+  std::string because;
+  SourceOffset at = kNoOffset;
+};
+
+struct Routing {
+  std::string id;
+  Condition when;
+  Index outcome = kNoIndex;
+  bool lowers = false;
+  std::string because;
+  SourceOffset at = kNoOffset;
+};
+
+struct Expectation {
+  std::optional<std::string> level, outcome, category, deadline, error;
+  std::optional<std::vector<std::string>> actions, actions_include, flags, rules;
+  bool has_routing = false;
+  std::optional<std::string> routing;  // has_routing && !routing: expects null
+};
+
+struct WorkedExample {
+  std::string name;
+  ContactRecord contact;
+  std::vector<HistoryRecord> history;
+  Expectation expect;
+  SourceOffset at = kNoOffset;
+};
+
+struct Calendar {
+  std::string timezone = "UTC";
+  std::int32_t day_start = 9 * 60;  // minutes after local midnight
+  std::int32_t day_end = 17 * 60;
+  std::vector<std::int32_t> holidays;  // local dates, days since 1970-01-01, sorted
+};
+
+struct ThresholdDocument {
+  int format = 1;
+  std::string id, title, version, effective_from;
+  std::vector<Level> levels;
+  std::vector<Outcome> outcomes;
+  std::vector<Action> actions;
+  std::vector<Index> always;
+  Calendar calendar;
+  std::vector<Field> fields;  // built-ins first, then the document's own
+  std::vector<std::string> domains;
+  std::vector<Concern> concerns;
+  std::vector<Counter> counters;
+  std::vector<std::string> flags;
+  std::vector<Rule> rules;
+  std::vector<Routing> routing;
+  std::vector<WorkedExample> tests;
+};
+
+}  // namespace frontdoor

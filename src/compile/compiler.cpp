@@ -1,0 +1,286 @@
+#include <algorithm>
+
+#include "compile/program.hpp"
+#include "time/civil.hpp"
+#include "util/diagnostics.hpp"
+
+namespace frontdoor::detail {
+namespace {
+
+using K = Type::K;
+
+Type type_of(const Field& f, std::uint16_t index) {
+  Type t;
+  switch (f.type) {
+    case FieldType::boolean: t.k = K::boolean; break;
+    case FieldType::integer: t.k = K::integer; break;
+    case FieldType::string: t.k = K::string; break;
+    case FieldType::enumeration: t.k = K::enumeration, t.field = index; break;
+  }
+  return t;
+}
+
+void build_environment(Program& p) {
+  Environment& env = p.env;
+  const ThresholdDocument& doc = p.doc;
+  for (auto& l : doc.levels) env.levels.push_back(l.id);
+  for (auto& c : doc.concerns) env.concerns.push_back(c.id);
+  env.domains = doc.domains;
+  auto add_slot = [&](const std::string& name, Type t) {
+    auto slot = static_cast<std::uint16_t>(p.slot_names.size());
+    p.slot_names.push_back(name);
+    env.names.push_back({name, t, slot, false, false});
+    return slot;
+  };
+  Type integer;
+  integer.k = K::integer;
+  p.slot_age_months = add_slot("age_months", integer);
+  p.slot_age_years = add_slot("age_years", integer);
+  for (std::size_t i = 0; i < doc.fields.size(); ++i) {
+    const Field& f = doc.fields[i];
+    env.enum_values.push_back(f.values);
+    env.enum_names.push_back(f.id);
+    p.field_slot.push_back(add_slot(f.id, type_of(f, static_cast<std::uint16_t>(i))));
+    p.field_by_name.emplace(f.id, static_cast<std::uint16_t>(i));
+    if (f.id == "unborn") p.slot_unborn = p.field_slot.back();
+  }
+  for (std::size_t i = 0; i < doc.counters.size(); ++i)
+    env.names.push_back({doc.counters[i].id, integer, static_cast<std::uint16_t>(i), true, false});
+  Type level;
+  level.k = K::level;
+  env.names.push_back({"level", level, 0, false, true});
+  for (std::size_t i = 0; i < doc.concerns.size(); ++i) {
+    p.concern_by_name.emplace(doc.concerns[i].id, static_cast<std::uint16_t>(i));
+    p.concern_domain_bit.push_back(doc.concerns[i].domain < 64 ? 1ull << doc.concerns[i].domain : 0);
+  }
+  for (std::size_t i = 0; i < doc.levels.size(); ++i) p.level_by_name.emplace(doc.levels[i].id, static_cast<std::uint16_t>(i));
+  for (std::size_t i = 0; i < doc.outcomes.size(); ++i) p.outcome_by_name.emplace(doc.outcomes[i].id, static_cast<std::uint16_t>(i));
+}
+
+// Emits the typed tree as stack code. Lists exist only as literals (or conditionals choosing
+// between literals), so `in` and list equality unfold into element operations here.
+class Emitter {
+ public:
+  Emitter(Program& p, const Expr& e) : p_(p), e_(e) {}
+
+  Block run() {
+    Block b;
+    b.begin = static_cast<std::uint32_t>(p_.code.size());
+    emit(e_.root);
+    b.end = static_cast<std::uint32_t>(p_.code.size());
+    return b;
+  }
+  std::uint32_t max_depth = 0;
+
+ private:
+  const ExprNode& node(std::uint32_t i) const { return e_.nodes[i]; }
+  std::uint32_t here() const { return static_cast<std::uint32_t>(p_.code.size()); }
+  std::uint32_t put(Op op, std::uint32_t a = 0, std::uint32_t b = 0, std::string label = {}) {
+    p_.code.push_back({op, a, b});
+    p_.labels.push_back(std::move(label));
+    // Track the stack height for the fixed evaluation stack.
+    switch (op) {
+      case Op::push_int: case Op::push_name: case Op::push_counter: case Op::push_level: case Op::push_str:
+      case Op::concern: case Op::concern_at_least: case Op::count_at_least: case Op::domain_count:
+        ++depth_;
+        break;
+      case Op::in_int: case Op::in_str: depth_ -= a; break;
+      case Op::op_not: case Op::neg: case Op::and_jump: case Op::or_jump: case Op::jump: break;
+      case Op::branch: --depth_; break;
+      default: --depth_; break;  // binary operators
+    }
+    max_depth = std::max(max_depth, depth_);
+    return here() - 1;
+  }
+  void patch(std::uint32_t at, std::uint32_t a) { p_.code[at].a = a; }
+
+  void push_const(std::int64_t v) {
+    auto it = std::find(p_.consts.begin(), p_.consts.end(), v);
+    if (it == p_.consts.end()) it = p_.consts.insert(p_.consts.end(), v);
+    put(Op::push_int, static_cast<std::uint32_t>(it - p_.consts.begin()));
+  }
+
+  static std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+  void emit(std::uint32_t i) {
+    const ExprNode& n = node(i);
+    switch (n.kind) {
+      case NodeKind::int_lit:
+      case NodeKind::bool_lit: push_const(n.value); return;
+      case NodeKind::str_lit:
+        if (n.coerced) return push_const(n.value);
+        p_.strings.push_back(n.text);
+        put(Op::push_str, static_cast<std::uint32_t>(p_.strings.size() - 1));
+        return;
+      case NodeKind::name: {
+        const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
+        if (info.level) put(Op::push_level, 0, 0, "level");
+        else if (info.counter) put(Op::push_counter, info.slot, 0, info.name);
+        else put(Op::push_name, info.slot, 0, info.name);
+        return;
+      }
+      case NodeKind::call: return call(n);
+      case NodeKind::list: return;  // lists are unfolded by their users
+      case NodeKind::op_not: emit(n.kids[0]), put(Op::op_not); return;
+      case NodeKind::op_neg: emit(n.kids[0]), put(Op::neg); return;
+      case NodeKind::cond:
+        return conditional(n.kids[0], [&] { emit(n.kids[1]); }, [&] { emit(n.kids[2]); });
+      case NodeKind::binary: return binary(n);
+    }
+  }
+
+  void call(const ExprNode& n) {
+    const auto& d = p_.doc;
+    auto a = static_cast<std::uint32_t>(n.value), b = static_cast<std::uint32_t>(n.value2);
+    switch (n.fn) {
+      case Fn::concern: put(Op::concern, a, 0, "concern(" + quoted(d.concerns[a].id) + ")"); return;
+      case Fn::concern_at_least:
+        put(Op::concern_at_least, a, b, "concern_at_least(" + quoted(d.concerns[a].id) + ", " + quoted(d.levels[b].id) + ")");
+        return;
+      case Fn::count_at_least: put(Op::count_at_least, a, 0, "count_at_least(" + quoted(d.levels[a].id) + ")"); return;
+      case Fn::domain_count: put(Op::domain_count, a, 0, "domain_count(" + quoted(d.domains[a]) + ")"); return;
+    }
+  }
+
+  template <class A, class B>
+  void conditional(std::uint32_t c, A then_, B else_) {
+    emit(c);
+    std::uint32_t br = put(Op::branch);  // pops the condition; each arm pushes one value
+    then_();
+    std::uint32_t j = put(Op::jump);
+    p_.code[br].a = here();
+    --depth_;  // only one arm runs
+    else_();
+    patch(j, here());
+    p_.code[br].b = here();
+  }
+
+  void binary(const ExprNode& n) {
+    std::uint32_t l = n.kids[0], r = n.kids[1];
+    switch (n.op) {
+      case BinOp::land:
+      case BinOp::lor: {
+        emit(l);
+        std::uint32_t j = put(n.op == BinOp::land ? Op::and_jump : Op::or_jump);
+        emit(r);
+        put(n.op == BinOp::land ? Op::land : Op::lor);
+        patch(j, here());
+        return;
+      }
+      case BinOp::add: emit(l), emit(r), put(Op::add); return;
+      case BinOp::sub: emit(l), emit(r), put(Op::sub); return;
+      case BinOp::mul: emit(l), emit(r), put(Op::mul); return;
+      case BinOp::in: return in(l, r);
+      default: break;
+    }
+    if (node(l).type.k == K::list) {
+      if (n.op == BinOp::ne) return list_eq(l, r), void(put(Op::op_not));
+      return list_eq(l, r);
+    }
+    bool str = node(l).type.k == K::string;
+    emit(l), emit(r);
+    Op ops[] = {Op::eq, Op::ne, Op::lt, Op::le, Op::gt, Op::ge};
+    Op sops[] = {Op::seq, Op::sne, Op::slt, Op::sle, Op::sgt, Op::sge};
+    auto k = static_cast<int>(n.op) - static_cast<int>(BinOp::eq);
+    put(str ? sops[k] : ops[k]);
+  }
+
+  void in(std::uint32_t value, std::uint32_t list) {
+    const ExprNode& L = node(list);
+    if (L.kind == NodeKind::cond)
+      return conditional(L.kids[0], [&] { in(value, L.kids[1]); }, [&] { in(value, L.kids[2]); });
+    emit(value);
+    for (auto k : L.kids) emit(k);
+    put(node(value).type.k == K::string ? Op::in_str : Op::in_int, static_cast<std::uint32_t>(L.kids.size()));
+  }
+
+  // [a, b] == [c, d] unfolds to a == c && b == d; lists of different lengths are never equal.
+  void list_eq(std::uint32_t l, std::uint32_t r) {
+    const ExprNode& A = node(l);
+    const ExprNode& B = node(r);
+    if (A.kind == NodeKind::cond) return conditional(A.kids[0], [&] { list_eq(A.kids[1], r); }, [&] { list_eq(A.kids[2], r); });
+    if (B.kind == NodeKind::cond) return conditional(B.kids[0], [&] { list_eq(l, B.kids[1]); }, [&] { list_eq(l, B.kids[2]); });
+    if (A.kids.size() != B.kids.size()) return push_const(0);
+    if (A.kids.empty()) return push_const(1);
+    std::vector<std::uint32_t> jumps;
+    for (std::size_t k = 0; k < A.kids.size(); ++k) {
+      bool str = node(A.kids[k]).type.k == K::string;
+      emit(A.kids[k]), emit(B.kids[k]);
+      put(str ? Op::seq : Op::eq);
+      if (k > 0) {
+        put(Op::land);
+      }
+      if (k + 1 < A.kids.size()) jumps.push_back(put(Op::and_jump));
+    }
+    for (auto j : jumps) patch(j, here());
+  }
+
+  Program& p_;
+  const Expr& e_;
+  std::uint32_t depth_ = 0;
+};
+
+// Check the worked examples name things that exist, so a typo in `expect` is a load error rather
+// than a test that can never pass.
+void check_expectations(const Program& p, Diagnostics& d) {
+  auto known = [](auto& map, const std::string& id) { return map.count(id) != 0; };
+  std::vector<std::string_view> levels, outcomes, actions, rules, routing, flags;
+  for (auto& l : p.doc.levels) levels.push_back(l.id);
+  for (auto& o : p.doc.outcomes) outcomes.push_back(o.id);
+  for (auto& a : p.doc.actions) actions.push_back(a.id);
+  for (auto& r : p.doc.rules) rules.push_back(r.id);
+  for (auto& r : p.doc.routing) routing.push_back(r.id);
+  for (auto& f : p.doc.flags) flags.push_back(f);
+  auto in = [](const std::vector<std::string_view>& ids, const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
+  for (auto& t : p.doc.tests) {
+    const Expectation& e = t.expect;
+    auto bad = [&](const std::string& what, const std::string& id, const std::vector<std::string_view>& ids) {
+      d.error("FD121", t.at, "test '" + t.name + "' expects " + what + " '" + id + "', which the document does not have" + did_you_mean(id, ids));
+    };
+    if (e.level && !known(p.level_by_name, *e.level)) bad("level", *e.level, levels);
+    if (e.outcome && !known(p.outcome_by_name, *e.outcome)) bad("outcome", *e.outcome, outcomes);
+    if (e.category) {
+      static const std::vector<std::string_view> cats = {"nfa", "early_help", "assessment", "s47", "open_case", "other"};
+      if (!in(cats, *e.category)) bad("category", *e.category, cats);
+    }
+    for (auto* list : {&e.actions, &e.actions_include})
+      if (*list) for (auto& a : **list) if (!in(actions, a)) bad("action", a, actions);
+    if (e.rules) for (auto& r : *e.rules) if (!in(rules, r)) bad("rule", r, rules);
+    if (e.flags) for (auto& f : *e.flags) if (!in(flags, f)) bad("flag", f, flags);
+    if (e.routing && !in(routing, *e.routing)) bad("routing entry", *e.routing, routing);
+    if (e.deadline && !parse_timestamp(*e.deadline)) d.error("FD113", t.at, "test '" + t.name + "': expect.deadline must be a timestamp such as 2026-05-04T14:00:00Z");
+  }
+}
+
+void compile_condition(Program& p, const Condition& c, const CompileOptions& opt, Diagnostics& d, Block& out) {
+  auto at = [&](std::uint32_t pos) { return c.exact_columns ? static_cast<SourceOffset>(c.at + pos) : c.at; };
+  ExprError perr;
+  auto expr = parse_expression(c.text, {opt.max_expression_bytes, opt.max_expression_depth}, perr);
+  if (!expr) {
+    d.error(perr.code, at(perr.pos), perr.message);
+    return;
+  }
+  std::vector<ExprError> errs;
+  check_expression(*expr, p.env, errs);
+  for (auto& e : errs) d.error(e.code, at(e.pos), e.message);
+  if (!errs.empty()) return;
+  Emitter em(p, *expr);
+  out = em.run();
+  p.max_stack = std::max(p.max_stack, em.max_depth);
+  if (p.max_stack > kMaxStack) d.error("FD208", c.at, "this expression needs more evaluation stack than the limit of " + std::to_string(kMaxStack));
+}
+
+}  // namespace
+
+void compile_program(Program& p, const CompileOptions& opt, std::vector<Diagnostic>& out) {
+  Diagnostics d(*p.source, out);
+  build_environment(p);
+  p.rule_when.resize(p.doc.rules.size());
+  p.routing_when.resize(p.doc.routing.size());
+  for (std::size_t i = 0; i < p.doc.rules.size(); ++i) compile_condition(p, p.doc.rules[i].when, opt, d, p.rule_when[i]);
+  for (std::size_t i = 0; i < p.doc.routing.size(); ++i) compile_condition(p, p.doc.routing[i].when, opt, d, p.routing_when[i]);
+  check_expectations(p, d);
+  if (!d.has_errors()) p.calendar = std::make_unique<WorkCalendar>(p.doc.calendar);
+}
+
+}  // namespace frontdoor::detail

@@ -1,0 +1,81 @@
+// Stage 3, compile: the flat program a RuleSet runs. Every condition is a range of instructions in
+// one array; operands are indices (value slots, concerns, levels, constants), never names.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "expr/expression.hpp"
+#include "frontdoor/document.hpp"
+#include "frontdoor/rule_set.hpp"
+#include "time/calendar.hpp"
+
+namespace frontdoor::detail {
+
+enum class Op : std::uint8_t {
+  push_int,          // a: constant index
+  push_name,         // a: value slot (may be unknown)
+  push_counter,      // a: counter index
+  push_level,        // the level reached so far
+  push_str,          // a: string-pool index
+  concern,           // a: concern
+  concern_at_least,  // a: concern, b: level
+  count_at_least,    // a: level
+  domain_count,      // a: domain
+  op_not, neg, add, sub, mul,
+  eq, ne, lt, le, gt, ge,            // on ints, bools, enum and level indices
+  seq, sne, slt, sle, sgt, sge,      // on strings
+  in_int, in_str,    // a: number of list items on the stack above the value
+  and_jump,          // a: target when the top is false (CEL: false && x is false)
+  land,
+  or_jump,           // a: target when the top is true
+  lor,
+  branch,            // a: else target, b: end target (an unknown condition ends the conditional)
+  jump,              // a: target
+};
+
+struct Instr {
+  Op op;
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+};
+
+struct Block {
+  std::uint32_t begin = 0, end = 0;
+};
+
+inline constexpr std::size_t kMaxStack = 512;
+inline constexpr std::size_t kMaxCounters = 64;
+
+struct Program {
+  ThresholdDocument doc;
+  std::shared_ptr<const SourceText> source;
+  std::string sha256;
+
+  Environment env;                       // names the expressions were checked against
+  std::vector<std::string> slot_names;   // value slot -> name
+  std::vector<std::uint16_t> field_slot; // doc.fields index -> value slot
+  std::uint16_t slot_age_months = 0, slot_age_years = 0, slot_unborn = 0;
+
+  std::vector<Instr> code;
+  std::vector<std::int64_t> consts;
+  std::vector<std::string> strings;
+  std::vector<std::string> labels;  // per instruction: what a read instruction reads, for traces
+  std::vector<Block> rule_when, routing_when;
+  std::uint32_t max_stack = 0;
+
+  std::vector<std::uint64_t> concern_domain_bit;
+  std::unique_ptr<WorkCalendar> calendar;
+
+  std::unordered_map<std::string, std::uint16_t> field_by_name, concern_by_name, level_by_name, outcome_by_name;
+};
+
+// Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.
+void compile_program(Program&, const CompileOptions&, std::vector<Diagnostic>&);
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace frontdoor::detail

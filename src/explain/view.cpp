@@ -1,0 +1,164 @@
+// Stage 6, explain: a Decision in the document's own words, and as SPEC section 4 JSON.
+#include <algorithm>
+
+#include "compile/program.hpp"
+#include "frontdoor/rule_set.hpp"
+#include "time/civil.hpp"
+#include "util/json.hpp"
+
+namespace frontdoor {
+
+std::string_view to_string(Category c) noexcept {
+  switch (c) {
+    case Category::nfa: return "nfa";
+    case Category::early_help: return "early_help";
+    case Category::assessment: return "assessment";
+    case Category::s47: return "s47";
+    case Category::open_case: return "open_case";
+    case Category::other: return "other";
+  }
+  return "other";
+}
+
+namespace {
+const ThresholdDocument& doc_of(const RuleSet& r) { return r.document(); }
+}  // namespace
+
+std::string_view DecisionView::level() const { return ok() ? std::string_view(doc_of(*rules_).levels[d_->level].id) : ""; }
+std::string_view DecisionView::outcome() const { return ok() ? std::string_view(doc_of(*rules_).outcomes[d_->outcome].id) : ""; }
+std::string_view DecisionView::category() const { return ok() ? to_string(doc_of(*rules_).outcomes[d_->outcome].category) : ""; }
+bool DecisionView::referral() const { return ok() && doc_of(*rules_).outcomes[d_->outcome].referral; }
+
+std::vector<std::string_view> DecisionView::actions() const {
+  std::vector<std::string_view> out;
+  if (!ok()) return out;
+  const auto& doc = doc_of(*rules_);
+  std::vector<Index> seen;
+  auto add = [&](Index a) {
+    if (std::find(seen.begin(), seen.end(), a) != seen.end()) return;
+    seen.push_back(a);
+    out.push_back(doc.actions[a].id);
+  };
+  for (auto a : doc.always) add(a);
+  for (auto a : doc.outcomes[d_->outcome].actions) add(a);
+  for (auto r : d_->rules)
+    for (auto a : doc.rules[r].actions) add(a);
+  return out;
+}
+
+std::vector<std::string_view> DecisionView::flags() const {
+  std::vector<std::string_view> out;
+  if (!ok()) return out;
+  const auto& doc = doc_of(*rules_);
+  for (auto r : d_->rules)
+    for (auto f : doc.rules[r].flags)
+      if (std::find(out.begin(), out.end(), doc.flags[f]) == out.end()) out.push_back(doc.flags[f]);
+  return out;
+}
+
+std::vector<std::string_view> DecisionView::rules() const {
+  std::vector<std::string_view> out;
+  for (auto r : d_->rules) out.push_back(doc_of(*rules_).rules[r].id);
+  return out;
+}
+
+std::string_view DecisionView::routing() const {
+  return ok() && d_->routing != kNoIndex ? std::string_view(doc_of(*rules_).routing[d_->routing].id) : "";
+}
+
+std::string DecisionView::deadline() const { return ok() ? detail::format_timestamp(d_->deadline) : std::string(); }
+
+std::vector<Reason> DecisionView::reasons() const {
+  std::vector<Reason> out;
+  if (!ok()) return out;
+  const auto& doc = doc_of(*rules_);
+  const SourceText& src = rules_->source();
+  for (auto k : d_->base_concerns) {
+    const Concern& c = doc.concerns[k];
+    for (auto& desc : c.descriptors)
+      if (desc.level == d_->base_level) out.push_back({"concern", c.id, desc.text, src.where(desc.at)});
+  }
+  for (auto r : d_->rules) {
+    const Rule& rule = doc.rules[r];
+    out.push_back({"rule", rule.id, rule.because.empty() ? rule.id : rule.because, src.where(rule.at)});
+  }
+  if (d_->routing != kNoIndex) {
+    const Routing& r = doc.routing[d_->routing];
+    out.push_back({"routing", r.id, r.because.empty() ? r.id : r.because, src.where(r.at)});
+  } else {
+    const Level& l = doc.levels[d_->level];
+    out.push_back({"level", l.id, (l.name.empty() ? l.id : l.name) + ": " + doc.outcomes[l.route].id, src.where(l.at)});
+  }
+  for (const UnknownCondition& u : d_->unknowns) {
+    bool rule = u.where == UnknownCondition::Where::rule;
+    const std::string& id = rule ? doc.rules[u.entry].id : doc.routing[u.entry].id;
+    SourceOffset at = rule ? doc.rules[u.entry].at : doc.routing[u.entry].at;
+    std::string what = rule ? "rule" : "routing entry";
+    std::string text = u.why == UnknownCondition::Why::overflow
+                           ? what + " '" + id + "' could not be decided: its arithmetic overflowed"
+                           : what + " '" + id + "' could not be decided: '" + std::string(rules_->name(u.name)) + "' is not known";
+    out.push_back({"unknown", id, std::move(text), src.where(at)});
+  }
+  return out;
+}
+
+std::string DecisionView::to_json() const {
+  using detail::JsonWriter;
+  JsonWriter w;
+  const auto& doc = doc_of(*rules_);
+  w.open('{');
+  w.key("contact").string(d_->contact);
+  bool decided = ok();
+  auto maybe = [&](const char* k, std::string_view v) {
+    w.key(k);
+    decided ? w.string(v) : w.null();
+  };
+  auto list = [&](const char* k, const std::vector<std::string_view>& v) {
+    w.key(k);
+    if (!decided) {
+      w.null();
+      return;
+    }
+    w.open('[');
+    for (auto s : v) w.string(s);
+    w.close(']');
+  };
+  maybe("level", level());
+  maybe("outcome", outcome());
+  maybe("category", category());
+  w.key("referral");
+  decided ? w.boolean(referral()) : w.null();
+  list("actions", actions());
+  maybe("deadline", deadline());
+  list("flags", flags());
+  list("rules", rules());
+  w.key("routing");
+  if (decided && d_->routing != kNoIndex) w.string(routing());
+  else w.null();
+  w.key("reasons");
+  if (!decided) {
+    w.null();
+  } else {
+    w.open('[');
+    for (auto& r : reasons()) {
+      w.open('{');
+      w.key("id").string(r.id);
+      w.key("kind").string(r.kind);
+      w.key("text").string(r.text);
+      w.key("at").string(r.at);
+      w.close('}');
+    }
+    w.close(']');
+  }
+  w.key("document").open('{');
+  w.key("id").string(doc.id);
+  w.key("version").string(doc.version);
+  w.key("sha256").string(rules_->sha256());
+  w.close('}');
+  w.key("error");
+  decided ? w.null() : w.string(d_->error);
+  w.close('}');
+  return std::move(w).str();
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,644 @@
+#include "load/loader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "load/yaml_tree.hpp"
+#include "time/calendar.hpp"
+#include "time/civil.hpp"
+#include "util/diagnostics.hpp"
+
+namespace frontdoor::detail {
+namespace {
+
+using Node = YamlNode;
+
+std::vector<std::string_view> views(const std::vector<std::string>& v) {
+  return {v.begin(), v.end()};
+}
+
+class Loader {
+ public:
+  Loader(const SourceText& src, const CompileOptions& opt, ThresholdDocument& doc, std::vector<Diagnostic>& out)
+      : src_(src), opt_(opt), doc_(doc), out_(out), d_(src, out) {}
+
+  void run() {
+    Node root = read_yaml(src_, {opt_.max_document_bytes, opt_.max_nesting}, out_);
+    if (d_.has_errors()) return;
+    if (!root.is_map()) {
+      d_.error("FD112", root.at == kNoOffset ? 0 : root.at, "a threshold document is a mapping of keys such as 'frontdoor', 'levels', 'rules'");
+      return;
+    }
+    keys(root, {"frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions", "always",
+                "calendar", "fields", "concerns", "history", "rules", "routing", "tests"},
+         {"frontdoor", "id", "levels", "outcomes"});
+    if (auto* n = root.find("frontdoor")) {
+      auto v = integer(*n, "frontdoor");
+      if (v && *v != 1) d_.error("FD114", n->at, "unsupported format version " + std::to_string(*v) + "; this frontdoor reads version 1");
+    }
+    if (auto* n = root.find("id")) doc_.id = text(*n, "id");
+    if (auto* n = root.find("title")) doc_.title = text(*n, "title");
+    if (auto* n = root.find("version")) doc_.version = text(*n, "version");
+    if (auto* n = root.find("effective_from")) {
+      doc_.effective_from = text(*n, "effective_from");
+      if (!parse_date(doc_.effective_from)) d_.error("FD113", n->at, "effective_from must be a date YYYY-MM-DD");
+    }
+    add_built_in_fields();
+    // Declarations first, so that references anywhere can be resolved whatever the key order.
+    if (auto* n = root.find("actions")) load_actions(*n);
+    if (auto* n = root.find("outcomes")) load_outcomes(*n);
+    if (auto* n = root.find("levels")) load_levels(*n);
+    if (auto* n = root.find("fields")) load_fields(*n);
+    if (auto* n = root.find("calendar")) load_calendar(*n);
+    if (auto* n = root.find("concerns")) load_concerns(*n);
+    if (auto* n = root.find("history")) load_counters(*n);
+    if (auto* n = root.find("always")) doc_.always = refs(*n, "always", "action", action_ids());
+    if (auto* n = root.find("rules")) load_rules(*n);
+    if (auto* n = root.find("routing")) load_routing(*n);
+    if (auto* n = root.find("tests")) load_tests(*n);
+  }
+
+ private:
+  // --- shape helpers -----------------------------------------------------------------------------
+
+  // Report unknown keys (with a suggestion) and missing required ones.
+  void keys(const Node& map, std::initializer_list<std::string_view> allowed,
+            std::initializer_list<std::string_view> required = {}, std::string_view what = "") {
+    std::vector<std::string_view> all(allowed);
+    for (std::size_t i = 0; i < map.size(); ++i) {
+      const Node& k = map.key(i);
+      if (std::find(all.begin(), all.end(), k.value) == all.end())
+        d_.error("FD110", k.at, "unknown key '" + k.value + "'" + (what.empty() ? "" : " in " + std::string(what)) +
+                                    did_you_mean(k.value, all));
+    }
+    for (auto r : required)
+      if (!map.find(r))
+        d_.error("FD111", map.at, "missing required key '" + std::string(r) + "'" + (what.empty() ? "" : " in " + std::string(what)));
+  }
+
+  bool expect_kind(const Node& n, Node::Kind kind, std::string_view what) {
+    if (n.kind == kind) return true;
+    static constexpr const char* names[] = {"nothing", "a single value", "a list", "a mapping"};
+    d_.error("FD112", n.at, std::string(what) + " must be " + names[static_cast<int>(kind)] + ", not " +
+                                names[static_cast<int>(n.kind)]);
+    return false;
+  }
+
+  std::string text(const Node& n, std::string_view what) {
+    if (!expect_kind(n, Node::Kind::scalar, what)) return {};
+    return n.value;
+  }
+
+  std::optional<std::int64_t> integer(const Node& n, std::string_view what) {
+    if (!expect_kind(n, Node::Kind::scalar, what)) return std::nullopt;
+    auto v = parse_int(n.value);
+    if (!v || n.quoted) {
+      d_.error("FD113", n.at, std::string(what) + " must be a whole number, not '" + n.value + "'");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(const Node& n, std::string_view what) {
+    if (!expect_kind(n, Node::Kind::scalar, what)) return std::nullopt;
+    if (!n.quoted && (n.value == "true" || n.value == "True" || n.value == "TRUE")) return true;
+    if (!n.quoted && (n.value == "false" || n.value == "False" || n.value == "FALSE")) return false;
+    d_.error("FD113", n.at, std::string(what) + " must be true or false, not '" + n.value + "'");
+    return std::nullopt;
+  }
+
+  static std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+    return v;
+  }
+
+  // An identifier: what expressions and decisions name things by.
+  bool identifier(const Node& n, const std::string& id, std::string_view what) {
+    bool ok = !id.empty() && (std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_') && id.size() <= 64 &&
+              std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!ok) d_.error("FD113", n.at, std::string(what) + " '" + id + "' must be a word of letters, digits and _ (at most 64), starting with a letter");
+    return ok;
+  }
+
+  Index ref(const Node& n, std::string_view what, std::string_view kind, const std::vector<std::string_view>& ids) {
+    std::string v = text(n, what);
+    if (v.empty() && !n.is_scalar()) return kNoIndex;
+    auto it = std::find(ids.begin(), ids.end(), v);
+    if (it == ids.end()) {
+      d_.error("FD121", n.at, std::string(what) + ": unknown " + std::string(kind) + " '" + v + "'" + did_you_mean(v, ids));
+      return kNoIndex;
+    }
+    return static_cast<Index>(it - ids.begin());
+  }
+
+  std::vector<Index> refs(const Node& n, std::string_view what, std::string_view kind, const std::vector<std::string_view>& ids) {
+    std::vector<Index> out;
+    if (!expect_kind(n, Node::Kind::sequence, what)) return out;
+    for (auto& item : n.children) {
+      Index i = ref(item, what, kind, ids);
+      if (i != kNoIndex && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    }
+    return out;
+  }
+
+  bool limit(const Node& n, std::string_view what) {
+    if (n.size() <= opt_.max_entries) return true;
+    d_.error("FD104", n.at, std::string(what) + " has " + std::to_string(n.size()) + " entries, over the limit of " +
+                                std::to_string(opt_.max_entries));
+    return false;
+  }
+
+  std::vector<std::string_view> action_ids() const {
+    std::vector<std::string_view> v;
+    for (auto& a : doc_.actions) v.push_back(a.id);
+    return v;
+  }
+  std::vector<std::string_view> outcome_ids() const {
+    std::vector<std::string_view> v;
+    for (auto& a : doc_.outcomes) v.push_back(a.id);
+    return v;
+  }
+  std::vector<std::string_view> level_ids() const {
+    std::vector<std::string_view> v;
+    for (auto& a : doc_.levels) v.push_back(a.id);
+    return v;
+  }
+
+  // --- sections ----------------------------------------------------------------------------------
+
+  void add_built_in_fields() {
+    Field unborn{"unborn", FieldType::boolean, {}, {}, {}, Scalar{false}, "A pre-birth contact", true, kNoOffset};
+    doc_.fields.push_back(unborn);
+    Field source{"source", FieldType::enumeration, {}, {}, {}, {}, "DfE children-in-need referral source", true, kNoOffset};
+    for (auto* c : kSourceCodes) source.values.emplace_back(c);
+    doc_.fields.push_back(source);
+    Field channel{"channel", FieldType::enumeration, {}, {}, {}, {}, "How the contact reached the front door", true, kNoOffset};
+    for (auto* c : kChannels) channel.values.emplace_back(c);
+    doc_.fields.push_back(channel);
+  }
+
+  void load_actions(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "actions") || !limit(n, "actions")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Action a;
+      a.id = n.key(i).value;
+      a.at = n.key(i).at;
+      identifier(n.key(i), a.id, "action id");
+      a.text = text(n.val(i), "action '" + a.id + "'");
+      doc_.actions.push_back(std::move(a));
+    }
+  }
+
+  void load_outcomes(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "outcomes") || !limit(n, "outcomes")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Outcome o;
+      o.id = n.key(i).value;
+      o.at = n.key(i).at;
+      identifier(n.key(i), o.id, "outcome id");
+      const Node& v = n.val(i);
+      std::string what = "outcome '" + o.id + "'";
+      if (expect_kind(v, Node::Kind::mapping, what)) {
+        keys(v, {"name", "category", "referral", "decide_within", "actions"}, {"category", "decide_within"}, what);
+        if (auto* x = v.find("name")) o.name = text(*x, "name");
+        if (auto* x = v.find("category")) o.category = category(*x);
+        if (auto* x = v.find("referral")) o.referral = boolean(*x, "referral").value_or(false);
+        else o.referral = o.category == Category::assessment || o.category == Category::s47;
+        if (auto* x = v.find("decide_within")) o.decide_within = span(*x);
+        if (auto* x = v.find("actions")) o.actions = refs(*x, "actions", "action", action_ids());
+      }
+      doc_.outcomes.push_back(std::move(o));
+    }
+  }
+
+  Category category(const Node& n) {
+    static const std::vector<std::string_view> names = {"nfa", "early_help", "assessment", "s47", "open_case", "other"};
+    std::string v = text(n, "category");
+    auto it = std::find(names.begin(), names.end(), v);
+    if (it == names.end()) {
+      d_.error("FD113", n.at, "category must be one of nfa, early_help, assessment, s47, open_case, other, not '" + v + "'" + did_you_mean(v, names));
+      return Category::other;
+    }
+    return static_cast<Category>(it - names.begin());
+  }
+
+  // "24 working hours", "1 working day", "4 hours", "2 days"
+  Span span(const Node& n) {
+    Span s;
+    std::string v = text(n, "decide_within");
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < v.size();) {
+      while (i < v.size() && v[i] == ' ') ++i;
+      std::size_t b = i;
+      while (i < v.size() && v[i] != ' ') ++i;
+      if (i > b) words.push_back(v.substr(b, i - b));
+    }
+    auto amount = words.empty() ? std::nullopt : parse_int(words[0]);
+    bool working = words.size() == 3 && words[1] == "working";
+    std::string unit = words.size() >= 2 ? words.back() : "";
+    bool ok = amount && *amount >= 0 && *amount <= 10000 && (words.size() == 2 || working);
+    if (ok && (unit == "hour" || unit == "hours")) s.unit = working ? Span::Unit::working_hours : Span::Unit::hours;
+    else if (ok && (unit == "day" || unit == "days")) s.unit = working ? Span::Unit::working_days : Span::Unit::days;
+    else ok = false;
+    if (!ok) {
+      d_.error("FD123", n.at, "decide_within must be 'N working hours', 'N working days', 'N hours' or 'N days' (N from 0 to 10000), not '" + v + "'");
+      return s;
+    }
+    s.amount = *amount;
+    return s;
+  }
+
+  void load_levels(const Node& n) {
+    if (!expect_kind(n, Node::Kind::sequence, "levels")) return;
+    if (n.size() < 3 || n.size() > 6)
+      d_.error("FD122", n.at, "a threshold document has 3 to 6 levels, not " + std::to_string(n.size()));
+    std::vector<std::string_view> outcomes = outcome_ids();
+    for (auto& item : n.children) {
+      Level l;
+      l.at = item.at;
+      if (expect_kind(item, Node::Kind::mapping, "a level")) {
+        keys(item, {"id", "name", "route"}, {"id", "route"}, "a level");
+        if (auto* x = item.find("id")) {
+          l.id = text(*x, "id");
+          if (identifier(*x, l.id, "level id")) unique(*x, l.id, "level");
+        }
+        if (auto* x = item.find("name")) l.name = text(*x, "name");
+        if (auto* x = item.find("route")) l.route = ref(*x, "route", "outcome", outcomes);
+      }
+      doc_.levels.push_back(std::move(l));
+    }
+  }
+
+  void unique(const Node& n, const std::string& id, std::string_view kind) {
+    auto [it, fresh] = seen_ids_.emplace(std::string(kind) + ":" + id, n.at);
+    if (!fresh) d_.error("FD120", n.at, "duplicate " + std::string(kind) + " id '" + id + "' (first at " + src_.where(it->second) + ")");
+  }
+
+  void load_fields(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "fields") || !limit(n, "fields")) return;
+    static const std::set<std::string, std::less<>> reserved = {"id", "child", "received", "dob", "unborn", "source",
+                                                                "channel", "concerns", "history", "level",
+                                                                "age_months", "age_years"};
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Field f;
+      f.id = n.key(i).value;
+      f.at = n.key(i).at;
+      identifier(n.key(i), f.id, "field id");
+      if (reserved.count(f.id)) d_.error("FD120", f.at, "'" + f.id + "' is a built-in name; a document's own field needs another id");
+      const Node& v = n.val(i);
+      std::string what = "field '" + f.id + "'";
+      if (expect_kind(v, Node::Kind::mapping, what)) {
+        keys(v, {"type", "default", "text", "min", "max", "values"}, {"type"}, what);
+        if (auto* x = v.find("type")) {
+          static const std::vector<std::string_view> types = {"bool", "int", "string", "enum"};
+          std::string t = text(*x, "type");
+          auto it = std::find(types.begin(), types.end(), t);
+          if (it == types.end()) d_.error("FD113", x->at, "field type must be bool, int, string or enum, not '" + t + "'" + did_you_mean(t, types));
+          else f.type = static_cast<FieldType>(it - types.begin());
+        }
+        if (auto* x = v.find("text")) f.text = text(*x, "text");
+        if (auto* x = v.find("min")) f.min = integer(*x, "min");
+        if (auto* x = v.find("max")) f.max = integer(*x, "max");
+        if ((f.min || f.max) && f.type != FieldType::integer) d_.error("FD125", v.at, what + ": min and max apply to int fields only");
+        if (f.min && f.max && *f.min > *f.max) d_.error("FD125", v.at, what + ": min is greater than max");
+        if (auto* x = v.find("values")) {
+          if (f.type != FieldType::enumeration) d_.error("FD125", x->at, what + ": values apply to enum fields only");
+          else if (expect_kind(*x, Node::Kind::sequence, "values"))
+            for (auto& e : x->children) {
+              std::string ev = text(e, "an enum value");
+              if (std::find(f.values.begin(), f.values.end(), ev) != f.values.end()) d_.error("FD120", e.at, "duplicate enum value '" + ev + "'");
+              f.values.push_back(ev);
+            }
+        }
+        if (f.type == FieldType::enumeration && f.values.empty()) d_.error("FD125", v.at, what + ": an enum field needs a list of values");
+        if (auto* x = v.find("default")) f.default_value = default_value(*x, f, what);
+      }
+      doc_.fields.push_back(std::move(f));
+    }
+  }
+
+  Scalar default_value(const Node& x, const Field& f, const std::string& what) {
+    if (x.is_null()) return {};
+    switch (f.type) {
+      case FieldType::boolean:
+        if (auto b = boolean(x, "default")) return *b;
+        return {};
+      case FieldType::integer:
+        if (auto v = integer(x, "default")) {
+          if ((f.min && *v < *f.min) || (f.max && *v > *f.max)) d_.error("FD125", x.at, what + ": default is outside min..max");
+          return *v;
+        }
+        return {};
+      case FieldType::string: return text(x, "default");
+      case FieldType::enumeration: {
+        std::string v = text(x, "default");
+        if (std::find(f.values.begin(), f.values.end(), v) == f.values.end())
+          d_.error("FD125", x.at, what + ": default '" + v + "' is not one of its values" + did_you_mean(v, views(f.values)));
+        return v;
+      }
+    }
+    return {};
+  }
+
+  void load_calendar(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "calendar")) return;
+    keys(n, {"timezone", "working_hours", "holidays"}, {}, "calendar");
+    Calendar& c = doc_.calendar;
+    if (auto* x = n.find("timezone")) {
+      c.timezone = text(*x, "timezone");
+      if (!is_known_timezone(c.timezone)) {
+        d_.error("FD124", x->at, "unknown time zone '" + c.timezone + "' (an IANA name such as Europe/London)");
+        c.timezone = "UTC";
+      }
+    }
+    if (auto* x = n.find("working_hours")) {
+      std::string v = text(*x, "working_hours");
+      auto hm = [](std::string_view s) -> std::optional<std::int32_t> {
+        if (s.size() != 5 || s[2] != ':') return std::nullopt;
+        auto h = parse_int(s.substr(0, 2)), m = parse_int(s.substr(3, 2));
+        if (!h || !m || *h > 24 || *m > 59 || (*h == 24 && *m)) return std::nullopt;
+        return static_cast<std::int32_t>(*h * 60 + *m);
+      };
+      auto dash = v.find('-');
+      auto a = dash == std::string::npos ? std::nullopt : hm(v.substr(0, dash));
+      auto b = dash == std::string::npos ? std::nullopt : hm(v.substr(dash + 1));
+      if (!a || !b || *a >= *b) d_.error("FD124", x->at, "working_hours must be 'HH:MM-HH:MM' with the start before the end, not '" + v + "'");
+      else c.day_start = *a, c.day_end = *b;
+    }
+    if (auto* x = n.find("holidays")) {
+      if (expect_kind(*x, Node::Kind::sequence, "holidays") && limit(*x, "holidays"))
+        for (auto& h : x->children) {
+          auto d = parse_date(text(h, "a holiday"));
+          if (!d) d_.error("FD124", h.at, "a holiday must be a date YYYY-MM-DD, not '" + h.value + "'");
+          else c.holidays.push_back(*d);
+        }
+      std::sort(c.holidays.begin(), c.holidays.end());
+      c.holidays.erase(std::unique(c.holidays.begin(), c.holidays.end()), c.holidays.end());
+    }
+  }
+
+  void load_concerns(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "concerns") || !limit(n, "concerns")) return;
+    std::vector<std::string_view> levels = level_ids();
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Concern c;
+      c.id = n.key(i).value;
+      c.at = n.key(i).at;
+      identifier(n.key(i), c.id, "concern id");
+      const Node& v = n.val(i);
+      std::string what = "concern '" + c.id + "'";
+      if (expect_kind(v, Node::Kind::mapping, what)) {
+        keys(v, {"domain", "levels", "name"}, {"domain", "levels"}, what);
+        if (auto* x = v.find("domain")) {
+          std::string dom = text(*x, "domain");
+          if (identifier(*x, dom, "domain")) {
+            auto it = std::find(doc_.domains.begin(), doc_.domains.end(), dom);
+            if (it == doc_.domains.end()) {
+              if (doc_.domains.size() == 64) d_.error("FD104", x->at, "a document has at most 64 domains");
+              else doc_.domains.push_back(dom);
+              it = doc_.domains.end() - 1;
+            }
+            c.domain = static_cast<Index>(it - doc_.domains.begin());
+          }
+        }
+        if (auto* x = v.find("levels"); x && expect_kind(*x, Node::Kind::mapping, what + " levels")) {
+          if (x->size() == 0) d_.error("FD111", x->at, what + " needs a descriptor for at least one level");
+          for (std::size_t k = 0; k < x->size(); ++k) {
+            Descriptor d;
+            d.level = ref(x->key(k), "a concern's level", "level", levels);
+            d.text = text(x->val(k), "a descriptor");
+            d.at = x->key(k).at;
+            if (d.level != kNoIndex) c.descriptors.push_back(std::move(d));
+          }
+          std::sort(c.descriptors.begin(), c.descriptors.end(), [](auto& a, auto& b) { return a.level < b.level; });
+        }
+      }
+      doc_.concerns.push_back(std::move(c));
+    }
+  }
+
+  void load_counters(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "history") || !limit(n, "history")) return;
+    if (n.size() > 64) d_.error("FD104", n.at, "a document has at most 64 history counters");
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      Counter c;
+      c.id = n.key(i).value;
+      c.at = n.key(i).at;
+      if (identifier(n.key(i), c.id, "history counter")) unique(n.key(i), c.id, "name");
+      const Node& v = n.val(i);
+      std::string what = "history counter '" + c.id + "'";
+      if (expect_kind(v, Node::Kind::mapping, what)) {
+        keys(v, {"count", "within", "sharing"}, {"count", "within"}, what);
+        if (auto* x = v.find("count")) {
+          std::string k = text(*x, "count");
+          if (k == "contacts") c.count = Counter::Count::contacts;
+          else if (k == "referrals") c.count = Counter::Count::referrals;
+          else d_.error("FD113", x->at, "count must be contacts or referrals, not '" + k + "'" + did_you_mean(k, {"contacts", "referrals"}));
+        }
+        if (auto* x = v.find("within")) {
+          std::string w = text(*x, "within");
+          auto sp = w.find(' ');
+          auto amount = sp == std::string::npos ? std::nullopt : parse_int(w.substr(0, sp));
+          std::string unit = sp == std::string::npos ? "" : w.substr(w.find_first_not_of(' ', sp));
+          bool ok = amount && *amount > 0 && *amount <= 1200;
+          if (ok && (unit == "day" || unit == "days")) c.unit = Counter::Unit::days;
+          else if (ok && (unit == "week" || unit == "weeks")) c.unit = Counter::Unit::weeks;
+          else if (ok && (unit == "month" || unit == "months")) c.unit = Counter::Unit::months;
+          else ok = false;
+          if (!ok) d_.error("FD123", x->at, "within must be 'N days', 'N weeks' or 'N months' (N from 1 to 1200), not '" + w + "'");
+          else c.within = *amount;
+        }
+        if (auto* x = v.find("sharing")) {
+          std::string s = text(*x, "sharing");
+          if (s == "domain") c.sharing = Counter::Sharing::domain;
+          else if (s == "concern") c.sharing = Counter::Sharing::concern;
+          else d_.error("FD113", x->at, "sharing must be domain or concern, not '" + s + "'" + did_you_mean(s, {"domain", "concern"}));
+        }
+      }
+      doc_.counters.push_back(std::move(c));
+    }
+  }
+
+  Condition condition(const Node& n) {
+    Condition c;
+    c.text = text(n, "when");
+    c.at = n.at;
+    if (n.is_scalar() && n.at != kNoOffset) {
+      // Offsets inside the expression map straight onto the file when the text stands there as written.
+      const std::string& t = src_.text();
+      std::size_t at = n.at;
+      if (n.quoted && at < t.size() && (t[at] == '"' || t[at] == '\'')) ++at;
+      c.exact_columns = t.compare(at, c.text.size(), c.text) == 0;
+      if (c.exact_columns) c.at = static_cast<SourceOffset>(at);
+    }
+    return c;
+  }
+
+  std::vector<Index> flag_refs(const Node& n) {
+    std::vector<Index> out;
+    if (!expect_kind(n, Node::Kind::sequence, "flags")) return out;
+    for (auto& item : n.children) {
+      std::string f = text(item, "a flag");
+      if (!identifier(item, f, "flag")) continue;
+      auto it = std::find(doc_.flags.begin(), doc_.flags.end(), f);
+      if (it == doc_.flags.end()) it = doc_.flags.insert(doc_.flags.end(), f);
+      auto idx = static_cast<Index>(it - doc_.flags.begin());
+      if (std::find(out.begin(), out.end(), idx) == out.end()) out.push_back(idx);
+    }
+    return out;
+  }
+
+  void load_rules(const Node& n) {
+    if (!expect_kind(n, Node::Kind::sequence, "rules") || !limit(n, "rules")) return;
+    std::vector<std::string_view> levels = level_ids(), actions = action_ids();
+    for (auto& item : n.children) {
+      Rule r;
+      r.at = item.at;
+      if (expect_kind(item, Node::Kind::mapping, "a rule")) {
+        keys(item, {"id", "when", "raise_to", "actions", "flags", "because"}, {"id", "when"}, "a rule");
+        if (auto* x = item.find("id")) {
+          r.id = text(*x, "id");
+          if (identifier(*x, r.id, "rule id")) unique(*x, r.id, "rule or routing");
+        }
+        if (auto* x = item.find("when")) r.when = condition(*x);
+        if (auto* x = item.find("raise_to")) r.raise_to = ref(*x, "raise_to", "level", levels);
+        if (auto* x = item.find("actions")) r.actions = refs(*x, "actions", "action", actions);
+        if (auto* x = item.find("flags")) r.flags = flag_refs(*x);
+        if (auto* x = item.find("because")) r.because = text(*x, "because");
+        if (!item.find("raise_to") && !item.find("actions") && !item.find("flags"))
+          d_.error("FD111", item.at, "rule '" + r.id + "' does nothing: give it raise_to, actions or flags");
+      }
+      doc_.rules.push_back(std::move(r));
+    }
+  }
+
+  void load_routing(const Node& n) {
+    if (!expect_kind(n, Node::Kind::sequence, "routing") || !limit(n, "routing")) return;
+    std::vector<std::string_view> outcomes = outcome_ids();
+    for (auto& item : n.children) {
+      Routing r;
+      r.at = item.at;
+      if (expect_kind(item, Node::Kind::mapping, "a routing entry")) {
+        keys(item, {"id", "when", "outcome", "lowers", "because"}, {"id", "when", "outcome"}, "a routing entry");
+        if (auto* x = item.find("id")) {
+          r.id = text(*x, "id");
+          if (identifier(*x, r.id, "routing id")) unique(*x, r.id, "rule or routing");
+        }
+        if (auto* x = item.find("when")) r.when = condition(*x);
+        if (auto* x = item.find("outcome")) r.outcome = ref(*x, "outcome", "outcome", outcomes);
+        if (auto* x = item.find("lowers")) r.lowers = boolean(*x, "lowers").value_or(false);
+        if (auto* x = item.find("because")) r.because = text(*x, "because");
+        if (r.lowers && r.because.empty())
+          d_.error("FD126", item.at, "routing entry '" + r.id + "' says lowers: true, so it must say why in 'because'");
+      }
+      doc_.routing.push_back(std::move(r));
+    }
+  }
+
+  // --- worked examples ---------------------------------------------------------------------------
+
+  Scalar scalar(const Node& n) {
+    if (n.is_null()) return {};
+    if (!n.is_scalar()) {
+      d_.error("FD112", n.at, "a contact field must be a single value");
+      return {};
+    }
+    if (n.quoted) return n.value;
+    if (n.value == "true" || n.value == "True" || n.value == "TRUE") return true;
+    if (n.value == "false" || n.value == "False" || n.value == "FALSE") return false;
+    if (n.value == "null" || n.value == "~" || n.value.empty()) return {};
+    if (auto v = parse_int(n.value)) return *v;
+    return n.value;
+  }
+
+  std::vector<ConcernEntry> concern_entries(const Node& n) {
+    std::vector<ConcernEntry> out;
+    if (!expect_kind(n, Node::Kind::mapping, "concerns")) return out;
+    for (std::size_t i = 0; i < n.size(); ++i) out.push_back({n.key(i).value, text(n.val(i), "a concern's level")});
+    return out;
+  }
+
+  HistoryRecord history_item(const Node& n) {
+    HistoryRecord h;
+    if (!expect_kind(n, Node::Kind::mapping, "a history item")) return h;
+    keys(n, {"received", "concerns", "outcome", "referral"}, {"received"}, "a history item");
+    if (auto* x = n.find("received")) h.received = text(*x, "received");
+    if (auto* x = n.find("concerns")) h.concerns = concern_entries(*x);
+    if (auto* x = n.find("outcome")) h.outcome = text(*x, "outcome");
+    if (auto* x = n.find("referral")) h.referral = boolean(*x, "referral");
+    return h;
+  }
+
+  std::optional<std::vector<std::string>> string_list(const Node& n, std::string_view what) {
+    std::vector<std::string> out;
+    if (!expect_kind(n, Node::Kind::sequence, what)) return std::nullopt;
+    for (auto& e : n.children) out.push_back(text(e, what));
+    return out;
+  }
+
+  void load_tests(const Node& n) {
+    if (!expect_kind(n, Node::Kind::sequence, "tests") || !limit(n, "tests")) return;
+    for (auto& item : n.children) {
+      WorkedExample t;
+      t.at = item.at;
+      if (!expect_kind(item, Node::Kind::mapping, "a test")) continue;
+      keys(item, {"name", "contact", "history", "expect"}, {"name", "contact", "expect"}, "a test");
+      if (auto* x = item.find("name")) t.name = text(*x, "name");
+      if (auto* x = item.find("contact"); x && expect_kind(*x, Node::Kind::mapping, "contact")) {
+        for (std::size_t i = 0; i < x->size(); ++i) {
+          const std::string& k = x->key(i).value;
+          if (k == "concerns") {
+            t.contact.concerns = concern_entries(x->val(i));
+          } else if (k == "history") {
+            d_.error("FD110", x->key(i).at, "a test's history goes beside 'contact', not inside it");
+          } else {
+            t.contact.set(k, scalar(x->val(i)));
+          }
+        }
+        if (!t.contact.find("id")) t.contact.set("id", "test-" + std::to_string(doc_.tests.size() + 1));
+      }
+      if (auto* x = item.find("history"); x && expect_kind(*x, Node::Kind::sequence, "history"))
+        for (auto& h : x->children) t.history.push_back(history_item(h));
+      if (auto* x = item.find("expect"); x && expect_kind(*x, Node::Kind::mapping, "expect")) {
+        keys(*x, {"level", "outcome", "category", "actions", "actions_include", "flags", "rules", "routing", "deadline", "error"}, {}, "expect");
+        Expectation& e = t.expect;
+        if (auto* y = x->find("level")) e.level = text(*y, "level");
+        if (auto* y = x->find("outcome")) e.outcome = text(*y, "outcome");
+        if (auto* y = x->find("category")) e.category = text(*y, "category");
+        if (auto* y = x->find("deadline")) e.deadline = text(*y, "deadline");
+        if (auto* y = x->find("error")) e.error = text(*y, "error");
+        if (auto* y = x->find("actions")) e.actions = string_list(*y, "actions");
+        if (auto* y = x->find("actions_include")) e.actions_include = string_list(*y, "actions_include");
+        if (auto* y = x->find("flags")) e.flags = string_list(*y, "flags");
+        if (auto* y = x->find("rules")) e.rules = string_list(*y, "rules");
+        if (auto* y = x->find("routing")) {
+          e.has_routing = true;
+          if (!y->is_null() && !(y->is_scalar() && !y->quoted && (y->value == "null" || y->value == "~")))
+            e.routing = text(*y, "routing");
+        }
+      }
+      doc_.tests.push_back(std::move(t));
+    }
+  }
+
+  const SourceText& src_;
+  const CompileOptions& opt_;
+  ThresholdDocument& doc_;
+  std::vector<Diagnostic>& out_;
+  Diagnostics d_;
+  std::map<std::string, SourceOffset> seen_ids_;
+};
+
+}  // namespace
+
+void load_document(const SourceText& source, const CompileOptions& options, ThresholdDocument& doc,
+                   std::vector<Diagnostic>& out) {
+  Loader(source, options, doc, out).run();
+}
+
+}  // namespace frontdoor::detail

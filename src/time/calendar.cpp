@@ -1,0 +1,68 @@
+#include "time/calendar.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+
+#include "time/civil.hpp"
+
+namespace frontdoor::detail {
+
+bool is_known_timezone(std::string_view name) {
+  if (name == "UTC") return true;
+  try {
+    return date::locate_zone(std::string(name)) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+WorkCalendar::WorkCalendar(const Calendar& c)
+    : day_start_(c.day_start), day_end_(c.day_end), holidays_(c.holidays) {
+  if (c.timezone != "UTC") zone_ = date::locate_zone(c.timezone);
+}
+
+std::int32_t WorkCalendar::local_day(std::int64_t utc) const {
+  std::int64_t local = utc;
+  if (zone_) {
+    auto info = zone_->get_info(date::sys_seconds{std::chrono::seconds{utc}});
+    local += info.offset.count();
+  }
+  return static_cast<std::int32_t>(floor_div(local, 86400));
+}
+
+std::int64_t WorkCalendar::to_utc(std::int32_t day, std::int32_t minutes) const {
+  std::int64_t local = static_cast<std::int64_t>(day) * 86400 + minutes * 60;
+  if (!zone_) return local;
+  auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local}});
+  // In a gap (clocks go forward) the local time does not exist: take the moment the gap ends.
+  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
+  return local - info.first.offset.count();  // unique, or the earlier of an ambiguous pair
+}
+
+bool WorkCalendar::is_working_day(std::int32_t day) const noexcept {
+  auto wd = weekday(day);
+  if (wd == 0 || wd == 6) return false;
+  return !std::binary_search(holidays_.begin(), holidays_.end(), day);
+}
+
+std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
+  using U = Span::Unit;
+  if (span.unit == U::hours) return start + span.amount * 3600;
+  if (span.unit == U::days) return start + span.amount * 86400;
+  std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600
+                                                           : span.amount * (day_end_ - day_start_) * 60;
+  std::int64_t t = start;
+  for (std::int32_t day = local_day(start);; ++day) {
+    if (!is_working_day(day)) continue;
+    std::int64_t begin = to_utc(day, day_start_), end = to_utc(day, day_end_);
+    if (t >= end) continue;
+    begin = std::max(begin, t);
+    // A deadline that uses up a period exactly is that period's end, not the next morning.
+    if (remaining <= end - begin) return begin + remaining;
+    remaining -= end - begin;
+    t = end;
+  }
+}
+
+}  // namespace frontdoor::detail

@@ -1,0 +1,37 @@
+// Working time in a document's calendar: time zone (system tz database through Howard Hinnant's
+// date/tz), working hours in local time, weekends and local holidays.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontdoor/document.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace frontdoor::detail {
+
+bool is_known_timezone(std::string_view name);
+
+class WorkCalendar {
+ public:
+  // The zone must be known (checked at load).
+  explicit WorkCalendar(const Calendar&);
+  // The local date (days since epoch) of a UTC instant.
+  std::int32_t local_day(std::int64_t utc) const;
+  // `start` plus a span: working time counted only inside working periods.
+  std::int64_t add(std::int64_t start, const Span&) const;
+  bool is_working_day(std::int32_t local_day) const noexcept;
+
+ private:
+  std::int64_t to_utc(std::int32_t local_day, std::int32_t minutes) const;
+  const date::time_zone* zone_ = nullptr;  // null: UTC
+  std::int32_t day_start_, day_end_;
+  std::vector<std::int32_t> holidays_;
+};
+
+}  // namespace frontdoor::detail

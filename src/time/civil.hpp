@@ -1,0 +1,41 @@
+// Calendar arithmetic on UTC instants and civil dates, and ISO 8601 parsing/formatting.
+// Time zones live in calendar.hpp; this file needs no time-zone database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace frontdoor::detail {
+
+struct CivilDate {
+  std::int32_t year;
+  std::uint32_t month;  // 1..12
+  std::uint32_t day;    // 1..31
+};
+
+std::int32_t days_from_civil(CivilDate) noexcept;  // days since 1970-01-01
+CivilDate civil_from_days(std::int32_t days) noexcept;
+std::uint32_t last_day_of_month(std::int32_t year, std::uint32_t month) noexcept;
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline std::int32_t weekday(std::int32_t days) noexcept {  // 0 = Sunday ... 6 = Saturday
+  return static_cast<std::int32_t>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
+}
+
+// "YYYY-MM-DD" (a real date) -> days since epoch.
+std::optional<std::int32_t> parse_date(std::string_view) noexcept;
+// "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM|+HHMM)" -> seconds since epoch, UTC. Fractions are
+// truncated. An offset is required: a local time without one is ambiguous.
+std::optional<std::int64_t> parse_timestamp(std::string_view) noexcept;
+std::string format_timestamp(std::int64_t seconds);  // YYYY-MM-DDTHH:MM:SSZ
+std::string format_date(std::int32_t days);          // YYYY-MM-DD
+
+// The same instant `months` calendar months earlier: same day of month (clamped to the month's end),
+// same time of day, on the UTC calendar.
+std::int64_t minus_months(std::int64_t seconds, std::int64_t months) noexcept;
+
+// Completed months and years from birth date to date (both days since epoch); negative if before.
+std::int64_t months_between(std::int32_t from, std::int32_t to) noexcept;
+
+}  // namespace frontdoor::detail

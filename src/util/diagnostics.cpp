@@ -1,0 +1,150 @@
+#include "util/diagnostics.hpp"
+
+#include <algorithm>
+
+namespace frontdoor {
+
+SourceText::SourceText(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(static_cast<SourceOffset>(i + 1));
+}
+
+LineColumn SourceText::locate(SourceOffset offset) const noexcept {
+  if (offset == kNoOffset) return {};
+  if (offset > text_.size()) offset = static_cast<SourceOffset>(text_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
+  return {line, offset - line_starts_[line - 1] + 1};
+}
+
+SourceOffset SourceText::offset_of(std::uint32_t line, std::uint32_t column) const noexcept {
+  if (line == 0 || line > line_starts_.size()) return static_cast<SourceOffset>(text_.size());
+  auto off = static_cast<std::size_t>(line_starts_[line - 1]) + (column ? column - 1 : 0);
+  return static_cast<SourceOffset>(std::min(off, text_.size()));
+}
+
+std::string_view SourceText::line_text(std::uint32_t line) const noexcept {
+  if (line == 0 || line > line_starts_.size()) return {};
+  std::size_t b = line_starts_[line - 1];
+  std::size_t e = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+  std::string_view s(text_.data() + b, e - b);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return s;
+}
+
+std::string SourceText::where(SourceOffset offset) const {
+  auto lc = locate(offset);
+  if (lc.line == 0) return path_;
+  return path_ + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+}
+
+std::string_view to_string(Severity s) noexcept {
+  switch (s) {
+    case Severity::note: return "note";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "error";
+}
+
+std::string format(const Diagnostic& d, const SourceText* source) {
+  std::string out = d.path;
+  if (d.at.line) out += ":" + std::to_string(d.at.line) + ":" + std::to_string(d.at.column);
+  out += ": ";
+  out += to_string(d.severity);
+  out += ": " + d.message + " [" + d.code + "]";
+  if (source && d.at.line) {
+    std::string_view line = source->line_text(d.at.line);
+    if (line.size() > 200) line = line.substr(0, 200);
+    out += "\n  " + std::string(line) + "\n  ";
+    for (std::uint32_t i = 1; i < d.at.column && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
+    out += '^';
+  }
+  return out;
+}
+
+bool has_errors(const std::vector<Diagnostic>& ds) noexcept {
+  return std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+namespace detail {
+
+void Diagnostics::add(Severity sev, std::string code, SourceOffset at, std::string message) {
+  Diagnostic d;
+  d.code = std::move(code);
+  d.severity = sev;
+  d.message = std::move(message);
+  d.path = source_.path();
+  d.offset = at;
+  d.at = source_.locate(at);
+  out_.push_back(std::move(d));
+}
+
+bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& diags) {
+  const std::string& t = source.text();
+  if (t.size() > max_bytes) {
+    diags.error("FD104", kNoOffset, "the document is " + std::to_string(t.size()) + " bytes, over the limit of " +
+                                        std::to_string(max_bytes) + " bytes");
+    return false;
+  }
+  auto n = t.size();
+  for (std::size_t i = 0; i < n;) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if (c == 0) {
+      diags.error("FD105", static_cast<SourceOffset>(i), "the document contains a NUL byte");
+      return false;
+    }
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len != 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) >> 6) == 0x2;
+    if (ok && len == 2) ok = c >= 0xC2;  // no overlong forms
+    if (ok && len == 3) {
+      auto c1 = static_cast<unsigned char>(t[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    }
+    if (ok && len == 4) {
+      auto c1 = static_cast<unsigned char>(t[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90) && c <= 0xF4;
+    }
+    if (!ok) {
+      diags.error("FD105", static_cast<SourceOffset>(i), "the document is not valid UTF-8");
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+static std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_d = static_cast<std::size_t>(-1);
+  for (auto c : candidates) {
+    auto d = edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
+  return best_d <= allowed ? std::string(best) : std::string();
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
+  auto c = closest(word, candidates);
+  return c.empty() ? std::string() : " (did you mean '" + c + "'?)";
+}
+
+}  // namespace detail
+}  // namespace frontdoor
