@@ -26,7 +26,7 @@ Compilation compile(std::string_view text, std::string path, const CompileOption
   auto program = std::make_unique<detail::Program>();
   program->source = source;
   detail::load_document(*source, options, program->doc, out.diagnostics);
-  if (has_errors(out.diagnostics)) return out;
+  // Expressions are checked even when the structure has errors, so one run reports them all.
   detail::compile_program(*program, options, out.diagnostics);
   if (has_errors(out.diagnostics)) return out;
   program->sha256 = detail::sha256_hex(text);

@@ -20,16 +20,20 @@ Document
  R2.  Unknown keys are ValueErrors at top level (as SPEC says) and also inside levels, outcomes,
       fields, concerns, history counters, rules, routing entries, calendar and tests.
  R3.  Required: `frontdoor` (== 1), `levels` (3..6, unique ids, each with an existing `route`),
-      `outcomes`. Rules and routing entries need a unique `id`. A rule or routing entry without
-      `when` always holds. `when: true`/`when: false` (YAML booleans) are the literals.
- R4.  An outcome without `decide_within` gives a null deadline. `decide_within` takes an integer
-      count only ("24 working hours", "1 working day", "4 hours", "2 days"); no fractions.
+      `outcomes`. Rules and routing entries need a unique `id` and a `when` (aligned with the
+      engine: a rule or routing entry without `when` is a load error, not "always holds").
+      `when: true`/`when: false` (YAML booleans) are the literals.
+ R4.  Every outcome needs `decide_within` (aligned with the engine: a missing one is a load error).
+      `decide_within` takes an integer count only ("24 working hours", "1 working day", "4 hours",
+      "2 days"); no fractions.
  R5.  `effective_from` is parsed-and-ignored (the SPEC gives it no decision semantics).
  R6.  `calendar.working_hours` is one period "HH:MM-HH:MM" with start < end on the same day.
 Expressions
- R7.  Names usable in `when`: level, age_months, age_years, unborn, source, channel, id, child,
-      dob (as its "YYYY-MM-DD" string), every declared field, every history counter. `received`
-      and `concerns` are not names (no timestamp/map type in the subset; use the functions).
+ R7.  Names usable in `when`: level, age_months, age_years, unborn, source, channel, every
+      declared field, every history counter (aligned with the engine: `id`, `child` and `dob` are
+      NOT names; a contact's reference and pseudonym are not facts about need, and the date of
+      birth is used through the ages). `received` and `concerns` are not names either (no
+      timestamp/map type in the subset; use the functions).
  R8.  `+ - *` are on ints only (no string or list concatenation: SPEC says "on ints").
       `< <= > >=` are defined on int/int, string/string (code point), bool/bool (false < true),
       level/level and level/string-naming-a-level. Lists support only == and != (element by
@@ -70,11 +74,13 @@ Contacts
  R18. All problems with a contact are collected and joined with "; " in `error`; rejected
       decisions keep `contact` (the id if it was a string) and `document`, every other decision
       field is null.
- R19. History items need `received` (with offset); `concerns` (map, levels ignored), `outcome`
-      (must be an outcome id of this document, else the contact is rejected) and `referral` (bool)
-      are optional; any other keys (id, child, ...) are ignored. Unknown concern ids in history
-      items are not errors (they simply share no domain). An item counts as a referral if its
-      outcome is a referral outcome OR it says `referral: true`.
+ R19. History items need `received` (with offset); `concerns` (map), `outcome` (must be an
+      outcome id of this document) and `referral` (bool) are optional; any other keys (id, child,
+      ...) are ignored. Aligned with the engine: a history item naming a concern the document does
+      not have, or a level that is not one of the document's levels, or an outcome the document
+      does not have, rejects the contact (the item's level need not be one the concern has a
+      descriptor at). An item counts as a referral if its outcome is a referral outcome OR it says
+      `referral: true`.
 Decisions
  R20. Actions: `always` first, then the outcome's actions, then each held rule's actions in rule
       order, de-duplicated keeping the first occurrence. Flags likewise from held rules.
@@ -486,7 +492,9 @@ def loads(raw, path: str = "<string>") -> Document:
         ref = o.get("referral", False)
         if not isinstance(ref, bool):
             raise ValueError(f"outcomes.{k}: referral must be a boolean")
-        dw = parse_duration(o["decide_within"]) if o.get("decide_within") is not None else None
+        if o.get("decide_within") is None:
+            raise ValueError(f"outcomes.{k}: `decide_within` is required")
+        dw = parse_duration(o["decide_within"])
         outcomes[k] = Outcome(k, _s(o.get("name", k)), cat, ref, dw,
                               check_actions(_str_list(o.get("actions"), f"outcomes.{k}.actions"),
                                             f"outcomes.{k}"))
@@ -592,7 +600,7 @@ def loads(raw, path: str = "<string>") -> Document:
     def compile_when(obj, what):
         w = obj.get("when")
         if w is None:
-            return None, None
+            raise ValueError(f"{what}: `when` is required")
         if isinstance(w, bool):
             w = "true" if w else "false"
         if not isinstance(w, str):
@@ -875,8 +883,6 @@ def name_type(doc: Document, n: str):
         return "bool"
     if n in ("source", "channel"):
         return ("enum", n)
-    if n in ("id", "child", "dob"):
-        return "string"
     if n in doc.fields:
         f = doc.fields[n]
         return {"bool": "bool", "int": "int", "string": "string"}.get(f.type, ("enum", n))
@@ -1305,8 +1311,6 @@ def check_contact(doc: Document, c: dict) -> Checked:
     if child is not None and not isinstance(child, str):
         errors.append(f"field 'child': expected a string, got {type(child).__name__}")
         child = None
-    values["id"] = cid if isinstance(cid, str) else Unknown({"id"})
-    values["child"] = child if child is not None else Unknown({"child"})
 
     received = None
     if "received" not in present:
@@ -1329,7 +1333,6 @@ def check_contact(doc: Document, c: dict) -> Checked:
             dob = parse_date(present["dob"])
         except ValueError as e:
             errors.append(f"field 'dob': {e}")
-    values["dob"] = dob.isoformat() if dob else Unknown({"dob"})
     if unborn:
         values["age_months"] = values["age_years"] = 0
     elif dob is not None and received is not None:
@@ -1417,6 +1420,12 @@ def check_history(doc: Document, items) -> tuple[list, list]:
         cs = it.get("concerns") or {}
         if not isinstance(cs, dict):
             errors.append(f"history[{i}].concerns: expected a map")
+            continue
+        bad = [f"history[{i}].concerns: unknown concern {_s(c)!r}" for c in cs if _s(c) not in doc.concerns]
+        bad += [f"history[{i}].concerns.{_s(c)}: {_s(lv)!r} is not a level" for c, lv in cs.items()
+                if _s(c) in doc.concerns and _s(lv) not in doc.level_index]
+        if bad:
+            errors += bad
             continue
         ref = False
         if it.get("outcome") is not None:

@@ -228,15 +228,20 @@ def test_declared_defaults_are_known():
 
 
 def test_absent_builtins_unknown():
-    for expr in ('source == "6"', 'channel == "written"', "age_months < 6", "age_years < 1",
-                 'child == "K"'):
+    for expr in ('source == "6"', 'channel == "written"', "age_months < 6", "age_years < 1"):
         assert not holds(expr)
         assert not holds(f"!({expr})")
     assert holds('source == "6"', source="6")
     assert holds('source == "6"', source=6)          # R14: integer code accepted
     assert holds('source != "1A"', source="6")
     assert holds('channel == "in_person"', channel="in_person")
-    assert holds('child == "K"', child="K")
+
+
+@pytest.mark.parametrize("expr", ['child == "K"', 'id == "c"', 'dob == "2020-01-01"'])
+def test_id_child_dob_are_not_names(expr):
+    # R7 (aligned with the engine): only level, ages, unborn, source, channel, fields, counters
+    with pytest.raises(ValueError, match="unknown name"):
+        rule_doc(expr)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -638,6 +643,22 @@ def test_batch_ties_and_own_history():
     assert ref.decide_batch(doc, [own2])[0]["flags"] == ["rereferral"]
 
 
+@pytest.mark.parametrize("item,why", [
+    ({"received": "2026-05-01T10:00:00Z", "concerns": {"nope": "acute"}}, "nope"),
+    ({"received": "2026-05-01T10:00:00Z", "concerns": {"school": "severe"}}, "severe"),
+    ({"received": "2026-05-01T10:00:00Z", "outcome": "nowhere"}, "nowhere"),
+])
+def test_history_item_with_unknown_concern_level_or_outcome_rejects(item, why):
+    # R19 (aligned with the engine)
+    d = ref.decide(mkdoc(BATCH_EXTRA), dict(GOOD), [item])
+    assert d["outcome"] is None and why in d["error"]
+
+
+def test_history_item_level_need_not_be_a_descriptor_level():
+    item = {"received": "2026-05-01T10:00:00Z", "concerns": {"injury": "early_help"}}
+    assert ref.decide(mkdoc(BATCH_EXTRA), dict(GOOD), [item])["error"] is None
+
+
 def test_decide_uses_contact_history_key():
     doc = mkdoc(BATCH_EXTRA)
     c = dict(GOOD, history=[{"received": "2026-05-01T10:00:00Z", "outcome": "s47"}])
@@ -660,6 +681,10 @@ def test_decide_uses_contact_history_key():
     lambda s: s + "routing:\n  - {id: r, when: 'true', outcome: nowhere}\n",
     lambda s: s + "rules:\n  - {id: r, when: 'true'}\n  - {id: r, when: 'true'}\n",
     lambda s: s + "calendar: {timezone: Mars/Olympus}\n",
+    # R3/R4 (aligned with the engine): `when` and `decide_within` are required
+    lambda s: s + "rules:\n  - {id: r, raise_to: acute}\n",
+    lambda s: s + "routing:\n  - {id: r, outcome: plain}\n",
+    lambda s: s.replace(", decide_within: 24 hours}", "}"),
     lambda s: s + "calendar: {working_hours: '17:00-09:00'}\n",
 ])
 def test_bad_documents(mutate):

@@ -1,0 +1,68 @@
+#include <doctest/doctest.h>
+
+#include "time/calendar.hpp"
+#include "time/civil.hpp"
+
+using namespace frontdoor;
+using namespace frontdoor::detail;
+
+namespace {
+Calendar london() {
+  Calendar c;
+  c.timezone = "Europe/London";
+  for (const char* h : {"2026-05-04", "2026-12-25", "2026-12-28", "2027-01-01"}) c.holidays.push_back(*parse_date(h));
+  return c;
+}
+std::string deadline(const WorkCalendar& cal, const char* received, std::int64_t amount, Span::Unit unit) {
+  return format_timestamp(cal.add(*parse_timestamp(received), Span{amount, unit}));
+}
+using U = Span::Unit;
+}  // namespace
+
+TEST_CASE("working hours count inside 09:00-17:00 local time") {
+  WorkCalendar cal(london());
+  // Tuesday 5 May 2026, British Summer Time: 10:00Z is 11:00 local.
+  CHECK(deadline(cal, "2026-05-05T10:00:00Z", 4, U::working_hours) == "2026-05-05T14:00:00Z");
+  // Six working hours from 11:00 local reach 17:00 exactly: that period's end, not the next morning.
+  CHECK(deadline(cal, "2026-05-05T10:00:00Z", 6, U::working_hours) == "2026-05-05T16:00:00Z");
+  CHECK(deadline(cal, "2026-05-05T10:00:00Z", 7, U::working_hours) == "2026-05-06T09:00:00Z");
+}
+
+TEST_CASE("work starts at the next working period outside working hours") {
+  WorkCalendar cal(london());
+  // Monday 4 May 2026 is a bank holiday: work starts Tuesday 09:00 BST = 08:00Z.
+  CHECK(deadline(cal, "2026-05-04T10:00:00Z", 4, U::working_hours) == "2026-05-05T12:00:00Z");
+  // Friday evening to Monday morning.
+  CHECK(deadline(cal, "2026-05-08T19:00:00Z", 1, U::working_hours) == "2026-05-11T09:00:00Z");
+  // Received exactly at the end of the day starts the next working day.
+  CHECK(deadline(cal, "2026-05-05T16:00:00Z", 1, U::working_hours) == "2026-05-06T09:00:00Z");
+}
+
+TEST_CASE("a working day is one working period's length") {
+  WorkCalendar cal(london());
+  CHECK(deadline(cal, "2026-05-05T10:00:00Z", 1, U::working_days) == "2026-05-06T10:00:00Z");
+  // Friday 16:00 BST plus one working day: 1 hour Friday, 7 hours Monday.
+  CHECK(deadline(cal, "2026-05-08T15:00:00Z", 1, U::working_days) == "2026-05-11T15:00:00Z");
+  // Christmas: Thursday 24 Dec 2026 16:00 GMT; 25th and 28th are holidays.
+  CHECK(deadline(cal, "2026-12-24T16:00:00Z", 8, U::working_hours) == "2026-12-29T16:00:00Z");
+}
+
+TEST_CASE("clock changes move the UTC deadline, not the local one") {
+  WorkCalendar cal(london());
+  // Friday 23 Oct 2026 16:00 BST (15:00Z); clocks go back on Sunday 25th; Monday 09:00 GMT = 09:00Z.
+  CHECK(deadline(cal, "2026-10-23T15:00:00Z", 2, U::working_hours) == "2026-10-26T10:00:00Z");
+}
+
+TEST_CASE("plain hours and days ignore the calendar") {
+  WorkCalendar cal(london());
+  CHECK(deadline(cal, "2026-05-08T19:00:00Z", 24, U::hours) == "2026-05-09T19:00:00Z");
+  CHECK(deadline(cal, "2026-05-08T19:00:00Z", 2, U::days) == "2026-05-10T19:00:00Z");
+}
+
+TEST_CASE("the local date follows the time zone") {
+  WorkCalendar cal(london());
+  CHECK(format_date(cal.local_day(*parse_timestamp("2026-06-30T23:30:00Z"))) == "2026-07-01");
+  CHECK(format_date(cal.local_day(*parse_timestamp("2026-12-31T23:30:00Z"))) == "2026-12-31");
+  CHECK_FALSE(is_known_timezone("Europe/Londn"));
+  CHECK(is_known_timezone("America/New_York"));
+}

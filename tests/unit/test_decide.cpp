@@ -1,0 +1,219 @@
+#include <doctest/doctest.h>
+
+#include "compile/program.hpp"
+#include "documents.hpp"
+
+using namespace fdtest;
+using frontdoor::ContactRecord;
+using frontdoor::HistoryRecord;
+
+namespace {
+const std::string kRules = R"(rules:
+  - id: baby_injury
+    when: age_months < 6 && concern("injury")
+    raise_to: acute
+    because: "Any injury to a non-mobile baby needs a strategy discussion"
+  - id: repeat_contacts
+    when: similar_3m >= 2
+    actions: [review]
+    flags: [repeat_contact]
+  - id: cumulative
+    when: count_at_least("early_help") >= 3
+    raise_to: complex
+routing:
+  - id: open_case
+    when: open_case != "none" && level <= "complex"
+    outcome: allocated
+  - id: no_consent
+    when: level == "early_help" && !consent
+    outcome: advice
+    lowers: true
+    because: "Early help is voluntary"
+)";
+}  // namespace
+
+TEST_CASE("base level is the highest descriptor; rules raise it; routing picks the outcome") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.set("dob", std::string("2026-01-01"));
+  c.concerns.push_back({"injury", "acute"});
+  auto d = rs->decide(c);
+  REQUIRE(d.ok());
+  auto v = rs->view(d);
+  CHECK(v.level() == "acute");
+  CHECK(v.outcome() == "s47");
+  CHECK(v.category() == "s47");
+  CHECK(v.referral());
+  CHECK(v.rules() == std::vector<std::string_view>{"baby_injury"});
+  CHECK(v.actions() == std::vector<std::string_view>{"signoff", "checks"});
+  CHECK(v.deadline() == "2026-05-05T14:00:00Z");
+  auto reasons = v.reasons();
+  REQUIRE(reasons.size() >= 3);
+  CHECK(reasons[0].kind == "concern");
+  CHECK(reasons[0].text == "Unexplained injury");
+  CHECK(reasons[1].kind == "rule");
+  CHECK(reasons[1].text == "Any injury to a non-mobile baby needs a strategy discussion");
+  CHECK(reasons[1].at == "test.yaml:" + std::to_string(line_of(document(kRules), "- id: baby_injury")) + ":5");
+  CHECK(reasons[2].kind == "level");
+}
+
+TEST_CASE("no concerns: the lowest level, and every contact still gets an outcome") {
+  auto rs = compile_ok(document(kRules));
+  auto d = rs->decide(contact());
+  REQUIRE(d.ok());
+  CHECK(rs->view(d).level() == "universal");
+  CHECK(rs->view(d).outcome() == "advice");
+}
+
+TEST_CASE("routing that lowers early help without consent, first match wins") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.concerns.push_back({"housing", "early_help"});
+  CHECK(rs->view(rs->decide(c)).outcome() == "advice");
+  c.set("consent", true);
+  CHECK(rs->view(rs->decide(c)).outcome() == "early_help");
+  c.set("open_case", std::string("cin"));
+  auto d = rs->decide(c);
+  CHECK(rs->view(d).outcome() == "allocated");
+  CHECK(rs->view(d).routing() == "open_case");
+}
+
+TEST_CASE("cumulative concerns raise the level; concern functions still see the descriptors") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.set("consent", true);
+  for (auto* k : {"neglect", "housing", "domestic_abuse"}) c.concerns.push_back({k, "early_help"});
+  auto d = rs->decide(c);
+  CHECK(rs->view(d).level() == "complex");
+  CHECK(rs->view(d).outcome() == "assessment");
+  CHECK(d.base_level == 1);
+}
+
+TEST_CASE("history: the third similar contact in three months is flagged") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact("2026-05-31T12:00:00Z");
+  c.concerns.push_back({"housing", "early_help"});
+  std::vector<HistoryRecord> h = {
+      {"2026-02-28T12:00:00Z", {{"domestic_abuse", "early_help"}}, std::nullopt, std::nullopt},  // same domain, window edge
+      {"2026-04-10T09:00:00Z", {{"neglect", "complex"}}, std::nullopt, std::nullopt},            // other domain
+  };
+  CHECK(rs->decide(c, h).rules.empty());
+  h.push_back({"2026-05-30T09:00:00Z", {{"housing", "complex"}}, std::string("assessment"), std::nullopt});
+  auto d = rs->decide(c, h);
+  CHECK(rs->view(d).flags() == std::vector<std::string_view>{"repeat_contact"});
+  h[0].received = "2026-02-28T11:59:59Z";  // one second outside the window
+  CHECK(rs->decide(c, h).rules.empty());
+  h.push_back({"2026-05-31T12:00:00Z", {{"housing", "complex"}}, std::nullopt, std::nullopt});  // not earlier
+  CHECK(rs->decide(c, h).rules.empty());
+}
+
+TEST_CASE("contacts that do not fit the document are rejected, naming the field") {
+  auto rs = compile_ok(document(kRules));
+  auto rejected = [&](ContactRecord c) { return rs->decide(c).error; };
+  ContactRecord c = contact();
+  c.concerns.push_back({"neglet", "complex"});
+  CHECK(rejected(c).find("unknown concern 'neglet' (did you mean 'neglect'?)") != std::string::npos);
+  c = contact();
+  c.concerns.push_back({"injury", "early_help"});
+  CHECK(rejected(c).find("concerns.injury") != std::string::npos);
+  c = contact();
+  c.set("colour", std::string("blue"));
+  CHECK(rejected(c).find("colour: unknown field") != std::string::npos);
+  c = contact();
+  c.set("score", std::int64_t{101});
+  CHECK(rejected(c).find("score: must be between 0 and 100") != std::string::npos);
+  c = contact();
+  c.set("consent", std::string("maybe"));
+  CHECK(rejected(c) == "consent: must be true or false");
+  c = contact("yesterday");
+  CHECK(rejected(c).find("received") == 0);
+  ContactRecord no_id;
+  no_id.set("received", std::string("2026-05-05T10:00:00Z"));
+  CHECK(rejected(no_id).find("id") == 0);
+  c = contact();
+  c.set("dob", std::string("2027-01-01"));
+  CHECK(rejected(c).find("dob") == 0);
+}
+
+TEST_CASE("error messages never repeat a field's value (data protection)") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.set("open_case", std::string("Jane Smith, 12 Acacia Avenue"));
+  auto d = rs->decide(c);
+  CHECK_FALSE(d.ok());
+  CHECK(d.error.find("Jane") == std::string::npos);
+  CHECK(d.error.find("open_case") != std::string::npos);
+}
+
+TEST_CASE("an unborn child is 0 months old; a missing dob leaves ages unknown") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.set("unborn", true);
+  c.concerns.push_back({"injury", "acute"});
+  CHECK(rs->view(rs->decide(c)).rules() == std::vector<std::string_view>{"baby_injury"});
+  ContactRecord no_dob = contact();
+  no_dob.concerns.push_back({"injury", "acute"});
+  auto d = rs->decide(no_dob);
+  CHECK(d.rules.empty());
+  REQUIRE_FALSE(d.unknowns.empty());
+  CHECK(rs->name(d.unknowns[0].name) == "age_months");
+  bool named = false;
+  for (auto& r : rs->view(d).reasons()) named |= r.kind == "unknown" && r.text.find("age_months") != std::string::npos;
+  CHECK(named);
+}
+
+TEST_CASE("a batch decides each child's contacts in time order with the outcomes it decided") {
+  auto rs = compile_ok(document(kRules));
+  std::vector<ContactRecord> rows;
+  auto row = [&](const char* id, const char* child, const char* received) {
+    ContactRecord c;
+    c.set("id", std::string(id));
+    c.set("child", std::string(child));
+    c.set("received", std::string(received));
+    c.concerns.push_back({"housing", "early_help"});
+    rows.push_back(c);
+  };
+  row("third", "K1", "2026-05-20T10:00:00Z");  // out of time order in the file
+  row("first", "K1", "2026-05-01T10:00:00Z");
+  row("other", "K2", "2026-05-10T10:00:00Z");
+  row("second", "K1", "2026-05-10T10:00:00Z");
+  ContactRecord bad;
+  bad.problem = "line 6: not valid JSON";
+  rows.push_back(bad);
+  auto ds = rs->decide_batch(rows);
+  REQUIRE(ds.size() == rows.size());
+  CHECK(ds[0].contact == "third");
+  CHECK(rs->view(ds[0]).flags() == std::vector<std::string_view>{"repeat_contact"});
+  CHECK(rs->view(ds[1]).flags().empty());
+  CHECK(rs->view(ds[2]).flags().empty());
+  CHECK(rs->view(ds[3]).flags().empty());
+  CHECK(ds[4].error == "line 6: not valid JSON");
+}
+
+TEST_CASE("the same document and contact give the same decision, byte for byte") {
+  auto a = compile_ok(document(kRules));
+  auto b = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.concerns.push_back({"neglect", "complex"});
+  auto ja = a->view(a->decide(c)).to_json();
+  CHECK(ja == b->view(b->decide(c)).to_json());
+  CHECK(ja.find("\"sha256\":\"" + a->sha256() + "\"") != std::string::npos);
+  CHECK(a->sha256().size() == 64);
+}
+
+TEST_CASE("a rejected contact has null decision fields and an error in JSON") {
+  auto rs = compile_ok(document(kRules));
+  ContactRecord c = contact();
+  c.concerns.push_back({"nope", "acute"});
+  auto j = rs->view(rs->decide(c)).to_json();
+  CHECK(j.find("\"level\":null") != std::string::npos);
+  CHECK(j.find("\"actions\":null") != std::string::npos);
+  CHECK(j.find("\"error\":\"concerns: unknown concern 'nope'\"") != std::string::npos);
+}
+
+TEST_CASE("sha256 matches the standard test vectors") {
+  using frontdoor::detail::sha256_hex;
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
