@@ -19,21 +19,44 @@ bool is_known_timezone(std::string_view name) {
 
 WorkCalendar::WorkCalendar(const Calendar& c)
     : day_start_(c.day_start), day_end_(c.day_end), holidays_(c.holidays) {
-  if (c.timezone != "UTC") zone_ = date::locate_zone(c.timezone);
+  if (c.timezone == "UTC") return;
+  zone_ = date::locate_zone(c.timezone);
+  constexpr std::int64_t kFrom = -2208988800;  // 1900-01-01
+  constexpr std::int64_t kTo = 7258118400;     // 2200-01-01
+  change_at_.push_back(INT64_MIN);
+  offset_.push_back(static_cast<std::int32_t>(zone_->get_info(date::sys_seconds{std::chrono::seconds{kFrom}}).offset.count()));
+  for (std::int64_t t = kFrom; t < kTo;) {
+    auto info = zone_->get_info(date::sys_seconds{std::chrono::seconds{t}});
+    std::int64_t end = info.end.time_since_epoch().count();
+    if (end <= t) break;
+    auto next = static_cast<std::int32_t>(zone_->get_info(date::sys_seconds{std::chrono::seconds{std::min(end, kTo)}}).offset.count());
+    if (end < kTo && next != offset_.back()) {
+      change_at_.push_back(end);
+      offset_.push_back(next);
+    }
+    t = end;
+  }
+  change_at_.push_back(kTo);  // past the table: ask the database
+  offset_.push_back(offset_.back());
+}
+
+std::int64_t WorkCalendar::offset_at(std::int64_t utc) const noexcept {
+  if (!zone_) return 0;
+  if (utc >= change_at_.back()) return zone_->get_info(date::sys_seconds{std::chrono::seconds{utc}}).offset.count();
+  auto it = std::upper_bound(change_at_.begin(), change_at_.end(), utc);
+  return offset_[static_cast<std::size_t>(it - change_at_.begin()) - 1];
 }
 
 std::int32_t WorkCalendar::local_day(std::int64_t utc) const {
-  std::int64_t local = utc;
-  if (zone_) {
-    auto info = zone_->get_info(date::sys_seconds{std::chrono::seconds{utc}});
-    local += info.offset.count();
-  }
-  return static_cast<std::int32_t>(floor_div(local, 86400));
+  return static_cast<std::int32_t>(floor_div(utc + offset_at(utc), 86400));
 }
 
 std::int64_t WorkCalendar::to_utc(std::int32_t day, std::int32_t minutes) const {
   std::int64_t local = static_cast<std::int64_t>(day) * 86400 + minutes * 60;
   if (!zone_) return local;
+  // No offset changes within 26 hours either side: the local time maps to exactly one instant.
+  std::int64_t before = offset_at(local - 26 * 3600), after = offset_at(local + 26 * 3600);
+  if (before == after) return local - before;
   auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local}});
   // In a gap (clocks go forward) the local time does not exist: take the moment the gap ends.
   if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();

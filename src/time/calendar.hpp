@@ -29,7 +29,12 @@ class WorkCalendar {
 
  private:
   std::int64_t to_utc(std::int32_t local_day, std::int32_t minutes) const;
+  std::int64_t offset_at(std::int64_t utc) const noexcept;  // seconds east of UTC
   const date::time_zone* zone_ = nullptr;  // null: UTC
+  // The zone's UTC offsets as (from, offset) pairs for 1900-2200, read once from the tz database so
+  // that deciding never searches it; near a transition to_utc asks the database itself.
+  std::vector<std::int64_t> change_at_;
+  std::vector<std::int32_t> offset_;
   std::int32_t day_start_, day_end_;
   std::vector<std::int32_t> holidays_;
 };
