@@ -113,17 +113,26 @@ PARAMS = {
         "anonymous": [0.50, 0.36, 0.10, 0.04],
     },
     "no_concern_rate": 0.03,              # a contact that matches no descriptor at all
-    "extra_concerns": [0.55, 0.30, 0.12, 0.03],  # 0, 1, 2 or 3 further concerns
+    "extra_concerns": [0.62, 0.27, 0.09, 0.02],  # 0, 1, 2 or 3 further concerns
+    # Households differ in need: a household's risk multiplies the chance of a referral-level
+    # contact (and divides that of a universal one), and households with more risk come back more.
+    "household_risk": {0.6: 0.55, 1.0: 0.30, 1.8: 0.12, 3.0: 0.03},
+    "extra_events_by_risk": {0.6: 0.0, 1.0: 0.3, 1.8: 1.0, 3.0: 2.0},   # mean extra events
+    # Open cases: the state of a child's case when the year starts, and how often a referral-level
+    # contact (or early help taken up) leaves a case open for the next months.
+    "open_case_at_start": {"none": 0.905, "early_help": 0.025, "cin": 0.03, "cp_plan": 0.015, "cla": 0.025},
+    "opens_after_referral": 0.30,
+    "opens_after_early_help": 0.30,
     # Households.
     "household_children": [0.55, 0.28, 0.12, 0.05],   # 1, 2, 3, 4 children
     "household_events": [0.60, 0.20, 0.09, 0.05, 0.03, 0.015, 0.01, 0.005],  # 1 ... 8 events
     "siblings_share_family_event": 0.70,  # a family-level worry names every child in the house
-    "pregnancy_rate": 0.035,              # a household with a pre-birth contact
+    "pregnancy_rate": 0.02,              # a household with a pre-birth contact
     "gap_short_days": 21.0,               # mean gap between a household's events: short ...
     "gap_long_days": 85.0,                # ... or long
     "gap_short_share": 0.5,
     # Ages of the youngest child in a household, years (babies over-represented).
-    "youngest_age": [(0, 0.17), (1, 0.07), (2, 0.06), (3, 0.06), (4, 0.06), (5, 0.055), (6, 0.05),
+    "youngest_age": [(0, 0.22), (1, 0.07), (2, 0.06), (3, 0.06), (4, 0.06), (5, 0.055), (6, 0.05),
                      (7, 0.05), (8, 0.05), (9, 0.05), (10, 0.05), (11, 0.05), (12, 0.05),
                      (13, 0.05), (14, 0.05), (15, 0.04), (16, 0.03), (17, 0.015)],
     # Times: share of non-police contacts on a non-working day, and outside 09:00-17:00 local.
@@ -319,11 +328,14 @@ class Generator:
             w *= 4.0  # bruising on babies is what health visitors and A&E ring about
         return w
 
-    def draw_concerns(self, age: int | None, source: str | None, group: str, unborn: bool) -> dict:
+    def draw_concerns(self, age: int | None, source: str | None, group: str, unborn: bool, risk: float) -> dict:
         rng, doc = self.rng, self.doc
         if rng.random() < PARAMS["no_concern_rate"]:
             return {}
-        top = pick_index(rng, level_weights(doc, group))
+        ws = level_weights(doc, group)
+        ref = min(2, self.n_levels - 1)   # the first referral level, by position
+        ws = [w / risk if i == 0 else w * risk if i >= ref else w for i, w in enumerate(ws)]
+        top = pick_index(rng, ws)
         pool = PRE_BIRTH if unborn else list(doc.concerns)
         pool = [c for c in pool if c in doc.concerns]
         # primary: a concern that has a descriptor at `top` (or the nearest level below it)
@@ -409,9 +421,14 @@ class Generator:
         disabled_rate = 0.07
         for c in children:
             c["disabled"] = rng.random() < disabled_rate
-            c["open_case"] = pick(rng, {"none": 0.86, "early_help": 0.04, "cin": 0.04, "cp_plan": 0.025, "cla": 0.035})
+            c["open_case"] = pick(rng, PARAMS["open_case_at_start"])
             c["open_until"] = YEAR_END if c["open_case"] != "none" else None
-        return {"children": children, "events": 1 + pick_index(rng, PARAMS["household_events"])}
+        risk = pick(rng, PARAMS["household_risk"])
+        events = 1 + pick_index(rng, PARAMS["household_events"])
+        extra = PARAMS["extra_events_by_risk"][risk]
+        if extra:
+            events += int(rng.expovariate(1.0 / extra))
+        return {"children": children, "events": min(events, 10), "risk": risk}
 
     def event_dates(self, n: int) -> list[dt.date]:
         rng = self.rng
@@ -473,7 +490,7 @@ class Generator:
         if unborn and day >= target["unborn_until"]:
             unborn = False
             age = 0
-        concerns = self.draw_concerns(age, source, group, unborn)
+        concerns = self.draw_concerns(age, source, group, unborn, hh["risk"])
         channel = pick(rng, PARAMS["channels"][group])
         minute = self.draw_minute(source, day)
         lo = dt.datetime.combine(YEAR_START, dt.time(0), UTC)
@@ -564,10 +581,10 @@ class Generator:
         if child["open_case"] != "none" and (child["open_until"] is None or day <= child["open_until"]):
             return
         ref = min(2, self.n_levels - 1)
-        if top >= ref and rng.random() < 0.35:
+        if top >= ref and rng.random() < PARAMS["opens_after_referral"]:
             child["open_case"] = "cp_plan" if (top >= self.n_levels - 1 and rng.random() < 0.4) else "cin"
             child["open_until"] = day + dt.timedelta(days=rng.randrange(60, 270))
-        elif top == 1 and fields.get("consent") is True and rng.random() < 0.5:
+        elif top == 1 and fields.get("consent") is True and rng.random() < PARAMS["opens_after_early_help"]:
             child["open_case"] = "early_help"
             child["open_until"] = day + dt.timedelta(days=rng.randrange(60, 200))
 
