@@ -12,9 +12,10 @@
 
 namespace frontdoor::detail {
 
+// Trivial on purpose: the evaluation stack below is left uninitialised, not zeroed per condition.
 struct Value {
-  std::int64_t v = 0;
-  enum State : std::uint8_t { ok, unknown, overflow } s = ok;
+  std::int64_t v;
+  enum State : std::uint8_t { ok, unknown, overflow } s;
 };
 
 struct EvalContext {
