@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "frontdoor/analysis.hpp"
 #include "records.hpp"
 
 namespace frontdoor::cli {
@@ -29,14 +31,21 @@ std::shared_ptr<const RuleSet> load_for_use(const std::string& path) {
   return c->rule_set;
 }
 
-nlohmann::json diagnostic_json(const Diagnostic& d) {
-  return {{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(to_string(d.severity))},
-          {"code", d.code}, {"message", d.message}};
+nlohmann::json diagnostic_json(const Finding& f) {
+  const Diagnostic& d = f.diagnostic;
+  nlohmann::json j = {{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(to_string(d.severity))},
+                      {"code", d.code}, {"message", d.message}};
+  if (!f.contacts.empty()) {
+    j["counterexamples"] = nlohmann::json::array();
+    for (auto& c : f.contacts) j["counterexamples"].push_back(nlohmann::json::parse(c));
+  }
+  return j;
 }
 
-nlohmann::json sarif(const std::vector<Diagnostic>& all) {
+nlohmann::json sarif(const std::vector<Finding>& all) {
   nlohmann::json results = nlohmann::json::array();
-  for (auto& d : all) {
+  for (auto& f : all) {
+    const Diagnostic& d = f.diagnostic;
     nlohmann::json r = {{"ruleId", d.code},
                         {"level", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
                         {"message", {{"text", d.message}}}};
@@ -55,9 +64,8 @@ nlohmann::json sarif(const std::vector<Diagnostic>& all) {
 }  // namespace
 
 int run_check(const CheckOptions& o) {
-  std::vector<Diagnostic> all;
+  std::vector<Finding> all;
   bool could_not_run = false;
-  std::vector<std::shared_ptr<const SourceText>> sources;
   for (const auto& path : o.documents) {
     auto c = compile_file(path);
     if (!c) {
@@ -65,36 +73,52 @@ int run_check(const CheckOptions& o) {
       could_not_run = true;
       continue;
     }
-    std::vector<Diagnostic> found = c->diagnostics;
+    std::vector<Finding> found;
+    for (auto& d : c->diagnostics) found.push_back({d, {}});
     std::size_t tests = 0;
     if (c->ok()) {
       auto failures = run_worked_examples(*c->rule_set);
       tests = c->rule_set->document().tests.size();
-      found.insert(found.end(), failures.begin(), failures.end());
+      for (auto& d : failures) found.push_back({d, {}});
+      AnalysisOptions ao;
+      ao.timeout_ms = o.timeout_ms;
+      AnalysisReport report = analyse(*c->rule_set, ao);
+      found.insert(found.end(), report.findings.begin(), report.findings.end());
       if (o.format == "text") {
         const auto& doc = c->rule_set->document();
+        std::size_t unsettled = 0;
+        double ms = 0;
+        for (auto& t : report.timings) {
+          unsettled += t.result == "unknown";
+          ms += t.milliseconds;
+        }
         std::cerr << path << ": " << doc.levels.size() << " levels, " << doc.concerns.size() << " concerns, " << doc.rules.size()
                   << " rules, " << doc.routing.size() << " routing entries; " << (tests - failures.size()) << " of " << tests
-                  << " worked examples pass\n";
+                  << " worked examples pass; worked examples exercise " << report.rules_exercised << "/" << report.rules_total
+                  << " rules and " << report.routing_exercised << "/" << report.routing_total << " routing entries; "
+                  << report.timings.size() << " solver queries in " << static_cast<long>(ms) << " ms"
+                  << (unsettled ? " (" + std::to_string(unsettled) + " not settled in time)" : std::string()) << "\n";
+        if (o.timings)
+          for (auto& t : report.timings) std::cerr << "  " << t.result << "  " << t.milliseconds << " ms  " << t.proof << "\n";
       }
     }
     if (o.strict)
-      for (auto& d : found)
-        if (d.severity == Severity::warning) d.severity = Severity::error;
+      for (auto& f : found)
+        if (f.diagnostic.severity == Severity::warning) f.diagnostic.severity = Severity::error;
     if (o.format == "text")
-      for (auto& d : found) std::cout << format(d, c->source.get()) << "\n";
+      for (auto& f : found) std::cout << format(f.diagnostic, c->source.get()) << "\n";
     all.insert(all.end(), found.begin(), found.end());
-    sources.push_back(c->source);
   }
   if (o.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
-    for (auto& d : all) arr.push_back(diagnostic_json(d));
+    for (auto& f : all) arr.push_back(diagnostic_json(f));
     std::cout << arr.dump(2) << "\n";
   } else if (o.format == "sarif") {
     std::cout << sarif(all).dump(2) << "\n";
   }
   if (could_not_run) return kCannotRun;
-  return has_errors(all) ? kFindings : kClean;
+  bool errors = std::any_of(all.begin(), all.end(), [](auto& f) { return f.diagnostic.severity == Severity::error; });
+  return errors ? kFindings : kClean;
 }
 
 int run_decide(const DecideOptions& o) {
@@ -172,10 +196,10 @@ int run_explain(const ExplainOptions& o) {
   auto v = rules->view(d);
   const ThresholdDocument& doc = rules->document();
   if (o.format == "json") {
-    auto out = nlohmann::json::parse(v.to_json());
-    nlohmann::json steps = nlohmann::json::array();
+    auto out = nlohmann::ordered_json::parse(v.to_json());  // keep SPEC's key order
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (auto& s : ex.steps) {
-      nlohmann::json values = nlohmann::json::object();
+      nlohmann::ordered_json values = nlohmann::ordered_json::object();
       for (auto& [k, val] : s.values) values[k] = val;
       steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at},
                        {"level_before", s.level_before}, {"values", values}});

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   c->add_option("documents", check.documents, "Threshold documents (YAML)")->required();
   c->add_option("--format", check.format, "Output: text, json or sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
   c->add_flag("--strict", check.strict, "Treat warnings as errors");
+  c->add_option("--timeout-ms", check.timeout_ms, "Time budget per proof (default 2000)");
+  c->add_flag("--timings", check.timings, "Print each proof and its time");
 
   frontdoor::cli::DecideOptions decide;
   auto* d = app.add_subcommand("decide", "Decide contacts (CSV or JSON Lines; '-' reads JSON Lines from stdin)");

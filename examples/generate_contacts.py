@@ -15,25 +15,28 @@ byte-identical files.
 
 How a year is built (the numbers are the PARAMS below):
 
-* Households, not isolated children. A household has 1-4 children (sometimes an unborn baby) and a
-  number of "events" in the year (1 for most, up to 8 for a few). An event is one worry reaching the
-  front door from one source; a family-level worry (domestic abuse, a parent's mental health,
-  housing...) is usually about every child in the household, so siblings get contacts with the same
-  timestamp, source and concerns, as police notifications and health-visitor calls do in practice.
-  So many children appear 2-5 times in the year, which makes the document's history counters
-  (similar contacts in three months, referrals in twelve months, contacts in twelve months) fire.
-* Source first (DfE codes 1A ... 10, national shares: police 28%, schools 21%, ...), then channel
-  (police mostly notifications), then date and time (office hours on working days in the
-  document's timezone for most; police around the clock with a night-time peak; some evenings and
-  weekends), written as UTC with `Z`.
+* Households, not isolated children. A household has 1-4 children (sometimes an unborn baby), a
+  level of need (its "risk") and a number of "events" in the year (1 for most, up to 10 for a few,
+  more in households with more need). An event is one worry reaching the front door from one
+  source; a family-level worry (domestic abuse, a parent's mental health, housing...) is usually
+  about every child in the household, so siblings get contacts with the same timestamp, source and
+  concerns, as police notifications do in practice. So many children appear 2-5 times in the year,
+  which makes the document's history counters (similar contacts in three months, referrals in
+  twelve months, contacts in twelve months) fire.
+* Source (DfE codes 1A ... 10 in the national mix: police 28%, schools 21%, ...), suited to the
+  child's age (health visitors for babies, schools for school-age children), then channel (police
+  mostly notifications), then date and time (office hours on working days in the document's
+  timezone for most; police around the clock with a night-time peak; some evenings and weekends;
+  school worries wait for term), written as UTC with `Z`.
 * Level first, then concerns: the contact's highest descriptor level is drawn from a per-source
   distribution, then a primary concern that has a descriptor at that level (weighted by how common
   it is, how well it fits the child's age and the source), then 0-3 further concerns at or below
   it. A few contacts match no descriptor at all.
 * The document's own fields are filled from what the generator knows (consent mostly asked at early
   help level, open cases that open after earlier referrals, police protection only from police...),
-  and left empty (unknown) at realistic rates. Fields this script does not know get a generic
-  value by type, so any document can be used.
+  and left empty (unknown) at realistic rates: an empty CSV cell, an absent key in JSON Lines (the
+  engine then applies the field's `default`, or treats it as unknown if it has none). Fields this
+  script does not know get a generic value by type, so any document can be used.
 * About 0.3% of rows are deliberately bad (an unknown concern, a malformed timestamp, a level the
   concern lacks), so a year shows that bad rows are kept with an `error`, never dropped.
 
@@ -45,11 +48,9 @@ default document gives a national-looking year; see examples/README.md.
 from __future__ import annotations
 
 import argparse
-import bisect
 import csv
 import datetime as dt
 import json
-import math
 import os
 import random
 import sys
@@ -87,6 +88,10 @@ PARAMS = {
         "6": 28.0,                                                       # police
         "7": 2.5, "8": 4.0, "9": 1.5, "10": 1.0,
     },
+    # Sources also depend on the child's age (schools rarely call about a baby, health visitors
+    # about a teenager: see sources_for_age); these factors bring the year's overall shares back
+    # to the national ones above.
+    "source_calibration": {"2A": 1.68, "2B": 1.6, "3B": 0.67, "3C": 1.25, "6": 0.95},
     # Channel by source group.
     "channels": {
         "police": {"notification": 0.85, "conversation": 0.13, "written": 0.02},
@@ -102,27 +107,27 @@ PARAMS = {
     # The contact's highest descriptor, as a fraction of the way up the document's levels
     # (for four levels: universal, early help, complex, acute), by source group.
     "levels": {
-        "police": [0.15, 0.63, 0.14, 0.08],
-        "school": [0.30, 0.49, 0.15, 0.06],
-        "health": [0.28, 0.46, 0.18, 0.08],
-        "individual": [0.44, 0.40, 0.12, 0.04],
-        "la": [0.18, 0.45, 0.28, 0.09],
-        "housing": [0.28, 0.55, 0.15, 0.02],
-        "legal": [0.25, 0.43, 0.22, 0.10],
-        "other": [0.36, 0.44, 0.15, 0.05],
-        "anonymous": [0.50, 0.36, 0.10, 0.04],
+        "police": [0.15, 0.63, 0.1, 0.066],
+        "school": [0.3, 0.49, 0.152, 0.066],
+        "health": [0.28, 0.46, 0.122, 0.064],
+        "individual": [0.44, 0.4, 0.091, 0.035],
+        "la": [0.18, 0.45, 0.19, 0.072],
+        "housing": [0.28, 0.55, 0.114, 0.018],
+        "legal": [0.25, 0.43, 0.167, 0.088],
+        "other": [0.36, 0.44, 0.1, 0.04],
+        "anonymous": [0.5, 0.36, 0.076, 0.035],
     },
     "no_concern_rate": 0.03,              # a contact that matches no descriptor at all
     "extra_concerns": [0.62, 0.27, 0.09, 0.02],  # 0, 1, 2 or 3 further concerns
     # Households differ in need: a household's risk multiplies the chance of a referral-level
     # contact (and divides that of a universal one), and households with more risk come back more.
     "household_risk": {0.6: 0.55, 1.0: 0.30, 1.8: 0.12, 3.0: 0.03},
-    "extra_events_by_risk": {0.6: 0.0, 1.0: 0.3, 1.8: 1.0, 3.0: 2.0},   # mean extra events
+    "extra_events_by_risk": {0.6: 0.0, 1.0: 0.4, 1.8: 1.5, 3.0: 3.0},   # mean extra events
     # Open cases: the state of a child's case when the year starts, and how often a referral-level
     # contact (or early help taken up) leaves a case open for the next months.
-    "open_case_at_start": {"none": 0.905, "early_help": 0.025, "cin": 0.03, "cp_plan": 0.015, "cla": 0.025},
-    "opens_after_referral": 0.30,
-    "opens_after_early_help": 0.30,
+    "open_case_at_start": {"none": 0.92, "early_help": 0.02, "cin": 0.025, "cp_plan": 0.012, "cla": 0.023},
+    "opens_after_referral": 0.20,
+    "opens_after_early_help": 0.20,
     # Households.
     "household_children": [0.55, 0.28, 0.12, 0.05],   # 1, 2, 3, 4 children
     "household_events": [0.60, 0.20, 0.09, 0.05, 0.03, 0.015, 0.01, 0.005],  # 1 ... 8 events
@@ -135,8 +140,8 @@ PARAMS = {
     "youngest_age": [(0, 0.22), (1, 0.07), (2, 0.06), (3, 0.06), (4, 0.06), (5, 0.055), (6, 0.05),
                      (7, 0.05), (8, 0.05), (9, 0.05), (10, 0.05), (11, 0.05), (12, 0.05),
                      (13, 0.05), (14, 0.05), (15, 0.04), (16, 0.03), (17, 0.015)],
-    # Times: share of non-police contacts on a non-working day, and outside 09:00-17:00 local.
-    "weekend_share": 0.05,
+    # Times: how many non-police contacts fall on non-working days and outside working hours.
+    "non_working_day_keep": 0.15,      # a non-police worry on a weekend or holiday stays there
     "out_of_hours_share": 0.13,
     "police_office_hours_share": 0.35,
     # Data quality: how often a cell is left empty (unknown).
@@ -161,13 +166,13 @@ SOURCE_GROUP = {
 # Concern ids a document declares that are not here get weight 1, all ages, one child.
 CONCERNS = {
     "emotional_health": (8.0, (4, 17), "child", {"school": 2.0, "health": 1.5, "individual": 1.3, "police": 0.3}),
-    "self_harm": (4.0, (10, 17), "child", {"school": 1.5, "3E": 4.0, "health": 1.5, "police": 0.5}),
+    "self_harm": (5.5, (10, 17), "child", {"school": 1.5, "3E": 4.0, "health": 1.5, "police": 0.5}),
     "school_attendance": (6.0, (5, 16), "child", {"school": 4.0, "police": 0.1, "health": 0.3}),
     "learning_disability": (2.0, (2, 17), "child", {"school": 1.5, "health": 2.0, "police": 0.1}),
     "health_needs": (4.0, (0, 17), "child", {"health": 3.0, "3B": 3.0, "school": 1.2, "police": 0.1}),
-    "going_missing": (4.0, (11, 17), "child", {"police": 3.0, "la": 1.5, "school": 0.7}),
+    "going_missing": (5.5, (11, 17), "child", {"police": 3.0, "la": 1.5, "school": 0.7}),
     "child_sexual_exploitation": (2.0, (10, 17), "child", {"police": 2.0, "school": 1.5}),
-    "child_criminal_exploitation": (2.5, (11, 17), "child", {"police": 3.0, "7": 2.0}),
+    "child_criminal_exploitation": (3.0, (11, 17), "child", {"police": 3.0, "7": 2.0}),
     "young_person_substance_misuse": (2.0, (13, 17), "child", {"police": 1.5, "school": 1.2, "health": 1.2}),
     "peer_on_peer_abuse": (3.0, (7, 17), "child", {"school": 3.0, "police": 1.5}),
     "radicalisation": (0.4, (11, 17), "child", {"school": 2.0, "police": 2.0}),
@@ -293,6 +298,10 @@ class Clock:
         return local.replace(tzinfo=UTC)
 
 
+def age_years(dob: dt.date, day: dt.date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
 def fmt_utc(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -306,12 +315,12 @@ class Generator:
         self.clock = Clock(doc)
         self.days = [YEAR_START + dt.timedelta(days=i) for i in range((YEAR_END - YEAR_START).days + 1)]
         self.n_levels = len(doc.levels)
-        # Concerns usable at each level index, with their static weight and profile.
+        # Each concern's profile: weight, ages, scope (family or child) and source affinities.
         self.profile = {}
         for cid in doc.concerns:
             w, ages, scope, aff = CONCERNS.get(cid, (1.0, (0, 17), "child", {}))
             self.profile[cid] = (w, ages, scope, aff)
-        self.source_weights = dict(PARAMS["sources"])
+        self.source_weights = {k: w * PARAMS["source_calibration"].get(k, 1.0) for k, w in PARAMS["sources"].items()}
 
     # --- concerns --------------------------------------------------------------------------
 
@@ -349,9 +358,9 @@ class Generator:
         primary = pick(rng, cands)
         out = {primary: lvl}
         extra = pick_index(rng, PARAMS["extra_concerns"])
-        # further concerns: at or below the primary's level, mostly lower; mostly in a related area
+        # further concerns: at or below the primary's level, mostly lower
         for _ in range(extra):
-            others = {c: self.concern_weight(c, age, source) for c in doc.concerns
+            others = {c: self.concern_weight(c, age, source) for c in pool
                       if c not in out and any(l <= lvl for l in doc.concerns[c][1])}
             if not others:
                 break
@@ -384,21 +393,40 @@ class Generator:
             return rng.randrange(we, 22 * 60)
         return rng.randrange(6 * 60, ws)
 
-    def draw_day(self, source: str | None, around: dt.date | None = None) -> dt.date:
-        """A day of the year for an event; non-police contacts mostly on working days."""
-        rng = self.rng
-        for _ in range(50):
-            d = around if around is not None else self.days[rng.randrange(len(self.days))]
-            if source == "6" or self.clock.working_day(d) or rng.random() < PARAMS["weekend_share"] * 2.5:
-                # schools are closed in August and over Christmas: fewer school contacts then
-                if source in ("2A", "2B") and (d.month == 8 or (d.month == 12 and d.day > 20)) and rng.random() < 0.7:
-                    around = None
-                    continue
-                return d
-            if around is not None:  # move to a working day nearby (mostly later: the next week)
-                around = around + dt.timedelta(days=rng.choice([-3, -2, -1, 1, 1, 2, 2, 3, 3, 4]))
-                around = min(max(around, YEAR_START), YEAR_END)
-        return d
+    def draw_day(self, source: str | None, day: dt.date) -> dt.date:
+        """The day an event reaches the front door: police any day; others mostly on working days
+        (a weekend worry is reported early the next week); schools mostly in term time."""
+        rng, clock = self.rng, self.clock
+        if source in ("2A", "2B") and rng.random() < 0.7:
+            # schools are closed in August and over Christmas: the worry comes with the new term
+            if day.month == 8:
+                day = dt.date(day.year, 9, 1) + dt.timedelta(days=rng.randrange(0, 21))
+            elif (day.month == 12 and day.day > 20) or (day.month == 1 and day.day < 4):
+                day = dt.date(day.year + (day.month == 12), 1, 4) + dt.timedelta(days=rng.randrange(0, 14))
+        if source != "6" and not clock.working_day(day) and rng.random() >= PARAMS["non_working_day_keep"]:
+            day += dt.timedelta(days=1)
+            while not clock.working_day(day):
+                day += dt.timedelta(days=1)
+            for _ in range(pick_index(rng, [0.3, 0.2, 0.2, 0.15, 0.15])):
+                day += dt.timedelta(days=1)
+                while not clock.working_day(day):
+                    day += dt.timedelta(days=1)
+        while day > YEAR_END:  # past the end of the year: the last working day before it
+            day = YEAR_END
+            while not clock.working_day(day):
+                day -= dt.timedelta(days=1)
+        return day
+
+    def sources_for_age(self, age: int) -> dict:
+        w = dict(self.source_weights)
+        if age < 4:        # not at school (an older sibling's school may still call)
+            w.update({k: v * 0.12 for k, v in w.items() if k in ("2A", "2B", "3C")})
+            w["3B"] = w.get("3B", 0) * 4.0
+        elif age < 5:
+            w.update({k: v * 0.6 for k, v in w.items() if k in ("2A", "2B")})
+        else:              # health visitors see the under-fives
+            w["3B"] = w.get("3B", 0) * 0.1
+        return w
 
     # --- households ------------------------------------------------------------------------
 
@@ -436,11 +464,13 @@ class Generator:
         for _ in range(n - 1):
             mean = PARAMS["gap_short_days"] if rng.random() < PARAMS["gap_short_share"] else PARAMS["gap_long_days"]
             offsets.append(offsets[-1] + max(1, int(rng.expovariate(1.0 / mean))))
-        span = len(self.days) - 1
-        if offsets[-1] > span:
-            offsets = [int(o * span / offsets[-1]) for o in offsets]
-        start = rng.randrange(0, span - offsets[-1] + 1)
-        return [self.days[start + o] for o in offsets]
+        # Start anywhere in the year and wrap round its end, so every day is equally likely
+        # (a household's pattern is then a stretch of its contacts seen through a one-year window).
+        n_days = len(self.days)
+        if offsets[-1] >= n_days:
+            offsets = [int(o * (n_days - 1) / offsets[-1]) for o in offsets]
+        start = rng.randrange(n_days)
+        return sorted(self.days[(start + o) % n_days] for o in offsets)
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -471,25 +501,32 @@ class Generator:
         return events
 
     def event_rows(self, hh: dict, k: int, day: dt.date) -> list[dict]:
-        rng, doc = self.rng, self.doc
+        rng = self.rng
         kids = hh["children"]
-        born_on = lambda c, d: c["dob"] is not None and c["dob"] <= d
-        # who the worry is about
-        pre_birth = [c for c in kids if c.get("pregnancy") and c["unborn_until"] is not None and day < c["unborn_until"]]
-        born = [c for c in kids if born_on(c, day) and (day - c["dob"]).days < 18 * 365 - 10]
-        if pre_birth and (k == 0 or not born or rng.random() < 0.5):
-            target, unborn = pre_birth[0], True
-        elif born:
-            target, unborn = rng.choice(born), False
-        else:
+        alive = lambda c, d: c["dob"] is not None and c["dob"] <= d and age_years(c["dob"], d) < 18
+        # Whom the worry is about: a pre-birth worry (the household's first event, or half of those
+        # before the birth), else one of the children.
+        expecting = [c for c in kids if c.get("pregnancy") and day < c["unborn_until"]]
+        pre_birth = bool(expecting) and (k == 0 or rng.random() < 0.5)
+        born = [c for c in kids if alive(c, day)]
+        if not pre_birth and not born:
             return []
-        age = None if unborn else max(0, (day - target["dob"]).days // 365)
-        source = pick(rng, PRE_BIRTH_SOURCES) if unborn else pick(rng, self.source_weights)
+        target = expecting[0] if pre_birth else rng.choice(born)
+        # The source suits the child: midwives and GPs before birth, health visitors for the
+        # under-fives, schools for children of school age.
+        if pre_birth:
+            source = pick(rng, PRE_BIRTH_SOURCES)
+        else:
+            source = pick(rng, self.sources_for_age(age_years(target["dob"], day)))
         group = SOURCE_GROUP[source]
-        day = self.draw_day(source, around=day)
-        if unborn and day >= target["unborn_until"]:
-            unborn = False
-            age = 0
+        day = self.draw_day(source, day)
+        born = [c for c in kids if alive(c, day)]
+        if pre_birth and day < target["unborn_until"]:
+            unborn, age = True, None
+        elif target in born:
+            unborn, age = False, age_years(target["dob"], day)
+        else:
+            return []   # the worry moved past the child's eighteenth birthday
         concerns = self.draw_concerns(age, source, group, unborn, hh["risk"])
         channel = pick(rng, PARAMS["channels"][group])
         minute = self.draw_minute(source, day)
@@ -515,8 +552,6 @@ class Generator:
         row = {"_t": t, "_hh": hh["no"], "_seq": seq, "_child": child, "_top": top}
         row["received"] = fmt_utc(t)
         row["dob"] = None if (unborn or rng.random() < PARAMS["dob_missing"]) else child["dob"].isoformat()
-        if child["dob"] is not None and not unborn and child["dob"] > day:
-            row["dob"] = None  # due date not yet reached in local time: say nothing
         row["unborn"] = True if unborn else None
         row["source"] = None if rng.random() < PARAMS["source_missing"] else source
         row["channel"] = None if rng.random() < PARAMS["channel_missing"] else channel
@@ -552,6 +587,8 @@ class Generator:
                 return pick(rng, {"none": 0.6, None: 0.4})
             return state if rng.random() < 0.93 else None   # not looked up: recorded as nothing
         if fid == "disabled":
+            if child.get("pregnancy") and child["unborn_until"] is not None and day < child["unborn_until"]:
+                return None   # not known before birth
             truth = child["disabled"] or ("learning_disability" in concerns and rng.random() < 0.6)
             return None if rng.random() < 0.38 else truth
         if fid == "police_protection":

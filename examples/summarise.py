@@ -11,7 +11,9 @@
 Figures (shares are of the decided rows, i.e. rows without an `error`):
   rows, rejected rows, share by outcome category, contact->referral conversion (decisions with
   `referral: true`), s47 share (category s47), share of decided rows flagged `repeat_contact` and
-  `re_referral`, and the re-referral rate (re_referral-flagged referrals / referrals).
+  `re_referral`, and the re-referral rate (re_referral-flagged referrals / referrals). With
+  --contacts also the re-referral rate counted from outcomes (a referral with an earlier referral of
+  the same child in the 12 months before it), and the figures by source and by month.
 
 Standard library only. `summarise(decisions)` returns the figures as a dict for tests.
 """
@@ -19,6 +21,8 @@ Standard library only. `summarise(decisions)` returns the figures as a dict for 
 from __future__ import annotations
 
 import argparse
+import calendar
+import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -90,6 +94,38 @@ def by_key(decisions: list[dict], contacts: list[dict], key) -> dict:
     return groups
 
 
+def _instant(ts):
+    """A UTC instant from an ISO 8601 timestamp with an offset, or None."""
+    try:
+        t = dt.datetime.fromisoformat(str(ts).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.astimezone(dt.timezone.utc) if t.tzinfo else None
+
+
+def _minus_months(t: dt.datetime, n: int) -> dt.datetime:
+    y, m = divmod(t.year * 12 + (t.month - 1) - n, 12)
+    day = min(t.day, calendar.monthrange(y, m + 1)[1])
+    return t.replace(year=y, month=m + 1, day=day)
+
+
+def re_referrals_from_outcomes(decisions: list[dict], contacts: list[dict]) -> int:
+    """Referrals with an earlier referral of the same child in the 12 months before (DfE's
+    definition, counted from outcomes rather than from the document's re_referral flag)."""
+    earlier: dict = {}
+    n = 0
+    rows = [(t, i) for i, c in enumerate(contacts) if (t := _instant(c.get("received"))) is not None]
+    for t, i in sorted(rows):
+        d, child = decisions[i], contacts[i].get("child")
+        if d.get("error") or not d.get("referral") or not child:
+            continue
+        since = _minus_months(t, 12)
+        if any(since <= u < t for u in earlier.get(child, [])):
+            n += 1
+        earlier.setdefault(child, []).append(t)
+    return n
+
+
 def pct(x: float) -> str:
     return f"{100 * x:5.1f}%"
 
@@ -105,6 +141,10 @@ def main(argv=None) -> int:
     contacts = read_jsonl(args.contacts) if args.contacts else None
     if contacts is not None and len(contacts) != len(decisions):
         sys.exit(f"summarise.py: {len(contacts)} contacts but {len(decisions)} decisions")
+    if contacts is not None:
+        n = re_referrals_from_outcomes(decisions, contacts)
+        s["re_referrals_from_outcomes"] = n
+        s["re_referral_rate_from_outcomes"] = (n / s["referrals"]) if s["referrals"] else 0.0
     if args.json:
         if contacts is not None:
             s["by_source"] = by_key(decisions, contacts, lambda c: c.get("source") or "")
@@ -124,14 +164,17 @@ def main(argv=None) -> int:
     print(f"flagged re_referral     {s['flag_count'].get('re_referral', 0):>7}  {pct(s['re_referral_share'])}"
           f"   ({pct(s['re_referral_rate']).strip()} of referrals)")
     if contacts is not None:
+        print(f"re-referrals (outcomes) {s['re_referrals_from_outcomes']:>7}  "
+              f"{pct(s['re_referral_rate_from_outcomes'])} of referrals: an earlier referral of the child in 12 months")
         for title, key in (("source", lambda c: c.get("source") or "(none)"),
                            ("month", lambda c: str(c.get("received", ""))[:7])):
             groups = by_key(decisions, contacts, key)
-            print(f"by {title}: contacts, share, conversion, s47")
+            print(f"by {title}: contacts, share of contacts, conversion, s47 share, share of referrals")
             keys = sorted(groups, key=_source_order) if title == "source" else sorted(groups)
             for k in keys:
                 n, r, s47 = groups[k]
-                print(f"  {k:<10} {n:>7}  {pct(n / s['decided'])}  {pct(r / n)}  {pct(s47 / n)}")
+                print(f"  {k:<10} {n:>7}  {pct(n / s['decided'])}  {pct(r / n)}  {pct(s47 / n)}  "
+                      f"{pct(r / s['referrals'] if s['referrals'] else 0.0)}")
     return 0
 
 
@@ -141,4 +184,8 @@ def _source_order(code: str):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        sys.exit(0)

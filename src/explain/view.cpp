@@ -78,18 +78,9 @@ std::vector<Reason> DecisionView::reasons() const {
     for (auto& desc : c.descriptors)
       if (desc.level == d_->base_level) out.push_back({"concern", c.id, desc.text, src.where(desc.at)});
   }
-  for (auto r : d_->rules) {
-    const Rule& rule = doc.rules[r];
-    out.push_back({"rule", rule.id, rule.because.empty() ? rule.id : rule.because, src.where(rule.at)});
-  }
-  if (d_->routing != kNoIndex) {
-    const Routing& r = doc.routing[d_->routing];
-    out.push_back({"routing", r.id, r.because.empty() ? r.id : r.because, src.where(r.at)});
-  } else {
-    const Level& l = doc.levels[d_->level];
-    out.push_back({"level", l.id, (l.name.empty() ? l.id : l.name) + ": " + doc.outcomes[l.route].id, src.where(l.at)});
-  }
-  for (const UnknownCondition& u : d_->unknowns) {
+  // Rules and routing entries in the order they were evaluated; those that could not be decided
+  // stand where they were evaluated, so the reasons read as the decision was made.
+  auto unknown = [&](const UnknownCondition& u) {
     bool rule = u.where == UnknownCondition::Where::rule;
     const std::string& id = rule ? doc.rules[u.entry].id : doc.routing[u.entry].id;
     SourceOffset at = rule ? doc.rules[u.entry].at : doc.routing[u.entry].at;
@@ -98,6 +89,23 @@ std::vector<Reason> DecisionView::reasons() const {
                            ? what + " '" + id + "' could not be decided: its arithmetic overflowed"
                            : what + " '" + id + "' could not be decided: '" + std::string(rules_->name(u.name)) + "' is not known";
     out.push_back({"unknown", id, std::move(text), src.where(at)});
+  };
+  std::size_t u = 0;
+  for (Index r = 0; r < doc.rules.size(); ++r) {
+    if (u < d_->unknowns.size() && d_->unknowns[u].where == UnknownCondition::Where::rule && d_->unknowns[u].entry == r) {
+      unknown(d_->unknowns[u++]);
+    } else if (std::find(d_->rules.begin(), d_->rules.end(), r) != d_->rules.end()) {
+      const Rule& rule = doc.rules[r];
+      out.push_back({"rule", rule.id, rule.because.empty() ? rule.id : rule.because, src.where(rule.at)});
+    }
+  }
+  for (; u < d_->unknowns.size(); ++u) unknown(d_->unknowns[u]);  // routing entries before the one that applied
+  if (d_->routing != kNoIndex) {
+    const Routing& r = doc.routing[d_->routing];
+    out.push_back({"routing", r.id, r.because.empty() ? r.id : r.because, src.where(r.at)});
+  } else {
+    const Level& l = doc.levels[d_->level];
+    out.push_back({"level", l.id, l.name.empty() ? l.id : l.name, src.where(l.at)});
   }
   return out;
 }

@@ -49,7 +49,7 @@ class Loader {
     // Declarations first, so that references anywhere can be resolved whatever the key order.
     if (auto* n = root.find("actions")) load_actions(*n);
     if (auto* n = root.find("outcomes")) load_outcomes(*n);
-    if (auto* n = root.find("levels")) load_levels(*n);
+    if (auto* n = root.find("levels")) load_levels(*n, root.find_key("levels")->at);
     if (auto* n = root.find("fields")) load_fields(*n);
     if (auto* n = root.find("calendar")) load_calendar(*n);
     if (auto* n = root.find("concerns")) load_concerns(*n);
@@ -253,10 +253,10 @@ class Loader {
     return s;
   }
 
-  void load_levels(const Node& n) {
+  void load_levels(const Node& n, SourceOffset key_at) {
     if (!expect_kind(n, Node::Kind::sequence, "levels")) return;
     if (n.size() < 3 || n.size() > 6)
-      d_.error("FD122", n.at, "a threshold document has 3 to 6 levels, not " + std::to_string(n.size()));
+      d_.error("FD122", key_at, "a threshold document has 3 to 6 levels, not " + std::to_string(n.size()));
     std::vector<std::string_view> outcomes = outcome_ids();
     for (auto& item : n.children) {
       Level l;

@@ -26,6 +26,11 @@ struct YamlNode {
   std::size_t size() const noexcept { return kind == Kind::mapping ? children.size() / 2 : children.size(); }
   const YamlNode& key(std::size_t i) const { return children[2 * i]; }
   const YamlNode& val(std::size_t i) const { return children[2 * i + 1]; }
+  const YamlNode* find_key(std::string_view k) const {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (key(i).value == k) return &key(i);
+    return nullptr;
+  }
   const YamlNode* find(std::string_view k) const {
     for (std::size_t i = 0; i < size(); ++i)
       if (key(i).value == k) return &val(i);
