@@ -97,6 +97,7 @@ class Analyser {
         continue;
       }
       if (r != z3::sat) continue;
+      std::optional<z3::model> example = m;
       r = query(*solver_, d.routing_applies[i], "can routing entry " + e.id + " apply?", m);
       if (r == z3::unsat) {
         std::string takers;
@@ -106,7 +107,12 @@ class Analyser {
             takers += (takers.empty() ? "'" : ", '") + doc_.routing[j].id + "'";
         }
         dead_routing_.insert(i);
-        add(Severity::warning, "FD312", e.at, "shadowed routing entry '" + e.id + "': earlier entries " + takers + " always take its contacts");
+        ConcreteContact cx = detail::concretise(enc, *example, c, h, "example-" + e.id);
+        Decision got = rs_.decide(cx.record);
+        std::string taken = got.ok() && got.routing != kNoIndex ? " (this one goes to '" + doc_.routing[got.routing].id + "')" : "";
+        add(Severity::warning, "FD312", e.at,
+            "shadowed routing entry '" + e.id + "': earlier entries " + takers + " always take its contacts; for example " + cx.json + taken,
+            {cx.json});
         continue;
       }
       lowering(enc, c, h, d, i);

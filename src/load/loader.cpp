@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "load/sections.hpp"
 #include "load/yaml_tree.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
@@ -31,9 +32,7 @@ class Loader {
       d_.error("FD112", root.at == kNoOffset ? 0 : root.at, "a threshold document is a mapping of keys such as 'frontdoor', 'levels', 'rules'");
       return;
     }
-    keys(root, {"frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions", "always",
-                "calendar", "fields", "concerns", "history", "rules", "routing", "tests"},
-         {"frontdoor", "id", "levels", "outcomes"});
+    keys(root, kDocument);
     if (auto* n = root.find("frontdoor")) {
       auto v = integer(*n, "frontdoor");
       if (v && *v != 1) d_.error("FD114", n->at, "unsupported format version " + std::to_string(*v) + "; this frontdoor reads version 1");
@@ -64,16 +63,16 @@ class Loader {
   // --- shape helpers -----------------------------------------------------------------------------
 
   // Report unknown keys (with a suggestion) and missing required ones.
-  void keys(const Node& map, std::initializer_list<std::string_view> allowed,
-            std::initializer_list<std::string_view> required = {}, std::string_view what = "") {
-    std::vector<std::string_view> all(allowed);
+  void keys(const Node& map, const Section& section, std::string_view what = {}) {
+    if (what.empty()) what = section.what;
+    std::vector<std::string_view> all(section.allowed.begin(), section.allowed.end());
     for (std::size_t i = 0; i < map.size(); ++i) {
       const Node& k = map.key(i);
       if (std::find(all.begin(), all.end(), k.value) == all.end())
         d_.error("FD110", k.at, "unknown key '" + k.value + "'" + (what.empty() ? "" : " in " + std::string(what)) +
                                     did_you_mean(k.value, all));
     }
-    for (auto r : required)
+    for (auto r : section.required)
       if (!map.find(r))
         d_.error("FD111", map.at, "missing required key '" + std::string(r) + "'" + (what.empty() ? "" : " in " + std::string(what)));
   }
@@ -204,7 +203,7 @@ class Loader {
       const Node& v = n.val(i);
       std::string what = "outcome '" + o.id + "'";
       if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, {"name", "category", "referral", "decide_within", "actions"}, {"category", "decide_within"}, what);
+        keys(v, kOutcome, what);
         if (auto* x = v.find("name")) o.name = text(*x, "name");
         if (auto* x = v.find("category")) o.category = category(*x);
         if (auto* x = v.find("referral")) o.referral = boolean(*x, "referral").value_or(false);
@@ -262,7 +261,7 @@ class Loader {
       Level l;
       l.at = item.at;
       if (expect_kind(item, Node::Kind::mapping, "a level")) {
-        keys(item, {"id", "name", "route"}, {"id", "route"}, "a level");
+        keys(item, kLevel);
         if (auto* x = item.find("id")) {
           l.id = text(*x, "id");
           if (identifier(*x, l.id, "level id")) unique(*x, l.id, "level");
@@ -293,7 +292,7 @@ class Loader {
       const Node& v = n.val(i);
       std::string what = "field '" + f.id + "'";
       if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, {"type", "default", "text", "min", "max", "values"}, {"type"}, what);
+        keys(v, kField, what);
         if (auto* x = v.find("type")) {
           static const std::vector<std::string_view> types = {"bool", "int", "string", "enum"};
           std::string t = text(*x, "type");
@@ -347,7 +346,7 @@ class Loader {
 
   void load_calendar(const Node& n) {
     if (!expect_kind(n, Node::Kind::mapping, "calendar")) return;
-    keys(n, {"timezone", "working_hours", "holidays"}, {}, "calendar");
+    keys(n, kCalendar);
     Calendar& c = doc_.calendar;
     if (auto* x = n.find("timezone")) {
       c.timezone = text(*x, "timezone");
@@ -393,7 +392,7 @@ class Loader {
       const Node& v = n.val(i);
       std::string what = "concern '" + c.id + "'";
       if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, {"domain", "levels", "name"}, {"domain", "levels"}, what);
+        keys(v, kConcern, what);
         if (auto* x = v.find("domain")) {
           std::string dom = text(*x, "domain");
           if (identifier(*x, dom, "domain")) {
@@ -433,7 +432,7 @@ class Loader {
       const Node& v = n.val(i);
       std::string what = "history counter '" + c.id + "'";
       if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, {"count", "within", "sharing"}, {"count", "within"}, what);
+        keys(v, kCounter, what);
         if (auto* x = v.find("count")) {
           std::string k = text(*x, "count");
           if (k == "contacts") c.count = Counter::Count::contacts;
@@ -500,7 +499,7 @@ class Loader {
       Rule r;
       r.at = item.at;
       if (expect_kind(item, Node::Kind::mapping, "a rule")) {
-        keys(item, {"id", "when", "raise_to", "actions", "flags", "because"}, {"id", "when"}, "a rule");
+        keys(item, kRule);
         if (auto* x = item.find("id")) {
           r.id = text(*x, "id");
           if (identifier(*x, r.id, "rule id")) unique(*x, r.id, "rule or routing");
@@ -524,7 +523,7 @@ class Loader {
       Routing r;
       r.at = item.at;
       if (expect_kind(item, Node::Kind::mapping, "a routing entry")) {
-        keys(item, {"id", "when", "outcome", "lowers", "because"}, {"id", "when", "outcome"}, "a routing entry");
+        keys(item, kRouting);
         if (auto* x = item.find("id")) {
           r.id = text(*x, "id");
           if (identifier(*x, r.id, "routing id")) unique(*x, r.id, "rule or routing");
@@ -566,7 +565,7 @@ class Loader {
   HistoryRecord history_item(const Node& n) {
     HistoryRecord h;
     if (!expect_kind(n, Node::Kind::mapping, "a history item")) return h;
-    keys(n, {"received", "concerns", "outcome", "referral"}, {"received"}, "a history item");
+    keys(n, kHistoryItem);
     if (auto* x = n.find("received")) h.received = text(*x, "received");
     if (auto* x = n.find("concerns")) h.concerns = concern_entries(*x);
     if (auto* x = n.find("outcome")) h.outcome = text(*x, "outcome");
@@ -587,7 +586,7 @@ class Loader {
       WorkedExample t;
       t.at = item.at;
       if (!expect_kind(item, Node::Kind::mapping, "a test")) continue;
-      keys(item, {"name", "contact", "history", "expect"}, {"name", "contact", "expect"}, "a test");
+      keys(item, kTest);
       if (auto* x = item.find("name")) t.name = text(*x, "name");
       if (auto* x = item.find("contact"); x && expect_kind(*x, Node::Kind::mapping, "contact")) {
         for (std::size_t i = 0; i < x->size(); ++i) {
@@ -605,7 +604,7 @@ class Loader {
       if (auto* x = item.find("history"); x && expect_kind(*x, Node::Kind::sequence, "history"))
         for (auto& h : x->children) t.history.push_back(history_item(h));
       if (auto* x = item.find("expect"); x && expect_kind(*x, Node::Kind::mapping, "expect")) {
-        keys(*x, {"level", "outcome", "category", "actions", "actions_include", "flags", "rules", "routing", "deadline", "error"}, {}, "expect");
+        keys(*x, kExpect);
         Expectation& e = t.expect;
         if (auto* y = x->find("level")) e.level = text(*y, "level");
         if (auto* y = x->find("outcome")) e.outcome = text(*y, "outcome");

@@ -81,3 +81,30 @@ def test_text_output_matches_its_baseline(path):
     if os.environ.get("FRONTDOOR_UPDATE_BASELINES") or not baseline.exists():
         baseline.write_text(text)
     assert text == baseline.read_text()
+
+
+def test_the_schema_accepts_the_shipped_documents_and_rejects_unknown_keys():
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((ROOT / "schema" / "frontdoor.schema.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    documents = sorted((ROOT / "rules").glob("*.yaml")) + [HERE / "base.yaml"]
+    for path in documents:
+        # Dates stay strings, as frontdoor reads them.
+        text = yaml.load(path.read_text(), Loader=_StringDates)
+        errors = [e.message for e in validator.iter_errors(text)]
+        assert errors == [], f"{path.name}: {errors}"
+    broken = yaml.load((HERE / "broken" / "fd110_unknown_key.yaml").read_text(), Loader=_StringDates)
+    assert any("rulez" in e.message for e in validator.iter_errors(broken))
+
+
+class _StringDates(__import__("yaml").SafeLoader):
+    pass
+
+
+_StringDates.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in __import__("yaml").SafeLoader.yaml_implicit_resolvers.items()
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 
 #include "documents.hpp"
 
@@ -102,4 +103,26 @@ TEST_CASE("worked examples that fail are reported with expected and actual") {
   CHECK(failures[0].code == "FD301");
   CHECK(failures[0].at.line == line_of(text, "- name: neglect"));
   CHECK(failures[0].message.find("outcome: expected s47, got assessment") != std::string::npos);
+}
+
+#include <nlohmann/json.hpp>
+
+#include "load/sections.hpp"
+
+TEST_CASE("the JSON Schema names exactly the keys the loader accepts") {
+  std::ifstream in(std::string(FRONTDOOR_SOURCE_DIR) + "/schema/frontdoor.schema.json");
+  auto schema = nlohmann::json::parse(in);
+  for (const frontdoor::detail::Section* s : frontdoor::detail::kSections) {
+    const auto& node = s->name == "document" ? schema : schema["definitions"][std::string(s->name)];
+    INFO("section " << s->name);
+    REQUIRE(node.contains("properties"));
+    std::set<std::string> schema_keys, loader_keys(s->allowed.begin(), s->allowed.end());
+    for (auto& [k, v] : node["properties"].items()) schema_keys.insert(k);
+    CHECK(schema_keys == loader_keys);
+    std::set<std::string> schema_required, loader_required(s->required.begin(), s->required.end());
+    if (node.contains("required"))
+      for (auto& r : node["required"]) schema_required.insert(r.get<std::string>());
+    CHECK(schema_required == loader_required);
+    CHECK(node["additionalProperties"] == false);
+  }
 }
