@@ -9,7 +9,7 @@ struct CheckOptions {
   std::vector<std::string> documents;
   std::string format = "text";  // text | json | sarif
   bool strict = false;
-  unsigned timeout_ms = 2000;  // per proof
+  unsigned timeout_ms = 10000;  // per proof
   bool timings = false;
 };
 int run_check(const CheckOptions&);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "figures_commands.hpp"
 #include "frontdoor/version.hpp"
 
 int main(int argc, char** argv) {
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   c->add_option("documents", check.documents, "Threshold documents (YAML)")->required();
   c->add_option("--format", check.format, "Output: text, json or sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
   c->add_flag("--strict", check.strict, "Treat warnings as errors");
-  c->add_option("--timeout-ms", check.timeout_ms, "Time budget per proof (default 2000)");
+  c->add_option("--timeout-ms", check.timeout_ms, "Time budget per solver query, in ms (default 10000)");
   c->add_flag("--timings", check.timings, "Print each proof and its time");
 
   frontdoor::cli::DecideOptions decide;
@@ -32,6 +33,21 @@ int main(int argc, char** argv) {
   e->add_option("contact", explain.contact, "Contact JSON file, or -")->required();
   e->add_option("--format", explain.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
 
+  frontdoor::cli::StatsOptions stats;
+  auto* st = app.add_subcommand("stats", "Front-door figures for a document over contacts (and an audit if they carry recorded_outcome)");
+  st->add_option("document", stats.document, "Threshold document")->required();
+  st->add_option("contacts", stats.contacts, "Contacts file (.csv, .jsonl) or -")->required();
+  st->add_option("--format", stats.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+  st->add_option("--examples", stats.examples, "Disagreeing contacts the audit lists (default 20)");
+
+  frontdoor::cli::DiffCommandOptions diff;
+  auto* df = app.add_subcommand("diff", "What-if: how outcomes move between two documents over the same contacts");
+  df->add_option("document_a", diff.document_a, "Threshold document A (the current one)")->required();
+  df->add_option("document_b", diff.document_b, "Threshold document B (the proposed one)")->required();
+  df->add_option("contacts", diff.contacts, "Contacts file (.csv, .jsonl) or -")->required();
+  df->add_option("--format", diff.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+  df->add_option("--examples", diff.examples, "Contact ids listed per move (default 5)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -42,6 +58,8 @@ int main(int argc, char** argv) {
     if (*c) return frontdoor::cli::run_check(check);
     if (*d) return frontdoor::cli::run_decide(decide);
     if (*e) return frontdoor::cli::run_explain(explain);
+    if (*st) return frontdoor::cli::run_stats(stats);
+    if (*df) return frontdoor::cli::run_diff(diff);
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;

@@ -13,7 +13,7 @@
 namespace frontdoor {
 
 struct AnalysisOptions {
-  unsigned timeout_ms = 2000;  // per solver query; a query that runs out is reported, not hung on
+  unsigned timeout_ms = 10000;  // per solver query; a query that runs out is reported, not hung on
   bool worked_examples = true; // run the document's tests and report coverage
 };
 

@@ -55,7 +55,7 @@ struct ContactRecord {
 struct Contact {
   std::string id;
   std::string child;
-  std::int64_t received = 0;                 // seconds since the Unix epoch, UTC
+  std::int64_t received = 0;                 // milliseconds since the Unix epoch, UTC
   std::vector<std::int64_t> values;          // one per name slot of the RuleSet
   std::vector<std::uint8_t> known;           // one per name slot: 1 when the value is known
   std::vector<std::uint8_t> concern_levels;  // one per concern: 0 absent, else level index + 1
@@ -66,7 +66,7 @@ struct Contact {
 
 // An earlier contact resolved against one RuleSet.
 struct PastContact {
-  std::int64_t received = 0;
+  std::int64_t received = 0;  // milliseconds since the Unix epoch, UTC
   std::vector<std::uint16_t> concerns;
   std::uint64_t domains = 0;
   bool referral = false;

@@ -29,8 +29,8 @@ struct Decision {
   std::vector<Index> rules;          // rules that held, in order
   std::vector<Index> base_concerns;  // concerns whose descriptor set the base level
   std::vector<UnknownCondition> unknowns;
-  std::int64_t received = 0;  // seconds since the Unix epoch, UTC
-  std::int64_t deadline = 0;  // seconds since the Unix epoch, UTC
+  std::int64_t received = 0;  // milliseconds since the Unix epoch, UTC
+  std::int64_t deadline = 0;  // milliseconds since the Unix epoch, UTC
 
   bool ok() const noexcept { return error.empty(); }
   void clear() noexcept {  // keeps the buffers, for reuse

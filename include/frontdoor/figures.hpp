@@ -48,10 +48,11 @@ struct FigureInput {
   std::vector<std::int32_t> outcome;   // into `outcomes`; -1: the contact was rejected
   std::vector<std::int64_t> child;     // equal codes for the same child; -1: no child given
   std::vector<std::int32_t> source;    // into `sources`; -1: not given
-  std::vector<std::int64_t> received;  // UTC seconds; kNoTime: not known
+  // Instants are the engine's: milliseconds since the Unix epoch, UTC.
+  std::vector<std::int64_t> received;  // kNoTime: not known
   std::vector<std::int32_t> month;     // year * 12 + month - 1 in the document's time zone; -1: not known
-  std::vector<std::int64_t> deadline;  // UTC seconds; kNoTime: none
-  std::vector<std::int64_t> decided;   // when the front door actually decided, UTC seconds; kNoTime: not given
+  std::vector<std::int64_t> deadline;  // kNoTime: none
+  std::vector<std::int64_t> decided;   // when the front door actually decided; kNoTime: not given
   std::vector<std::int32_t> flag_set;  // into `flag_sets`; -1: no flags
 
   std::size_t size() const noexcept { return outcome.size(); }
@@ -94,8 +95,8 @@ Figures compute_figures(const FigureInput&, const FigureOptions& = {});
 // The input for a batch decided by `rules` (records and decisions in the same order).
 FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord>, std::span<const Decision>);
 
-// year * 12 + month - 1 of a UTC instant in the document's time zone.
-std::int32_t local_month(const RuleSet& rules, std::int64_t utc);
+// year * 12 + month - 1 of an instant (ms since the epoch, UTC) in the document's time zone.
+std::int32_t local_month(const RuleSet& rules, std::int64_t utc_ms);
 
 std::string to_json(const Figures&);  // one line, deterministic; shares as numbers in [0, 1]
 std::string to_text(const Figures&);  // for people: the headline figures, then by source and by month

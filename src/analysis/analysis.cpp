@@ -148,12 +148,12 @@ class Analyser {
     return replayed ? "" : " (note: the engine did not reproduce this counterexample; please report it)";
   }
 
-  // One more concern, or a higher descriptor, must never give a lower outcome category.
+  // One more concern, or a higher descriptor, must never give a lower outcome category. One query
+  // covers every concern (a selector picks which one changes); per-concern queries were slower.
   void monotonicity(z3::context& ctx) {
     Encoder enc(p_, ctx);
     SymHistory h = enc.history("m");
     SymContact a = enc.contact("a", h, /*allow_domain_only=*/false);
-    // b is a with exactly one concern (the k-th) added or raised to a higher descriptor.
     z3::expr k = ctx.int_const("changed_concern"), raised = ctx.int_const("raised_to");
     SymContact b = enc.with_changed_concern(a, k, raised, h);
     z3::expr one_step = ctx.bool_val(false);
@@ -163,9 +163,12 @@ class Analyser {
     z3::solver s = make_solver(ctx, enc);
     for (auto& f : enc.facts) s.add(f);
     std::optional<z3::model> m;
-    if (query(s, worse, "can one more concern or a higher descriptor lower the outcome?", m) != z3::sat) return;
-    ConcreteContact ca = detail::concretise(enc, *m, a, h, "counterexample-before");
-    ConcreteContact cb = detail::concretise(enc, *m, b, h, "counterexample-after");
+    if (query(s, worse, "can one more concern or a higher descriptor lower the outcome?", m) == z3::sat) report_non_monotonic(enc, *m, a, b, h);
+  }
+
+  void report_non_monotonic(Encoder& enc, const z3::model& m, const SymContact& a, const SymContact& b, SymHistory& h) {
+    ConcreteContact ca = detail::concretise(enc, m, a, h, "counterexample-before");
+    ConcreteContact cb = detail::concretise(enc, m, b, h, "counterexample-after");
     Decision x = rs_.decide(ca.record), y = rs_.decide(cb.record);
     bool replayed = x.ok() && y.ok() && ordered(doc_.outcomes[y.outcome].category) < ordered(doc_.outcomes[x.outcome].category);
     SourceOffset at = y.ok() && y.routing != kNoIndex ? doc_.routing[y.routing].at : y.ok() ? doc_.levels[y.level].at : kNoOffset;
@@ -206,6 +209,11 @@ class Analyser {
     for (auto& in : p_.code) {
       if (in.op == detail::Op::push_name) slot[in.a] = 1;
       if (in.op == detail::Op::push_counter) counter[in.a] = 1;
+      if (in.op == detail::Op::cmp_const || in.op == detail::Op::in_const) {
+        auto o = detail::operand_of(in.a);
+        if (o == detail::Operand::name) slot[detail::slot_of(in.a)] = 1;
+        if (o == detail::Operand::counter) counter[detail::slot_of(in.a)] = 1;
+      }
       if (in.op == detail::Op::concern || in.op == detail::Op::concern_at_least) concern[in.a] = 1;
     }
     for (std::size_t i = 0; i < action.size(); ++i)

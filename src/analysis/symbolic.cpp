@@ -14,8 +14,8 @@ constexpr std::int64_t kMaxAgeMonths = 1500;
 
 std::int64_t window_start(const Counter& k, std::int64_t received) {
   switch (k.unit) {
-    case Counter::Unit::days: return received - k.within * 86400;
-    case Counter::Unit::weeks: return received - k.within * 7 * 86400;
+    case Counter::Unit::days: return received - k.within * kMsPerDay;
+    case Counter::Unit::weeks: return received - k.within * 7 * kMsPerDay;
     case Counter::Unit::months: return minus_months(received, k.within);
   }
   return received;
@@ -214,14 +214,25 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         std::vector<Sym> items(st.end() - in.a, st.end());
         st.erase(st.end() - in.a, st.end());
         Sym x = pop();
-        z3::expr found = F, all_ok = T, pending_unk = F, earlier_ok = T;
+        z3::expr found = F, all_ok = T, any_unk = F;
         for (auto& it : items) {
-          found = found || (it.ok && (in.op == Op::in_int ? it.v == x.v : it.s == x.s));
-          pending_unk = pending_unk || (earlier_ok && !it.ok && it.unk);
-          earlier_ok = earlier_ok && it.ok;
+          found = found || (in.op == Op::in_int ? it.v == x.v : it.s == x.s);
           all_ok = all_ok && it.ok;
+          any_unk = any_unk || it.unk;
         }
-        st.push_back({b01(found), x.s, x.ok && (found || all_ok), x.unk || (x.ok && !found && pending_unk)});
+        st.push_back({b01(found), x.s, x.ok && all_ok, x.unk || (x.ok && any_unk)});
+        break;
+      }
+      case Op::strict_and: {
+        std::vector<Sym> items(st.end() - in.a, st.end());
+        st.erase(st.end() - in.a, st.end());
+        z3::expr all = T, all_ok = T, any_unk = F;
+        for (auto& it : items) {
+          all = all && it.v != 0;
+          all_ok = all_ok && it.ok;
+          any_unk = any_unk || it.unk;
+        }
+        st.push_back({b01(all), ctx_.string_val(""), all_ok, any_unk});
         break;
       }
       case Op::and_jump: case Op::or_jump: break;  // short cuts; land/lor give the same value without them
@@ -251,6 +262,28 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         break;
       }
       case Op::jump: pc = in.a - 1; break;
+      case Op::cmp_const: case Op::in_const: {
+        std::uint32_t slot = slot_of(in.a);
+        Sym x = known_int(level);
+        if (operand_of(in.a) == Operand::counter) x = known_int(c.counter[slot]);
+        if (operand_of(in.a) == Operand::name) x = {c.value[slot], ctx_.string_val(""), c.known[slot], !c.known[slot]};
+        z3::expr r = F;
+        if (in.op == Op::in_const) {
+          for (std::int64_t k = 1; k <= p_.consts[in.b]; ++k) r = r || x.v == ctx_.int_val(p_.consts[in.b + k]);
+        } else {
+          z3::expr y = ctx_.int_val(p_.consts[in.b]);
+          switch (cmp_of(in.a)) {
+            case Cmp::eq: r = x.v == y; break;
+            case Cmp::ne: r = x.v != y; break;
+            case Cmp::lt: r = x.v < y; break;
+            case Cmp::le: r = x.v <= y; break;
+            case Cmp::gt: r = x.v > y; break;
+            case Cmp::ge: r = x.v >= y; break;
+          }
+        }
+        st.push_back({b01(r), x.s, x.ok, x.unk});
+        break;
+      }
     }
   }
 }
@@ -352,7 +385,7 @@ ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymCont
   if (!unborn && truth(c.known[p.slot_age_months])) {
     // Born on the 15th, so the received date (the 15th in any time zone from -12 to +11) completes the months.
     std::int64_t months = num(c.value[p.slot_age_months]);
-    auto received_day = civil_from_days(static_cast<std::int32_t>(kCounterexampleReceived / 86400));
+    auto received_day = civil_from_days(static_cast<std::int32_t>(kCounterexampleReceived / kMsPerDay));
     std::int64_t idx = static_cast<std::int64_t>(received_day.year) * 12 + (received_day.month - 1) - months;
     set("dob", format_date(days_from_civil({static_cast<std::int32_t>(idx / 12), static_cast<std::uint32_t>(idx % 12 + 1), 15})));
   }
@@ -382,7 +415,7 @@ ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymCont
         auto n = num(h.at(r, s, b));
         for (std::int64_t i = 0; i < n; ++i) {
           HistoryRecord item;
-          item.received = format_timestamp(h.bucket_start[b] + 60);
+          item.received = format_timestamp(h.bucket_start[b] + 60000);
           Index k = s == 0 ? first_present : s == 1 ? domain_only : kNoIndex;
           if (k != kNoIndex) item.concerns.push_back({doc.concerns[k].id, doc.levels[doc.concerns[k].descriptors.front().level].id});
           item.referral = r == 1;

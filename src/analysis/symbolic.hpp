@@ -24,7 +24,7 @@ struct Sym {
 // can be written out: items that share a concern, share only a domain, or share nothing; referrals
 // or not; in which window bucket.
 struct SymHistory {
-  std::vector<std::int64_t> bucket_start;  // instants; an item in bucket b lies at bucket_start[b] + 60 s
+  std::vector<std::int64_t> bucket_start;  // instants (ms); an item in bucket b lies a minute after bucket_start[b]
   std::vector<z3::expr> n;                 // [referral][share][bucket], flattened
   z3::expr& at(std::size_t referral, std::size_t share, std::size_t b) {
     return n[(referral * 3 + share) * bucket_start.size() + b];
@@ -43,7 +43,7 @@ struct SymDecision {
   z3::expr level, outcome, category;  // category: 0..3 ordered, -1 outside the order
 };
 
-inline constexpr std::int64_t kCounterexampleReceived = 1781524800;  // 2026-06-15T12:00:00Z
+inline constexpr std::int64_t kCounterexampleReceived = 1781524800000;  // 2026-06-15T12:00:00Z, in ms
 
 class Encoder {
  public:

@@ -82,9 +82,11 @@ class Emitter {
     switch (op) {
       case Op::push_int: case Op::push_name: case Op::push_counter: case Op::push_level: case Op::push_str:
       case Op::concern: case Op::concern_at_least: case Op::count_at_least: case Op::domain_count:
+      case Op::cmp_const: case Op::in_const:
         ++depth_;
         break;
       case Op::in_int: case Op::in_str: depth_ -= a; break;
+      case Op::strict_and: depth_ -= a - 1; break;
       case Op::op_not: case Op::neg: case Op::and_jump: case Op::or_jump: case Op::jump: break;
       case Op::branch: --depth_; break;
       default: --depth_; break;  // binary operators
@@ -94,10 +96,27 @@ class Emitter {
   }
   void patch(std::uint32_t at, std::uint32_t a) { p_.code[at].a = a; }
 
-  void push_const(std::int64_t v) {
+  std::uint32_t const_index(std::int64_t v) {
     auto it = std::find(p_.consts.begin(), p_.consts.end(), v);
     if (it == p_.consts.end()) it = p_.consts.insert(p_.consts.end(), v);
-    put(Op::push_int, static_cast<std::uint32_t>(it - p_.consts.begin()));
+    return static_cast<std::uint32_t>(it - p_.consts.begin());
+  }
+  void push_const(std::int64_t v) { put(Op::push_int, const_index(v)); }
+
+  bool is_const(std::uint32_t i) const {
+    const ExprNode& n = node(i);
+    return n.kind == NodeKind::int_lit || n.kind == NodeKind::bool_lit || (n.kind == NodeKind::str_lit && n.coerced);
+  }
+  // A name the fused instructions can read: the level, a counter, or a field that is not text.
+  bool is_operand(std::uint32_t i) const {
+    const ExprNode& n = node(i);
+    return n.kind == NodeKind::name && n.type.k != K::string;
+  }
+  std::uint32_t operand(std::uint32_t i, Cmp c, std::string& label) const {
+    const NameInfo& info = p_.env.names[static_cast<std::size_t>(node(i).value)];
+    label = info.name;
+    Operand o = info.level ? Operand::level : info.counter ? Operand::counter : Operand::name;
+    return pack_operand(o, c, info.level ? 0 : info.slot);
   }
 
   static std::string quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -177,6 +196,12 @@ class Emitter {
       if (n.op == BinOp::ne) return list_eq(l, r), void(put(Op::op_not));
       return list_eq(l, r);
     }
+    auto cmp = static_cast<Cmp>(static_cast<int>(n.op) - static_cast<int>(BinOp::eq));
+    if (is_operand(l) && is_const(r)) return fused(l, cmp, r);
+    if (is_const(l) && is_operand(r)) {  // 6 > age_months is age_months < 6
+      static constexpr Cmp flipped[] = {Cmp::eq, Cmp::ne, Cmp::gt, Cmp::ge, Cmp::lt, Cmp::le};
+      return fused(r, flipped[static_cast<int>(cmp)], l);
+    }
     bool str = node(l).type.k == K::string;
     emit(l), emit(r);
     Op ops[] = {Op::eq, Op::ne, Op::lt, Op::le, Op::gt, Op::ge};
@@ -185,34 +210,52 @@ class Emitter {
     put(str ? sops[k] : ops[k]);
   }
 
+  void fused(std::uint32_t name, Cmp cmp, std::uint32_t constant) {
+    std::string label;
+    std::uint32_t a = operand(name, cmp, label);
+    put(Op::cmp_const, a, const_index(node(constant).value), label);
+  }
+
   void in(std::uint32_t value, std::uint32_t list) {
     const ExprNode& L = node(list);
     if (L.kind == NodeKind::cond)
       return conditional(L.kids[0], [&] { in(value, L.kids[1]); }, [&] { in(value, L.kids[2]); });
+    if (is_operand(value) && std::all_of(L.kids.begin(), L.kids.end(), [&](auto k) { return is_const(k); })) {
+      // The items are stored together: a count, then the values.
+      auto at = static_cast<std::uint32_t>(p_.consts.size());
+      p_.consts.push_back(static_cast<std::int64_t>(L.kids.size()));
+      for (auto k : L.kids) p_.consts.push_back(node(k).value);
+      std::string label;
+      put(Op::in_const, operand(value, Cmp::eq, label), at, label);
+      return;
+    }
     emit(value);
     for (auto k : L.kids) emit(k);
     put(node(value).type.k == K::string ? Op::in_str : Op::in_int, static_cast<std::uint32_t>(L.kids.size()));
   }
 
-  // [a, b] == [c, d] unfolds to a == c && b == d; lists of different lengths are never equal.
+  // [a, b] == [c, d] unfolds to every a == c and b == d, combined with no short cut: as in CEL, a
+  // list with an unknown item is unknown, so the comparison is too. Lists of different lengths are
+  // unequal once their items are known.
   void list_eq(std::uint32_t l, std::uint32_t r) {
     const ExprNode& A = node(l);
     const ExprNode& B = node(r);
     if (A.kind == NodeKind::cond) return conditional(A.kids[0], [&] { list_eq(A.kids[1], r); }, [&] { list_eq(A.kids[2], r); });
     if (B.kind == NodeKind::cond) return conditional(B.kids[0], [&] { list_eq(l, B.kids[1]); }, [&] { list_eq(l, B.kids[2]); });
-    if (A.kids.size() != B.kids.size()) return push_const(0);
+    if (A.kids.size() != B.kids.size()) {
+      for (auto k : A.kids) emit(k);
+      for (auto k : B.kids) emit(k);
+      push_const(0);
+      put(Op::strict_and, static_cast<std::uint32_t>(A.kids.size() + B.kids.size() + 1));
+      return;
+    }
     if (A.kids.empty()) return push_const(1);
-    std::vector<std::uint32_t> jumps;
     for (std::size_t k = 0; k < A.kids.size(); ++k) {
       bool str = node(A.kids[k]).type.k == K::string;
       emit(A.kids[k]), emit(B.kids[k]);
       put(str ? Op::seq : Op::eq);
-      if (k > 0) {
-        put(Op::land);
-      }
-      if (k + 1 < A.kids.size()) jumps.push_back(put(Op::and_jump));
     }
-    for (auto j : jumps) patch(j, here());
+    put(Op::strict_and, static_cast<std::uint32_t>(A.kids.size()));
   }
 
   Program& p_;

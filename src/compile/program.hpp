@@ -29,13 +29,38 @@ enum class Op : std::uint8_t {
   eq, ne, lt, le, gt, ge,            // on ints, bools, enum and level indices
   seq, sne, slt, sle, sgt, sge,      // on strings
   in_int, in_str,    // a: number of list items on the stack above the value
+  strict_and,        // a: number of values; unknown if any is, else whether all are true (list ==)
   and_jump,          // a: target when the top is false (CEL: false && x is false)
   land,
   or_jump,           // a: target when the top is true
   lor,
   branch,            // a: else target, b: end target (an unknown condition ends the conditional)
   jump,              // a: target
+  // Fused forms of the commonest shapes, one dispatch instead of three:
+  cmp_const,         // a: operand (see pack_operand), b: constant index      e.g. age_months < 6
+  in_const,          // a: operand, b: index of a count followed by the items  e.g. source in ["6", "7"]
 };
+
+// The value a fused instruction reads: a name slot, a history counter, or the level so far.
+enum class Operand : std::uint8_t { name, counter, level };
+enum class Cmp : std::uint8_t { eq, ne, lt, le, gt, ge };
+inline constexpr std::uint32_t pack_operand(Operand o, Cmp c, std::uint32_t slot) {
+  return (static_cast<std::uint32_t>(o) << 28) | (static_cast<std::uint32_t>(c) << 24) | slot;
+}
+inline constexpr Operand operand_of(std::uint32_t a) { return static_cast<Operand>(a >> 28); }
+inline constexpr Cmp cmp_of(std::uint32_t a) { return static_cast<Cmp>((a >> 24) & 0xF); }
+inline constexpr std::uint32_t slot_of(std::uint32_t a) { return a & 0xFFFFFF; }
+inline constexpr bool compare(Cmp c, std::int64_t x, std::int64_t y) {
+  switch (c) {
+    case Cmp::eq: return x == y;
+    case Cmp::ne: return x != y;
+    case Cmp::lt: return x < y;
+    case Cmp::le: return x <= y;
+    case Cmp::gt: return x > y;
+    case Cmp::ge: return x >= y;
+  }
+  return false;
+}
 
 struct Instr {
   Op op;

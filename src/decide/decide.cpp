@@ -18,8 +18,8 @@ namespace {
 
 std::int64_t window_start(const Counter& k, std::int64_t received) noexcept {
   switch (k.unit) {
-    case Counter::Unit::days: return received - k.within * 86400;
-    case Counter::Unit::weeks: return received - k.within * 7 * 86400;
+    case Counter::Unit::days: return received - k.within * kMsPerDay;
+    case Counter::Unit::weeks: return received - k.within * 7 * kMsPerDay;
     case Counter::Unit::months: return minus_months(received, k.within);
   }
   return received;

@@ -43,13 +43,20 @@ class StepTrace {
  private:
   std::string show(const Instr& in, const Value& v) const {
     if (v.s == Value::unknown) return "unknown";
-    switch (in.op) {
+    Op op = in.op;
+    std::uint32_t slot = in.a;
+    if (op == Op::cmp_const || op == Op::in_const) {  // a fused instruction reads a name, counter or the level
+      Operand o = operand_of(in.a);
+      op = o == Operand::level ? Op::push_level : o == Operand::counter ? Op::push_counter : Op::push_name;
+      slot = slot_of(in.a);
+    }
+    switch (op) {
       case Op::push_level: return p_.doc.levels[static_cast<std::size_t>(v.v)].id;
       case Op::concern: case Op::concern_at_least: return v.v ? "true" : "false";
       case Op::push_name: {
         const NameInfo* info = nullptr;
         for (auto& n : p_.env.names)
-          if (!n.counter && !n.level && n.slot == in.a) info = &n;
+          if (!n.counter && !n.level && n.slot == slot) info = &n;
         if (info && info->type.k == Type::K::boolean) return v.v ? "true" : "false";
         if (info && info->type.k == Type::K::enumeration) return "\"" + p_.env.enum_values[info->type.field][static_cast<std::size_t>(v.v)] + "\"";
         if (info && info->type.k == Type::K::string) return "(text)";

@@ -18,15 +18,15 @@ struct Value {
   enum State : std::uint8_t { ok, unknown, overflow } s;
 };
 
+struct NoTrace {
+  static constexpr bool enabled = false;
+  void read(std::uint32_t, const Value&) noexcept {}
+};
+
 struct EvalContext {
   const Contact& contact;
   const std::int64_t* counters;
   Index level;
-};
-
-struct NoTrace {
-  static constexpr bool enabled = false;
-  void read(std::uint32_t, const Value&) noexcept {}
 };
 
 namespace eval {
@@ -35,6 +35,27 @@ inline Value combine_unknown(const Value& a, const Value& b) noexcept {
   if (a.s == Value::unknown) return a;
   if (b.s == Value::unknown) return b;
   return a.s != Value::ok ? a : b;
+}
+
+// The operand of a fused instruction.
+inline Value load(const Contact& c, const EvalContext& ctx, std::uint32_t a) noexcept {
+  std::uint32_t slot = slot_of(a);
+  switch (operand_of(a)) {
+    case Operand::name: return c.known[slot] ? Value{c.values[slot], Value::ok} : Value{slot, Value::unknown};
+    case Operand::counter: return {ctx.counters[slot], Value::ok};
+    case Operand::level: return {ctx.level, Value::ok};
+  }
+  return {0, Value::ok};
+}
+
+// The first unknown among n values, else the first error, else an ok value.
+inline Value first_not_ok(const Value* items, std::size_t n) noexcept {
+  Value bad{0, Value::ok};
+  for (std::size_t k = 0; k < n; ++k) {
+    if (items[k].s == Value::unknown) return items[k];
+    if (items[k].s != Value::ok && bad.s == Value::ok) bad = items[k];
+  }
+  return bad;
 }
 
 inline std::string_view str(const Program& p, const Contact& c, std::int64_t v) noexcept {
@@ -140,22 +161,28 @@ Value evaluate(const Program& p, Block block, const EvalContext& ctx, Trace& tra
         break;
       }
       case Op::in_int: case Op::in_str: {
+        // As in CEL, a list with an unknown item is unknown as a whole, whatever else it holds.
         std::size_t n = in.a;
         Value* items = &stack[sp - n];
         Value& x = stack[sp - n - 1];
         if (x.s == Value::ok) {
+          Value bad = eval::first_not_ok(items, n);
           bool found = false;
-          Value pending{};
-          for (std::size_t k = 0; k < n && !found; ++k) {
-            if (items[k].s != Value::ok) {
-              if (pending.s == Value::ok) pending = items[k];
-              continue;
-            }
+          for (std::size_t k = 0; k < n && !found && bad.s == Value::ok; ++k)
             found = in.op == Op::in_int ? items[k].v == x.v : eval::str(p, c, items[k].v) == eval::str(p, c, x.v);
-          }
-          x = found ? Value{1, Value::ok} : pending.s != Value::ok ? pending : Value{0, Value::ok};
+          x = bad.s != Value::ok ? bad : Value{found, Value::ok};
         }
         sp -= n;
+        break;
+      }
+      case Op::strict_and: {  // all of n values, with no short cut: any unknown makes it unknown
+        std::size_t n = in.a;
+        Value* items = &stack[sp - n];
+        Value bad = eval::first_not_ok(items, n);
+        bool all = true;
+        for (std::size_t k = 0; k < n; ++k) all = all && items[k].v;
+        sp -= n;
+        stack[sp++] = bad.s != Value::ok ? bad : Value{all, Value::ok};
         break;
       }
       case Op::and_jump:
@@ -193,6 +220,24 @@ Value evaluate(const Program& p, Block block, const EvalContext& ctx, Trace& tra
         break;
       }
       case Op::jump: pc = in.a; continue;
+      case Op::cmp_const: {
+        Value x = eval::load(c, ctx, in.a);
+        if constexpr (Trace::enabled) trace.read(pc, x);
+        stack[sp++] = x.s != Value::ok ? x : Value{compare(cmp_of(in.a), x.v, p.consts[in.b]), Value::ok};
+        break;
+      }
+      case Op::in_const: {
+        Value x = eval::load(c, ctx, in.a);
+        if constexpr (Trace::enabled) trace.read(pc, x);
+        if (x.s == Value::ok) {
+          const std::int64_t* items = &p.consts[in.b];
+          bool found = false;
+          for (std::int64_t k = 1; k <= items[0] && !found; ++k) found = items[k] == x.v;
+          x = {found, Value::ok};
+        }
+        stack[sp++] = x;
+        break;
+      }
     }
     ++pc;
   }

@@ -252,7 +252,8 @@ class Checker {
     else if ((b.k == K::enumeration || b.k == K::level) && (a.k == K::string || (a.k == K::list && a.elem == K::string)) && is_literal_like(l))
       coerce(l, b), a = node(l).type;
     bool ordering = op == BinOp::lt || op == BinOp::le || op == BinOp::gt || op == BinOp::ge;
-    if (!(a == b)) {
+    bool empty_list = a.k == K::list && b.k == K::list && (a.elem == K::error || b.elem == K::error);  // [] == [x]
+    if (!(a == b) && !empty_list) {
       std::string hint;
       if ((a.k == K::enumeration && b.k == K::string) || (b.k == K::enumeration && a.k == K::string))
         hint = " (compare an enum with a literal value, such as \"6\")";

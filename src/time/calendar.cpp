@@ -47,20 +47,21 @@ std::int64_t WorkCalendar::offset_at(std::int64_t utc) const noexcept {
   return offset_[static_cast<std::size_t>(it - change_at_.begin()) - 1];
 }
 
-std::int32_t WorkCalendar::local_day(std::int64_t utc) const {
+std::int32_t WorkCalendar::local_day(std::int64_t utc_ms) const {
+  std::int64_t utc = floor_div(utc_ms, 1000);
   return static_cast<std::int32_t>(floor_div(utc + offset_at(utc), 86400));
 }
 
 std::int64_t WorkCalendar::to_utc(std::int32_t day, std::int32_t minutes) const {
   std::int64_t local = static_cast<std::int64_t>(day) * 86400 + minutes * 60;
-  if (!zone_) return local;
+  if (!zone_) return local * 1000;
   // No offset changes within 26 hours either side: the local time maps to exactly one instant.
   std::int64_t before = offset_at(local - 26 * 3600), after = offset_at(local + 26 * 3600);
-  if (before == after) return local - before;
+  if (before == after) return (local - before) * 1000;
   auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local}});
   // In a gap (clocks go forward) the local time does not exist: take the moment the gap ends.
-  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
-  return local - info.first.offset.count();  // unique, or the earlier of an ambiguous pair
+  if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count() * 1000;
+  return (local - info.first.offset.count()) * 1000;  // unique, or the earlier of an ambiguous pair
 }
 
 bool WorkCalendar::is_working_day(std::int32_t day) const noexcept {
@@ -71,10 +72,10 @@ bool WorkCalendar::is_working_day(std::int32_t day) const noexcept {
 
 std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
   using U = Span::Unit;
-  if (span.unit == U::hours) return start + span.amount * 3600;
-  if (span.unit == U::days) return start + span.amount * 86400;
-  std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600
-                                                           : span.amount * (day_end_ - day_start_) * 60;
+  if (span.unit == U::hours) return start + span.amount * 3600000;
+  if (span.unit == U::days) return start + span.amount * kMsPerDay;
+  std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600000
+                                                           : span.amount * (day_end_ - day_start_) * 60000;
   std::int64_t t = start;
   for (std::int32_t day = local_day(start);; ++day) {
     if (!is_working_day(day)) continue;

@@ -21,14 +21,14 @@ class WorkCalendar {
  public:
   // The zone must be known (checked at load).
   explicit WorkCalendar(const Calendar&);
-  // The local date (days since epoch) of a UTC instant.
-  std::int32_t local_day(std::int64_t utc) const;
-  // `start` plus a span: working time counted only inside working periods.
-  std::int64_t add(std::int64_t start, const Span&) const;
+  // The local date (days since epoch) of an instant (ms since epoch, UTC).
+  std::int32_t local_day(std::int64_t utc_ms) const;
+  // `start` (ms) plus a span: working time counted only inside working periods.
+  std::int64_t add(std::int64_t start_ms, const Span&) const;
   bool is_working_day(std::int32_t local_day) const noexcept;
 
  private:
-  std::int64_t to_utc(std::int32_t local_day, std::int32_t minutes) const;
+  std::int64_t to_utc(std::int32_t local_day, std::int32_t minutes) const;  // ms
   std::int64_t offset_at(std::int64_t utc) const noexcept;  // seconds east of UTC
   const date::time_zone* zone_ = nullptr;  // null: UTC
   // The zone's UTC offsets as (from, offset) pairs for 1900-2200, read once from the tz database so

@@ -61,14 +61,19 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
   int hh, mm, ss = 0;
   if (!day || !digits(s, 11, 2, hh) || s[13] != ':' || !digits(s, 14, 2, mm)) return std::nullopt;
   std::size_t p = 16;
+  std::int64_t ms = 0;
   if (p < s.size() && s[p] == ':') {
     if (!digits(s, p + 1, 2, ss)) return std::nullopt;
     p += 3;
     if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
       ++p;
       std::size_t b = p;
-      while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
+      while (p < s.size() && s[p] >= '0' && s[p] <= '9') {
+        if (p - b < 3) ms = ms * 10 + (s[p] - '0');
+        ++p;
+      }
       if (p == b || p - b > 9) return std::nullopt;
+      for (std::size_t k = p - b; k < 3; ++k) ms *= 10;
     }
   }
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
@@ -91,7 +96,7 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
     return std::nullopt;
   }
   if (p != s.size()) return std::nullopt;
-  return static_cast<std::int64_t>(*day) * 86400 + hh * 3600 + mm * 60 + ss - offset;
+  return (static_cast<std::int64_t>(*day) * 86400 + hh * 3600 + mm * 60 + ss - offset) * 1000 + ms;
 }
 
 std::string format_date(std::int32_t days) {
@@ -101,7 +106,8 @@ std::string format_date(std::int32_t days) {
   return buf;
 }
 
-std::string format_timestamp(std::int64_t t) {
+std::string format_timestamp(std::int64_t ms) {
+  std::int64_t t = floor_div(ms, 1000);
   auto days = static_cast<std::int32_t>(floor_div(t, 86400));
   auto secs = t - static_cast<std::int64_t>(days) * 86400;
   auto c = civil_from_days(days);
@@ -112,14 +118,14 @@ std::string format_timestamp(std::int64_t t) {
 }
 
 std::int64_t minus_months(std::int64_t t, std::int64_t months) noexcept {
-  auto days = static_cast<std::int32_t>(floor_div(t, 86400));
-  auto secs = t - static_cast<std::int64_t>(days) * 86400;
+  auto days = static_cast<std::int32_t>(floor_div(t, kMsPerDay));
+  auto rest = t - static_cast<std::int64_t>(days) * kMsPerDay;
   auto c = civil_from_days(days);
   std::int64_t idx = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) - months;
   auto y = static_cast<std::int32_t>(floor_div(idx, 12));
   auto m = static_cast<std::uint32_t>(idx - static_cast<std::int64_t>(y) * 12 + 1);
   auto d = std::min(c.day, last_day_of_month(y, m));
-  return static_cast<std::int64_t>(days_from_civil({y, m, d})) * 86400 + secs;
+  return static_cast<std::int64_t>(days_from_civil({y, m, d})) * kMsPerDay + rest;
 }
 
 std::int64_t months_between(std::int32_t from, std::int32_t to) noexcept {

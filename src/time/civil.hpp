@@ -25,15 +25,18 @@ inline std::int32_t weekday(std::int32_t days) noexcept {  // 0 = Sunday ... 6 =
 
 // "YYYY-MM-DD" (a real date) -> days since epoch.
 std::optional<std::int32_t> parse_date(std::string_view) noexcept;
-// "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM|+HHMM)" -> seconds since epoch, UTC. Fractions are
-// truncated. An offset is required: a local time without one is ambiguous.
+// Instants are milliseconds since the Unix epoch, UTC: two contacts a fraction of a second apart are
+// still one before the other (SPEC 2.2 windows are half-open).
+inline constexpr std::int64_t kMsPerDay = 86400000;
+// "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM|+HHMM)" -> milliseconds since epoch, UTC. Digits
+// past the millisecond are dropped. An offset is required: a local time without one is ambiguous.
 std::optional<std::int64_t> parse_timestamp(std::string_view) noexcept;
-std::string format_timestamp(std::int64_t seconds);  // YYYY-MM-DDTHH:MM:SSZ
+std::string format_timestamp(std::int64_t ms);  // YYYY-MM-DDTHH:MM:SSZ (whole seconds, rounded down)
 std::string format_date(std::int32_t days);          // YYYY-MM-DD
 
 // The same instant `months` calendar months earlier: same day of month (clamped to the month's end),
 // same time of day, on the UTC calendar.
-std::int64_t minus_months(std::int64_t seconds, std::int64_t months) noexcept;
+std::int64_t minus_months(std::int64_t ms, std::int64_t months) noexcept;
 
 // Completed months and years from birth date to date (both days since epoch); negative if before.
 std::int64_t months_between(std::int32_t from, std::int32_t to) noexcept;

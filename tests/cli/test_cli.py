@@ -8,12 +8,14 @@ documents and contacts to tmp_path; the only shipped file used is rules/examples
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import re
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,15 @@ DIAG_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|
 
 
 def run(*args, input=None, cwd=REPO, timeout=30):
-    return subprocess.run([FRONTDOOR, *map(str, args)], input=input, capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    # Retried for a few seconds while build/frontdoor is being relinked by a concurrent build.
+    for attempt in range(40):
+        try:
+            return subprocess.run([FRONTDOOR, *map(str, args)], input=input, capture_output=True, text=True,
+                                  cwd=cwd, timeout=timeout)
+        except OSError as e:
+            if attempt == 39 or e.errno not in (errno.EACCES, errno.ENOENT, errno.ETXTBSY):
+                raise
+            time.sleep(0.5)
 
 
 def diagnostics(stdout: str) -> list[dict]:

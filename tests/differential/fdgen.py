@@ -641,6 +641,19 @@ class Run:
     engine_stderr: str = ""
 
 
+def run_binary(argv, **kw):
+    """subprocess.run, retried for a few seconds while the binary is being rebuilt (others rebuild
+    build/frontdoor concurrently; the linker leaves it briefly unexecutable)."""
+    import time
+    for attempt in range(40):
+        try:
+            return subprocess.run(argv, capture_output=True, **kw)
+        except (PermissionError, FileNotFoundError, OSError) as e:
+            if attempt == 39 or getattr(e, "errno", None) not in (13, 2, 26):   # EACCES, ENOENT, ETXTBSY
+                raise
+            time.sleep(0.5)
+
+
 def run_engine(doc_text: str, rows: list, doc_path: str | None = None) -> tuple[int, list, str]:
     with tempfile.TemporaryDirectory() as td:
         if doc_path is None:
@@ -648,7 +661,7 @@ def run_engine(doc_text: str, rows: list, doc_path: str | None = None) -> tuple[
             Path(doc_path).write_text(doc_text, encoding="utf-8")
         cpath = os.path.join(td, "contacts.jsonl")
         Path(cpath).write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
-        p = subprocess.run([FRONTDOOR, "decide", doc_path, cpath], capture_output=True, timeout=300)
+        p = run_binary([FRONTDOOR, "decide", doc_path, cpath], timeout=300)
     out = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
 

@@ -24,6 +24,8 @@ TEST_CASE("timestamps need an offset and are stored in UTC") {
   CHECK(format_timestamp(*parse_timestamp("2026-05-04T11:00:00+01:00")) == "2026-05-04T10:00:00Z");
   CHECK(format_timestamp(*parse_timestamp("2026-05-04T05:30-0430")) == "2026-05-04T10:00:00Z");
   CHECK(format_timestamp(*parse_timestamp("2026-05-04T10:00:00.999Z")) == "2026-05-04T10:00:00Z");
+  CHECK(*parse_timestamp("2026-05-04T10:00:00.9Z") - *parse_timestamp("2026-05-04T10:00:00.1Z") == 800);
+  CHECK(*parse_timestamp("2026-05-04T10:00:00.123456789Z") % 1000 == 123);
   CHECK_FALSE(parse_timestamp("2026-05-04T10:00:00").has_value());  // local time without an offset
   CHECK_FALSE(parse_timestamp("2026-05-04").has_value());
   CHECK_FALSE(parse_timestamp("2026-05-04T25:00:00Z").has_value());

@@ -1,0 +1,121 @@
+#include "figures_commands.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <unordered_map>
+
+#include "frontdoor/figures.hpp"
+#include "records.hpp"
+
+namespace frontdoor::cli {
+namespace {
+
+constexpr int kClean = 0, kCannotRun = 2;
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::shared_ptr<const RuleSet> load(const std::string& path) {
+  auto c = compile_file(path);
+  if (!c) {
+    std::cerr << "frontdoor: " << c.error().message << "\n";
+    return nullptr;
+  }
+  for (auto& d : c->diagnostics) std::cerr << format(d, c->source.get()) << "\n";
+  if (!c->ok()) std::cerr << "frontdoor: " << path << " has errors; run 'frontdoor check " << path << "'\n";
+  return c->rule_set;
+}
+
+bool read_contacts(const std::string& path, std::vector<ContactRecord>& records) {
+  if (ends_with(path, ".parquet")) {
+    std::cerr << "frontdoor: Parquet input is read by the Python package (frontdoor.stats, frontdoor.diff); "
+                 "the command line reads CSV and JSON Lines\n";
+    return false;
+  }
+  if (path == "-") {
+    records = read_json_lines(std::cin);
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
+    return false;
+  }
+  records = ends_with(path, ".csv") ? read_csv(in) : read_json_lines(in);
+  return true;
+}
+
+std::string text_of(const Scalar* v) {
+  if (!v) return {};
+  if (auto* s = std::get_if<std::string>(v)) return *s;
+  if (auto* i = std::get_if<std::int64_t>(v)) return std::to_string(*i);
+  return {};
+}
+
+std::string document_json(const RuleSet& r) {
+  const auto& d = r.document();
+  auto q = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  return "{\"id\":" + q(d.id) + ",\"version\":" + q(d.version) + ",\"sha256\":" + q(r.sha256()) + ",\"path\":" + q(r.source().path()) + "}";
+}
+
+}  // namespace
+
+int run_stats(const StatsOptions& o) {
+  auto rules = load(o.document);
+  if (!rules) return kCannotRun;
+  std::vector<ContactRecord> records;
+  if (!read_contacts(o.contacts, records)) return kCannotRun;
+  std::vector<Decision> decisions = rules->decide_batch(records);
+  FigureInput in = figure_input(*rules, records, decisions);
+  Figures figures = compute_figures(in);
+
+  // The consistency audit, when the contacts carry the outcome the front door recorded.
+  std::vector<std::int32_t> recorded(records.size(), -1);
+  std::vector<std::string> values;
+  std::unordered_map<std::string, std::int32_t> index;
+  bool any_recorded = false;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::string v = text_of(records[i].find("recorded_outcome"));
+    if (v.empty()) continue;
+    any_recorded = true;
+    auto [it, added] = index.emplace(v, static_cast<std::int32_t>(values.size()));
+    if (added) values.push_back(v);
+    recorded[i] = it->second;
+  }
+  auto contact_id = [&](std::size_t i) { return decisions[i].contact.empty() ? "(row " + std::to_string(i + 1) + ")" : decisions[i].contact; };
+
+  if (o.format == "json") {
+    std::string f = to_json(figures);
+    std::string out = "{\"document\":" + document_json(*rules) + "," + f.substr(1, f.size() - 2);
+    if (any_recorded) out += ",\"audit\":" + to_json(compute_audit(rules->document(), in, recorded, values), contact_id, o.examples);
+    std::cout << out << "}\n";
+    return kClean;
+  }
+  const auto& doc = rules->document();
+  std::cout << doc.id << (doc.version.empty() ? "" : " " + doc.version) << " over " << o.contacts << "\n\n" << to_text(figures);
+  if (any_recorded) std::cout << "\n" << to_text(compute_audit(doc, in, recorded, values), contact_id, o.examples);
+  return kClean;
+}
+
+int run_diff(const DiffCommandOptions& o) {
+  auto a = load(o.document_a);
+  auto b = load(o.document_b);
+  if (!a || !b) return kCannotRun;
+  std::vector<ContactRecord> records;
+  if (!read_contacts(o.contacts, records)) return kCannotRun;
+  std::vector<Decision> da = a->decide_batch(records);
+  std::vector<Decision> db = b->decide_batch(records);
+  auto contact_id = [&](std::size_t i) {
+    const std::string& id = da[i].contact.empty() ? db[i].contact : da[i].contact;
+    return id.empty() ? "(row " + std::to_string(i + 1) + ")" : id;
+  };
+  DiffOptions options;
+  options.examples = o.examples;
+  Diff diff = compute_diff(*a, diff_side(da), *b, diff_side(db), contact_id, options);
+  if (o.format == "json") std::cout << to_json(diff) << "\n";
+  else std::cout << to_text(diff);
+  return kClean;
+}
+
+}  // namespace frontdoor::cli

@@ -1,0 +1,22 @@
+// `frontdoor stats` and `frontdoor diff`: front-door figures and the what-if of two documents, computed
+// by the library (include/frontdoor/figures.hpp) that the Python package uses too.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace frontdoor::cli {
+
+struct StatsOptions {
+  std::string document, contacts, format = "text";  // text | json
+  std::size_t examples = 20;                        // disagreeing contacts listed by the audit
+};
+int run_stats(const StatsOptions&);
+
+struct DiffCommandOptions {
+  std::string document_a, document_b, contacts, format = "text";  // text | json
+  std::size_t examples = 5;                                       // contact ids per move
+};
+int run_diff(const DiffCommandOptions&);
+
+}  // namespace frontdoor::cli

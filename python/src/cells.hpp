@@ -1,0 +1,160 @@
+// Columns of contacts as the Python package hands them to C++: views over NumPy arrays and Arrow
+// buffers, or cells pre-extracted from Python objects. Nothing here knows about Python; the module
+// (module.cpp) fills these while it holds the GIL, and the batch (batch.cpp) reads them without it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "frontdoor/contact.hpp"
+
+namespace frontdoor::py {
+
+// One cell of a column.
+enum class Tag : std::uint8_t {
+  absent,    // null, None, NaN, NA, NaT: an unknown value
+  boolean,   // i is 0 or 1
+  integer,   // i
+  real,      // d (never NaN: NaN is absent)
+  text,      // p, len: UTF-8, owned by the column's source
+  instant,   // i: milliseconds since the epoch, UTC (a time-zone-aware datetime)
+  local,     // i: milliseconds since the epoch of a wall-clock time without a zone (a naive datetime)
+  entries,   // concerns given as a mapping: entries[i .. i + len) of the column
+  bad,       // a value of a kind no field takes (a list, an object); problems[len] says what
+};
+
+struct Cell {
+  union {
+    std::int64_t i;
+    double d;
+    const char* p;
+  };
+  std::uint32_t len = 0;
+  Tag tag = Tag::absent;
+
+  Cell() : i(0) {}
+  static Cell absent() { return {}; }
+  static Cell boolean(bool b) { Cell c; c.tag = Tag::boolean; c.i = b; return c; }
+  static Cell integer(std::int64_t v) { Cell c; c.tag = Tag::integer; c.i = v; return c; }
+  static Cell real(double v) { Cell c; c.tag = Tag::real; c.d = v; return c; }
+  static Cell text(std::string_view s) {
+    Cell c;
+    c.tag = Tag::text;
+    c.p = s.data();
+    c.len = static_cast<std::uint32_t>(s.size());
+    return c;
+  }
+  static Cell instant(std::int64_t ms, bool zoned) { Cell c; c.tag = zoned ? Tag::instant : Tag::local; c.i = ms; return c; }
+  std::string_view view() const { return {p, len}; }
+};
+
+enum class Kind : std::uint8_t {
+  null,          // every cell absent
+  cells,         // pre-extracted cells (from Python objects)
+  boolean,       // uint8 values, optional byte mask (1 = missing)
+  boolean_bits,  // Arrow: bit-packed values, validity bitmap, offset
+  int64,         // int64 values, optional byte mask or validity bitmap
+  float64,       // double values (NaN = missing), optional byte mask or validity bitmap
+  datetime,      // int64 ticks (per_ms ticks a millisecond; INT64_MIN = NaT), zoned or not
+  arrow_string,  // Arrow (large_)string: offsets, data, validity bitmap, offset
+  dictionary,    // int32 codes (-1 = missing) into `dictionary`
+};
+
+struct Column {
+  std::string name;
+  Kind kind = Kind::null;
+  std::size_t length = 0;
+
+  const void* values = nullptr;      // typed by kind; dictionary: int32 codes
+  const std::uint8_t* mask = nullptr;      // NumPy-style: 1 = missing
+  const std::uint8_t* validity = nullptr;  // Arrow-style bitmap: bit set = valid
+  std::int64_t offset = 0;                 // Arrow array offset
+  const void* offsets = nullptr;           // arrow_string
+  bool large = false;                      // arrow_string: int64 offsets
+  const char* data = nullptr;              // arrow_string
+  std::int64_t per_ms = 1;                 // datetime: ticks per millisecond (1 for ms, 1000 for us, ...)
+  std::int64_t ms_per_tick = 1;            // datetime: milliseconds per tick (1000 for s)
+  bool zoned = false;                      // datetime: the values are UTC instants
+  bool all_text = false;                   // every present cell is text (so the column can be reused as contact ids)
+
+  std::vector<Cell> cells;                           // Kind::cells
+  std::vector<std::pair<std::string_view, std::string_view>> entries;  // Tag::entries
+  std::vector<std::string> problems;                 // Tag::bad
+  std::deque<std::string> owned;                     // text made during extraction
+  std::unique_ptr<Column> dictionary;                // Kind::dictionary
+
+  bool valid_bit(std::int64_t row) const {
+    if (!validity) return true;
+    std::int64_t k = offset + row;
+    return (validity[k >> 3] >> (k & 7)) & 1;
+  }
+
+  // The column whose side tables (entries, problems) a cell of `row` refers to.
+  const Column& source(std::size_t row) const {
+    if (kind != Kind::dictionary) return *this;
+    std::int32_t code = static_cast<const std::int32_t*>(values)[row];
+    return code < 0 ? *this : dictionary->source(static_cast<std::size_t>(code));
+  }
+
+  Cell get(std::size_t row) const {
+    switch (kind) {
+      case Kind::null: return {};
+      case Kind::cells: return cells[row];
+      case Kind::boolean:
+        if (mask && mask[row]) return {};
+        return Cell::boolean(static_cast<const std::uint8_t*>(values)[row] != 0);
+      case Kind::boolean_bits: {
+        auto r = static_cast<std::int64_t>(row);
+        if (!valid_bit(r)) return {};
+        std::int64_t k = offset + r;
+        return Cell::boolean((static_cast<const std::uint8_t*>(values)[k >> 3] >> (k & 7)) & 1);
+      }
+      case Kind::int64: {
+        auto r = static_cast<std::int64_t>(row);
+        if ((mask && mask[row]) || !valid_bit(r)) return {};
+        return Cell::integer(static_cast<const std::int64_t*>(values)[offset + r]);
+      }
+      case Kind::float64: {
+        auto r = static_cast<std::int64_t>(row);
+        if ((mask && mask[row]) || !valid_bit(r)) return {};
+        double v = static_cast<const double*>(values)[offset + r];
+        if (v != v) return {};
+        return Cell::real(v);
+      }
+      case Kind::datetime: {
+        auto r = static_cast<std::int64_t>(row);
+        if ((mask && mask[row]) || !valid_bit(r)) return {};
+        std::int64_t t = static_cast<const std::int64_t*>(values)[offset + r];
+        if (t == INT64_MIN) return {};
+        std::int64_t ms = per_ms > 1 ? (t / per_ms - ((t % per_ms != 0) && (t < 0))) : t * ms_per_tick;
+        return Cell::instant(ms, zoned);
+      }
+      case Kind::arrow_string: {
+        auto r = static_cast<std::int64_t>(row);
+        if (!valid_bit(r)) return {};
+        std::int64_t k = offset + r, b, e;
+        if (large) {
+          b = static_cast<const std::int64_t*>(offsets)[k];
+          e = static_cast<const std::int64_t*>(offsets)[k + 1];
+        } else {
+          b = static_cast<const std::int32_t*>(offsets)[k];
+          e = static_cast<const std::int32_t*>(offsets)[k + 1];
+        }
+        return Cell::text(std::string_view(data + b, static_cast<std::size_t>(e - b)));
+      }
+      case Kind::dictionary: {
+        std::int32_t code = static_cast<const std::int32_t*>(values)[row];
+        if (code < 0) return {};
+        return dictionary->get(static_cast<std::size_t>(code));
+      }
+    }
+    return {};
+  }
+};
+
+}  // namespace frontdoor::py

@@ -1,0 +1,166 @@
+#include "records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "time/civil.hpp"
+
+namespace frontdoor::py {
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
+// "a=level;b=level", the CSV form of concerns (as cli/records.cpp reads it).
+bool parse_concern_cell(std::string_view cell, std::vector<ConcernEntry>& out) {
+  std::size_t i = 0;
+  while (i < cell.size()) {
+    std::size_t end = cell.find(';', i);
+    if (end == std::string_view::npos) end = cell.size();
+    std::string item = trim(cell.substr(i, end - i));
+    i = end + 1;
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos) return false;
+    std::string c = trim(std::string_view(item).substr(0, eq)), l = trim(std::string_view(item).substr(eq + 1));
+    if (c.empty() || l.empty()) return false;
+    out.push_back({c, l});
+  }
+  return true;
+}
+
+bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out) {
+  if (v.is_null()) return true;
+  if (v.is_string()) return parse_concern_cell(v.get<std::string>(), out);
+  if (!v.is_object()) return false;
+  for (auto& [k, lv] : v.items()) {
+    if (!lv.is_string()) return false;
+    out.push_back({k, lv.get<std::string>()});
+  }
+  return true;
+}
+
+bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, std::string& problem) {
+  if (!v.is_array()) return problem = "history: must be a list of earlier contacts", false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& item = v[i];
+    std::string where = "history[" + std::to_string(i) + "]";
+    if (!item.is_object()) return problem = where + ": must be an object", false;
+    HistoryRecord h;
+    for (auto& [k, x] : item.items()) {
+      if (k == "received" && x.is_string()) h.received = x.get<std::string>();
+      else if (k == "concerns") {
+        if (!concerns_from_json(x, h.concerns)) return problem = where + ".concerns: must map concern ids to levels", false;
+      } else if (k == "outcome" && (x.is_string() || x.is_null())) {
+        if (x.is_string()) h.outcome = x.get<std::string>();
+      } else if (k == "referral" && (x.is_boolean() || x.is_null())) {
+        if (x.is_boolean()) h.referral = x.get<bool>();
+      } else return problem = where + "." + k + ": unknown or wrongly typed key", false;
+    }
+    if (h.received.empty()) return problem = where + ".received: missing", false;
+    out.push_back(std::move(h));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_concern_text(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
+  auto b = text.find_first_not_of(" \t\r\n");
+  if (b != std::string_view::npos && text[b] == '{') {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !concerns_from_json(j, out)) return problem = "concerns: must map concern ids to levels", false;
+    return true;
+  }
+  if (!parse_concern_cell(text, out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
+  return true;
+}
+
+bool parse_history_json(std::string_view text, std::vector<HistoryRecord>& out, std::string& problem) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return problem = "history: not valid JSON", false;
+  return history_from_json(j, out, problem);
+}
+
+std::string iso_timestamp(std::int64_t ms, bool zoned) {
+  std::int64_t secs = detail::floor_div(ms, 1000);
+  std::int64_t frac = ms - secs * 1000;
+  auto days = static_cast<std::int32_t>(detail::floor_div(secs, 86400));
+  std::int64_t rest = secs - static_cast<std::int64_t>(days) * 86400;
+  auto c = detail::civil_from_days(days);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(c.year), c.month, c.day,
+                        static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+  std::string s(buf, static_cast<std::size_t>(n));
+  if (frac) {
+    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(frac));
+    s += buf;
+  }
+  if (zoned) s += 'Z';
+  return s;
+}
+
+void record_from_cells(const std::vector<const Column*>& columns, std::size_t row, ContactRecord& r) {
+  r = ContactRecord{};
+  for (const Column* col : columns) {
+    const std::string& name = col->name;
+    Cell x = col->get(row);
+    const Column& src = col->source(row);
+    if (name == "concerns") {
+      switch (x.tag) {
+        case Tag::absent: break;
+        case Tag::text: {
+          std::string problem;
+          if (!parse_concern_text(x.view(), r.concerns, problem)) r.problem = problem;
+          break;
+        }
+        case Tag::entries:
+          for (std::uint32_t k = 0; k < x.len; ++k) {
+            auto& [c, l] = src.entries[static_cast<std::size_t>(x.i) + k];
+            r.concerns.push_back({std::string(c), std::string(l)});
+          }
+          break;
+        case Tag::bad:
+          r.problem = src.problems[x.len].empty() ? "concerns: must map concern ids to levels" : src.problems[x.len];
+          break;
+        default: r.problem = "concerns: must map concern ids to levels";
+      }
+      continue;
+    }
+    if (name == "history") {
+      if (x.tag == Tag::absent) continue;
+      std::vector<HistoryRecord> h;
+      std::string problem;
+      if (x.tag == Tag::text) {
+        if (!parse_history_json(x.view(), h, problem)) r.problem = problem;
+      } else if (x.tag == Tag::bad && !src.problems[x.len].empty()) {
+        r.problem = src.problems[x.len];
+      } else {
+        r.problem = "history: must be a list of earlier contacts";
+      }
+      r.history = std::move(h);
+      continue;
+    }
+    Scalar v;
+    switch (x.tag) {
+      case Tag::absent: break;
+      case Tag::boolean: v = x.i != 0; break;
+      case Tag::integer: v = x.i; break;
+      case Tag::real: v = x.d; break;
+      case Tag::text: v = std::string(x.view()); break;
+      case Tag::instant: v = iso_timestamp(x.i, true); break;
+      case Tag::local:
+        // A date of birth given as a date-time without a zone is that date; any other field given a
+        // date-time without a zone gets it without an offset, which the engine rejects as ambiguous.
+        v = name == "dob" ? detail::format_date(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)))
+                          : iso_timestamp(x.i, false);
+        break;
+      case Tag::entries:
+      case Tag::bad: r.problem = name + ": must be a single value, not a list or object"; break;
+    }
+    r.set(name, std::move(v));
+  }
+}
+
+}  // namespace frontdoor::py
