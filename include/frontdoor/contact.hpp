@@ -61,6 +61,7 @@ struct Contact {
   std::vector<std::uint8_t> concern_levels;  // one per concern: 0 absent, else level index + 1
   std::vector<std::uint16_t> concerns;       // the concerns present, in document order
   std::uint64_t domains = 0;                 // bit d set: a concern in domain d is present
+  std::uint64_t concern_bits = 0;            // bit k set: concern k (of the first 64) is present
   std::vector<std::string> strings;          // the values of string fields; values[slot] indexes here
 };
 

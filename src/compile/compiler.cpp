@@ -295,6 +295,27 @@ void check_expectations(const Program& p, Diagnostics& d) {
   }
 }
 
+// Concern masks a condition needs (see Block::needs). Only concern() and concern_at_least() are
+// always known, so only they (under && and ||) can make a condition false before it is evaluated.
+std::vector<std::uint64_t> needs(const Expr& e, std::uint32_t i) {
+  const ExprNode& n = e.nodes[i];
+  if (n.kind == NodeKind::call && (n.fn == Fn::concern || n.fn == Fn::concern_at_least))
+    return n.value >= 0 && n.value < 64 ? std::vector<std::uint64_t>{1ull << n.value} : std::vector<std::uint64_t>{};
+  if (n.kind != NodeKind::binary) return {};
+  auto a = needs(e, n.kids[0]), b = needs(e, n.kids[1]);
+  if (n.op == BinOp::land) {  // false when either side is false
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+  if (n.op == BinOp::lor && !a.empty() && !b.empty()) {  // false when both are: any of a's and b's masks... folded to one
+    std::uint64_t any = 0;
+    for (auto m : a) any |= m;  // weaker but sound: a is false if none of all its masks' concerns is present
+    for (auto m : b) any |= m;
+    return {any};
+  }
+  return {};
+}
+
 void compile_condition(Program& p, const Condition& c, const CompileOptions& opt, Diagnostics& d, Block& out) {
   auto at = [&](std::uint32_t pos) { return c.exact_columns ? static_cast<SourceOffset>(c.at + pos) : c.at; };
   ExprError perr;
@@ -309,6 +330,7 @@ void compile_condition(Program& p, const Condition& c, const CompileOptions& opt
   if (!errs.empty()) return;
   Emitter em(p, *expr);
   out = em.run();
+  out.needs = needs(*expr, expr->root);
   p.max_stack = std::max(p.max_stack, em.max_depth);
   if (p.max_stack > kMaxStack) d.error("FD208", c.at, "this expression needs more evaluation stack than the limit of " + std::to_string(kMaxStack));
 }

@@ -70,6 +70,10 @@ struct Instr {
 
 struct Block {
   std::uint32_t begin = 0, end = 0;
+  // The condition is false (and known) unless, for every mask here, the contact has one of its
+  // concerns: concern("x") && concern("y") needs {x} and {y}; concern("x") || concern("y") needs
+  // {x, y}. Checked with one AND per mask before any instruction runs.
+  std::vector<std::uint64_t> needs;
 };
 
 inline constexpr std::size_t kMaxStack = 512;

@@ -16,13 +16,31 @@ namespace frontdoor {
 namespace detail {
 namespace {
 
-std::int64_t window_start(const Counter& k, std::int64_t received) noexcept {
-  switch (k.unit) {
-    case Counter::Unit::days: return received - k.within * kMsPerDay;
-    case Counter::Unit::weeks: return received - k.within * 7 * kMsPerDay;
-    case Counter::Unit::months: return minus_months(received, k.within);
+// `received` split once into its UTC date and the time into that day, for calendar-month windows.
+struct Received {
+  std::int64_t ms;
+  CivilDate date;
+  std::int64_t into_day;
+  explicit Received(std::int64_t t) noexcept : ms(t) {
+    auto days = static_cast<std::int32_t>(floor_div(t, kMsPerDay));
+    date = civil_from_days(days);
+    into_day = t - static_cast<std::int64_t>(days) * kMsPerDay;
   }
-  return received;
+};
+
+std::int64_t window_start(const Counter& k, const Received& r) noexcept {
+  switch (k.unit) {
+    case Counter::Unit::days: return r.ms - k.within * kMsPerDay;
+    case Counter::Unit::weeks: return r.ms - k.within * 7 * kMsPerDay;
+    case Counter::Unit::months: {  // same day of month, clamped to the month's end (as minus_months)
+      std::int64_t idx = static_cast<std::int64_t>(r.date.year) * 12 + (r.date.month - 1) - k.within;
+      auto y = static_cast<std::int32_t>(floor_div(idx, 12));
+      auto m = static_cast<std::uint32_t>(idx - static_cast<std::int64_t>(y) * 12 + 1);
+      auto d = std::min(r.date.day, last_day_of_month(y, m));
+      return static_cast<std::int64_t>(days_from_civil({y, m, d})) * kMsPerDay + r.into_day;
+    }
+  }
+  return r.ms;
 }
 
 bool shares_concern(const Contact& c, const PastContact& h) noexcept {
@@ -35,9 +53,14 @@ bool shares_concern(const Contact& c, const PastContact& h) noexcept {
 
 void count_history(const Program& p, const Contact& c, std::span<const PastContact> history, std::int64_t* counters) noexcept {
   const auto& counters_decl = p.doc.counters;
+  if (history.empty()) {
+    std::fill(counters, counters + counters_decl.size(), 0);
+    return;
+  }
+  const Received received(c.received);
   for (std::size_t i = 0; i < counters_decl.size(); ++i) {
     const Counter& k = counters_decl[i];
-    std::int64_t from = window_start(k, c.received), n = 0;
+    std::int64_t from = window_start(k, received), n = 0;
     for (const PastContact& h : history) {
       if (h.received < from || h.received >= c.received) continue;
       if (k.count == Counter::Count::referrals && !h.referral) continue;
@@ -164,7 +187,7 @@ bool RuleSet::resolve(const ContactRecord& r, Contact& c, std::string& error) co
   const Program& p = *program_;
   error.clear();
   c.id.clear(), c.child.clear(), c.strings.clear(), c.concerns.clear();
-  c.received = 0, c.domains = 0;
+  c.received = 0, c.domains = 0, c.concern_bits = 0;
   c.values.assign(p.slot_names.size(), 0);
   c.known.assign(p.slot_names.size(), 0);
   c.concern_levels.assign(p.doc.concerns.size(), 0);
@@ -242,6 +265,7 @@ bool RuleSet::resolve(const ContactRecord& r, Contact& c, std::string& error) co
     }
     c.concern_levels[k] = static_cast<std::uint8_t>(level + 1);
     c.domains |= p.concern_domain_bit[k];
+    if (k < 64) c.concern_bits |= 1ull << k;
   }
   for (std::uint16_t k = 0; k < c.concern_levels.size(); ++k)
     if (c.concern_levels[k]) c.concerns.push_back(k);

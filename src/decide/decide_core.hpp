@@ -75,7 +75,11 @@ struct NoStepTrace : NoTrace {
 };
 
 template <class Trace>
-Value run_condition(const Program& p, Block b, const EvalContext& ctx, Trace& trace, bool routing, Index entry) {
+Value run_condition(const Program& p, const Block& b, const EvalContext& ctx, Trace& trace, bool routing, Index entry) {
+  if constexpr (!Trace::enabled) {  // explain evaluates everything, to show every value it read
+    for (std::uint64_t mask : b.needs)
+      if (!(ctx.contact.concern_bits & mask)) return Value{0, Value::ok};
+  }
   if constexpr (Trace::enabled) trace.begin(routing, entry, ctx.level);
   Value v = evaluate(p, b, ctx, trace);
   if constexpr (Trace::enabled) trace.end(v);

@@ -66,7 +66,7 @@ inline std::string_view str(const Program& p, const Contact& c, std::int64_t v) 
 }  // namespace eval
 
 template <class Trace>
-Value evaluate(const Program& p, Block block, const EvalContext& ctx, Trace& trace) noexcept {
+Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Trace& trace) noexcept {
   Value stack[kMaxStack + 1];
   std::size_t sp = 0;  // next free
   const Instr* code = p.code.data();

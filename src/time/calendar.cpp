@@ -8,6 +8,10 @@
 
 namespace frontdoor::detail {
 
+namespace {
+constexpr std::int64_t kIndexedDays = 47482;  // 1970-01-01 to 2100-01-01
+}
+
 bool is_known_timezone(std::string_view name) {
   if (name == "UTC") return true;
   try {
@@ -38,11 +42,21 @@ WorkCalendar::WorkCalendar(const Calendar& c)
   }
   change_at_.push_back(kTo);  // past the table: ask the database
   offset_.push_back(offset_.back());
+  std::size_t entry = 0;
+  for (std::int64_t day = 0; day < kIndexedDays; ++day) {
+    while (entry + 1 < change_at_.size() && change_at_[entry + 1] <= day * 86400) ++entry;
+    day_entry_.push_back(static_cast<std::uint16_t>(entry));
+  }
 }
 
 std::int64_t WorkCalendar::offset_at(std::int64_t utc) const noexcept {
   if (!zone_) return 0;
   if (utc >= change_at_.back()) return zone_->get_info(date::sys_seconds{std::chrono::seconds{utc}}).offset.count();
+  if (utc >= 0 && utc < kIndexedDays * 86400 && change_at_.size() < 65536) {
+    std::size_t e = day_entry_[static_cast<std::size_t>(utc / 86400)];
+    while (change_at_[e + 1] <= utc) ++e;
+    return offset_[e];
+  }
   auto it = std::upper_bound(change_at_.begin(), change_at_.end(), utc);
   return offset_[static_cast<std::size_t>(it - change_at_.begin()) - 1];
 }

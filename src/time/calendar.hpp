@@ -35,6 +35,9 @@ class WorkCalendar {
   // that deciding never searches it; near a transition to_utc asks the database itself.
   std::vector<std::int64_t> change_at_;
   std::vector<std::int32_t> offset_;
+  // For each UTC day from 1970 to 2100, the entry of the table in force when the day begins, so a
+  // look-up is one index and at most a step or two, not a search.
+  std::vector<std::uint16_t> day_entry_;
   std::int32_t day_start_, day_end_;
   std::vector<std::int32_t> holidays_;
 };
