@@ -22,7 +22,8 @@ std::string_view to_string(Category) noexcept;
 
 struct Span {
   std::int64_t amount = 0;
-  enum class Unit : std::uint8_t { working_hours, working_days, hours, days } unit = Unit::hours;
+  // none: the outcome has no decide_within, so its decisions carry no deadline.
+  enum class Unit : std::uint8_t { working_hours, working_days, hours, days, none } unit = Unit::none;
 };
 
 struct Level {

@@ -15,7 +15,7 @@
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
 
-namespace frontdoor::py {
+namespace frontdoor::host {
 namespace {
 
 using detail::Program;
@@ -641,4 +641,4 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   return out;
 }
 
-}  // namespace frontdoor::py
+}  // namespace frontdoor::host

@@ -20,7 +20,7 @@
 #include "frontdoor/figures.hpp"
 #include "frontdoor/rule_set.hpp"
 
-namespace frontdoor::py {
+namespace frontdoor::host {
 
 struct BatchOptions {
   unsigned threads = 0;  // 0: one per core (one for small frames)
@@ -48,4 +48,4 @@ BatchResult decide_columns(const RuleSet&, const std::vector<const Column*>& col
 // The text the engine makes of a cell for `id` and `child` (empty when it makes none).
 bool cell_text(const Cell&, std::string& out);
 
-}  // namespace frontdoor::py
+}  // namespace frontdoor::host

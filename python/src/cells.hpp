@@ -13,7 +13,7 @@
 
 #include "frontdoor/contact.hpp"
 
-namespace frontdoor::py {
+namespace frontdoor::host {
 
 // One cell of a column.
 enum class Tag : std::uint8_t {
@@ -157,4 +157,4 @@ struct Column {
   }
 };
 
-}  // namespace frontdoor::py
+}  // namespace frontdoor::host

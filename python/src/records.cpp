@@ -4,7 +4,7 @@
 
 #include "time/civil.hpp"
 
-namespace frontdoor::py {
+namespace frontdoor::host {
 namespace {
 
 std::string trim(std::string_view s) {
@@ -163,4 +163,4 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
   }
 }
 
-}  // namespace frontdoor::py
+}  // namespace frontdoor::host

@@ -12,7 +12,7 @@
 #include "cells.hpp"
 #include "frontdoor/contact.hpp"
 
-namespace frontdoor::py {
+namespace frontdoor::host {
 
 // "a=level;b=level" or a JSON object {"a": "level"}. On failure sets `problem` (the whole message).
 bool parse_concern_text(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem);
@@ -27,4 +27,4 @@ std::string iso_timestamp(std::int64_t ms, bool zoned);
 // The record for one row of `columns` (in column order, as a CSV or JSON reader would make it).
 void record_from_cells(const std::vector<const Column*>& columns, std::size_t row, ContactRecord& out);
 
-}  // namespace frontdoor::py
+}  // namespace frontdoor::host

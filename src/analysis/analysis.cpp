@@ -133,7 +133,7 @@ class Analyser {
       std::string level = got.ok() ? doc_.levels[got.level].id : "?";
       std::string route = got.ok() ? doc_.outcomes[doc_.levels[got.level].route].id : "?";
       bool replayed = got.ok() && got.routing == i;
-      add(Severity::error, "FD313", e.at,
+      add(replayed ? Severity::error : Severity::warning, "FD313", e.at,
           "routing entry '" + e.id + "' sends a contact at level '" + level + "' to '" + doc_.outcomes[e.outcome].id +
               "', below the level's route '" + route + "'; if that is intended, say lowers: true and why in because" +
               replay_note(replayed) + "; counterexample: " + cx.json,
@@ -144,8 +144,10 @@ class Analyser {
     }
   }
 
+  // An error must be one the engine itself confirms; a counterexample it does not reproduce is a
+  // fault in the analysis, reported as a warning so that it never fails a council's build.
   static std::string replay_note(bool replayed) {
-    return replayed ? "" : " (note: the engine did not reproduce this counterexample; please report it)";
+    return replayed ? "" : " (the engine did not reproduce this counterexample, so this is only a warning; please report it)";
   }
 
   // One more concern, or a higher descriptor, must never give a lower outcome category. One query
@@ -173,7 +175,7 @@ class Analyser {
     bool replayed = x.ok() && y.ok() && ordered(doc_.outcomes[y.outcome].category) < ordered(doc_.outcomes[x.outcome].category);
     SourceOffset at = y.ok() && y.routing != kNoIndex ? doc_.routing[y.routing].at : y.ok() ? doc_.levels[y.level].at : kNoOffset;
     std::string from = x.ok() ? doc_.outcomes[x.outcome].id : "?", to = y.ok() ? doc_.outcomes[y.outcome].id : "?";
-    add(Severity::error, "FD314", at,
+    add(replayed ? Severity::error : Severity::warning, "FD314", at,
         "non-monotonic: one more concern or a higher descriptor moves a contact from '" + from + "' down to '" + to + "'" +
             replay_note(replayed) + "; before: " + ca.json + "; after: " + cb.json,
         {ca.json, cb.json});

@@ -66,7 +66,10 @@ std::string_view DecisionView::routing() const {
   return ok() && d_->routing != kNoIndex ? std::string_view(doc_of(*rules_).routing[d_->routing].id) : "";
 }
 
-std::string DecisionView::deadline() const { return ok() ? detail::format_timestamp(d_->deadline) : std::string(); }
+std::string DecisionView::deadline() const {
+  bool has = ok() && doc_of(*rules_).outcomes[d_->outcome].decide_within.unit != Span::Unit::none;
+  return has ? detail::format_timestamp(d_->deadline) : std::string();
+}
 
 std::vector<Reason> DecisionView::reasons() const {
   std::vector<Reason> out;
@@ -137,7 +140,9 @@ std::string DecisionView::to_json() const {
   w.key("referral");
   decided ? w.boolean(referral()) : w.null();
   list("actions", actions());
-  maybe("deadline", deadline());
+  w.key("deadline");
+  if (std::string dl = deadline(); !dl.empty()) w.string(dl);
+  else w.null();
   list("flags", flags());
   list("rules", rules());
   w.key("routing");

@@ -26,7 +26,7 @@ class Loader {
       : src_(src), opt_(opt), doc_(doc), out_(out), d_(src, out) {}
 
   void run() {
-    Node root = read_yaml(src_, {opt_.max_document_bytes, opt_.max_nesting}, out_);
+    Node root = read_yaml(src_, {opt_.max_document_bytes, opt_.max_nesting, opt_.max_entries}, out_);
     if (d_.has_errors()) return;
     if (!root.is_map()) {
       d_.error("FD112", root.at == kNoOffset ? 0 : root.at, "a threshold document is a mapping of keys such as 'frontdoor', 'levels', 'rules'");
@@ -203,7 +203,7 @@ class Loader {
       const Node& v = n.val(i);
       std::string what = "outcome '" + o.id + "'";
       if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, kOutcome, what);
+        keys(v, kOutcome, what);  // no decide_within: decisions carry no deadline
         if (auto* x = v.find("name")) o.name = text(*x, "name");
         if (auto* x = v.find("category")) o.category = category(*x);
         if (auto* x = v.find("referral")) o.referral = boolean(*x, "referral").value_or(false);
@@ -485,7 +485,13 @@ class Loader {
       std::string f = text(item, "a flag");
       if (!identifier(item, f, "flag")) continue;
       auto it = std::find(doc_.flags.begin(), doc_.flags.end(), f);
-      if (it == doc_.flags.end()) it = doc_.flags.insert(doc_.flags.end(), f);
+      if (it == doc_.flags.end()) {
+        if (doc_.flags.size() >= opt_.max_entries) {  // flags are Index-sized, like every other id
+          d_.error("FD104", item.at, "a document has at most " + std::to_string(opt_.max_entries) + " distinct flags");
+          return out;
+        }
+        it = doc_.flags.insert(doc_.flags.end(), f);
+      }
       auto idx = static_cast<Index>(it - doc_.flags.begin());
       if (std::find(out.begin(), out.end(), idx) == out.end()) out.push_back(idx);
     }
@@ -509,8 +515,6 @@ class Loader {
         if (auto* x = item.find("actions")) r.actions = refs(*x, "actions", "action", actions);
         if (auto* x = item.find("flags")) r.flags = flag_refs(*x);
         if (auto* x = item.find("because")) r.because = text(*x, "because");
-        if (!item.find("raise_to") && !item.find("actions") && !item.find("flags"))
-          d_.error("FD111", item.at, "rule '" + r.id + "' does nothing: give it raise_to, actions or flags");
       }
       doc_.rules.push_back(std::move(r));
     }

@@ -22,7 +22,7 @@ inline constexpr std::string_view kLevelRequired[] = {"id", "route"};
 inline constexpr Section kLevel{"level", "a level", kLevelAllowed, kLevelRequired};
 
 inline constexpr std::string_view kOutcomeAllowed[] = {"name", "category", "referral", "decide_within", "actions"};
-inline constexpr std::string_view kOutcomeRequired[] = {"category", "decide_within"};
+inline constexpr std::string_view kOutcomeRequired[] = {"category"};
 inline constexpr Section kOutcome{"outcome", "an outcome", kOutcomeAllowed, kOutcomeRequired};
 
 inline constexpr std::string_view kFieldAllowed[] = {"type", "default", "text", "min", "max", "values"};

@@ -5,6 +5,8 @@
 #include <yaml-cpp/parser.h>
 
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
 
 #include "util/diagnostics.hpp"
 #include "load/yaml_tree.hpp"
@@ -16,8 +18,8 @@ struct Abort {};  // thrown from a handler to stop yaml-cpp early (nesting limit
 
 class TreeBuilder final : public YAML::EventHandler {
  public:
-  TreeBuilder(const SourceText& src, unsigned max_nesting, Diagnostics& diags)
-      : src_(src), max_nesting_(max_nesting), diags_(diags) {}
+  TreeBuilder(const SourceText& src, const YamlLimits& limits, Diagnostics& diags)
+      : src_(src), max_nesting_(limits.max_nesting), max_items_(limits.max_items), diags_(diags) {}
 
   YamlNode root;
 
@@ -82,22 +84,34 @@ class TreeBuilder final : public YAML::EventHandler {
       return;
     }
     YamlNode& parent = stack_.back();
+    // Every list and mapping is bounded (so are the sections, by the same number): this also bounds
+    // the work of every per-item check that follows, and the diagnostics a hostile document can cause.
+    if (parent.children.size() >= (parent.is_map() ? 2 * max_items_ : max_items_)) {
+      diags_.error("FD104", parent.at, std::string(parent.is_map() ? "this mapping has more than " : "this list has more than ") +
+                                           std::to_string(max_items_) + (parent.is_map() ? " keys" : " items") +
+                                           ", over the limit of " + std::to_string(max_items_) + " entries");
+      throw Abort{};
+    }
     if (parent.is_map() && parent.children.size() % 2 == 0 && !n.is_scalar() && !n.is_null())
       diags_.error("FD101", n.at, "a mapping key must be a plain word, not a list or mapping");
     parent.children.push_back(std::move(n));
   }
+  // A hash of the keys seen: a mapping can have hundreds of thousands of keys before the section
+  // limits apply, and comparing every pair of them would hang.
   void check_duplicate_keys(const YamlNode& map) {
-    for (std::size_t i = 0; i < map.size(); ++i)
-      for (std::size_t j = 0; j < i; ++j)
-        if (map.key(i).value == map.key(j).value) {
-          diags_.error("FD102", map.key(i).at,
-                       "duplicate key '" + map.key(i).value + "' (first at " + src_.where(map.key(j).at) + ")");
-          break;
-        }
+    std::unordered_map<std::string_view, std::size_t> first;
+    first.reserve(map.size());
+    for (std::size_t i = 0; i < map.size(); ++i) {
+      auto [it, fresh] = first.emplace(map.key(i).value, i);
+      if (!fresh)
+        diags_.error("FD102", map.key(i).at,
+                     "duplicate key '" + map.key(i).value + "' (first at " + src_.where(map.key(it->second).at) + ")");
+    }
   }
 
   const SourceText& src_;
   unsigned max_nesting_;
+  std::size_t max_items_;
   Diagnostics& diags_;
   std::vector<YamlNode> stack_;
 };
@@ -108,7 +122,7 @@ YamlNode read_yaml(const SourceText& source, const YamlLimits& limits, std::vect
   Diagnostics diags(source, out);
   if (!check_text(source, limits.max_bytes, diags)) return {};
   std::istringstream in(source.text());
-  TreeBuilder builder(source, limits.max_nesting, diags);
+  TreeBuilder builder(source, limits, diags);
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder)) {
@@ -116,7 +130,7 @@ YamlNode read_yaml(const SourceText& source, const YamlLimits& limits, std::vect
       return {};
     }
     YamlNode extra_probe;
-    TreeBuilder rest(source, limits.max_nesting, diags);
+    TreeBuilder rest(source, limits, diags);
     if (parser.HandleNextDocument(rest)) diags.error("FD101", rest.root.at, "only one YAML document is allowed per file");
   } catch (const Abort&) {
     return {};

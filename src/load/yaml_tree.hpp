@@ -41,6 +41,7 @@ struct YamlNode {
 struct YamlLimits {
   std::size_t max_bytes;
   unsigned max_nesting;
+  std::size_t max_items = 2000;  // items in one list, or keys in one mapping
 };
 
 // Parse one YAML document. Problems (syntax, aliases, duplicate keys, nesting, bad bytes) become

@@ -86,6 +86,7 @@ bool WorkCalendar::is_working_day(std::int32_t day) const noexcept {
 
 std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
   using U = Span::Unit;
+  if (span.unit == U::none) return start;
   if (span.unit == U::hours) return start + span.amount * 3600000;
   if (span.unit == U::days) return start + span.amount * kMsPerDay;
   std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600000

@@ -87,9 +87,12 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
     int sign = s[p] == '-' ? -1 : 1;
     if (!digits(s, p + 1, 2, oh)) return std::nullopt;
     p += 3;
-    if (p < s.size() && s[p] == ':') ++p;
-    if (!digits(s, p, 2, om)) return std::nullopt;
-    p += 2;
+    om = 0;  // +HH alone is a whole-hour offset
+    if (p < s.size()) {
+      if (s[p] == ':') ++p;
+      if (!digits(s, p, 2, om)) return std::nullopt;
+      p += 2;
+    }
     if (oh > 23 || om > 59) return std::nullopt;
     offset = sign * (oh * 3600 + om * 60);
   } else {

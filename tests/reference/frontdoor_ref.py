@@ -23,7 +23,7 @@ Document
       `outcomes`. Rules and routing entries need a unique `id` and a `when` (aligned with the
       engine: a rule or routing entry without `when` is a load error, not "always holds").
       `when: true`/`when: false` (YAML booleans) are the literals.
- R4.  Every outcome needs `decide_within` (aligned with the engine: a missing one is a load error).
+ R4.  An outcome without `decide_within` gives decisions with a null deadline (as the engine).
       `decide_within` takes an integer count only ("24 working hours", "1 working day", "4 hours",
       "2 days"); no fractions.
  R5.  `effective_from` is parsed-and-ignored (the SPEC gives it no decision semantics).
@@ -118,12 +118,10 @@ Alignment with the C++ engine (for tests/differential)
  generate properly typed values. Known differences NOT aligned, which the differential tests avoid
  generating (SPEC is silent on them): the engine rejects ordering on bools (`a < true`, R8 allows
  it); an outcome without `referral` is a referral in the engine when its category is assessment or
- s47 (false here); the engine rejects a rule with none of raise_to/actions/flags, `within: 0 ...`,
- `history: null` on a contact, and a `+hh` offset without minutes, and accepts `24:00` as the end
+ s47 (false here); the engine rejects `within: 0 ...` and `history: null` on a contact, and accepts `24:00` as the end
  of working hours, a `:60` leap second (read as :59) and `t`/space as the date-time separator.
- Engine BUGS (xfail tests in tests/differential/test_differential.py): an unknown list item under
- `in` or list `==` does not make the result unknown; `[] == [x]` does not load; fractional seconds
- of timestamps are dropped.
+ Engine bugs this oracle found (an unknown list item under `in` or list `==`; `[] == [x]`;
+ fractional seconds) are fixed, with regression tests in tests/differential/test_differential.py.
 """
 
 from __future__ import annotations
@@ -506,9 +504,7 @@ def loads(raw, path: str = "<string>") -> Document:
         ref = o.get("referral", False)
         if not isinstance(ref, bool):
             raise ValueError(f"outcomes.{k}: referral must be a boolean")
-        if o.get("decide_within") is None:
-            raise ValueError(f"outcomes.{k}: `decide_within` is required")
-        dw = parse_duration(o["decide_within"])
+        dw = None if o.get("decide_within") is None else parse_duration(o["decide_within"])
         outcomes[k] = Outcome(k, _s(o.get("name", k)), cat, ref, dw,
                               check_actions(_str_list(o.get("actions"), f"outcomes.{k}.actions"),
                                             f"outcomes.{k}"))

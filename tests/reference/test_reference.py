@@ -681,10 +681,9 @@ def test_decide_uses_contact_history_key():
     lambda s: s + "routing:\n  - {id: r, when: 'true', outcome: nowhere}\n",
     lambda s: s + "rules:\n  - {id: r, when: 'true'}\n  - {id: r, when: 'true'}\n",
     lambda s: s + "calendar: {timezone: Mars/Olympus}\n",
-    # R3/R4 (aligned with the engine): `when` and `decide_within` are required
+    # R3 (aligned with the engine): `when` is required
     lambda s: s + "rules:\n  - {id: r, raise_to: acute}\n",
     lambda s: s + "routing:\n  - {id: r, outcome: plain}\n",
-    lambda s: s.replace(", decide_within: 24 hours}", "}"),
     lambda s: s + "calendar: {working_hours: '17:00-09:00'}\n",
 ])
 def test_bad_documents(mutate):
@@ -763,3 +762,9 @@ def test_deterministic():
     c = {"id": "a", "received": "2026-05-04T10:00:00Z", "dob": "2026-01-01",
          "concerns": {"injury": "acute", "domestic_abuse": "acute"}}
     assert json.dumps(ref.decide(doc, c, [])) == json.dumps(ref.decide(doc, dict(c), []))
+
+
+def test_an_outcome_without_decide_within_gives_no_deadline():
+    # R4: decide_within is optional; decisions routed to such an outcome carry a null deadline.
+    doc = ref.loads(BASE.replace(", decide_within: 24 hours}", "}"))
+    assert any(o.decide_within is None for o in doc.outcomes.values())

@@ -50,3 +50,8 @@ TEST_CASE("completed months of age") {
   CHECK(months_between(d("2026-05-04"), d("2026-05-04")) == 0);
   CHECK(months_between(d("2026-05-05"), d("2026-05-04")) < 0);
 }
+
+TEST_CASE("an offset may be whole hours") {
+  CHECK(format_timestamp(*parse_timestamp("2026-05-04T11:00:00+01")) == "2026-05-04T10:00:00Z");
+  CHECK_FALSE(parse_timestamp("2026-05-04T11:00:00+1").has_value());
+}

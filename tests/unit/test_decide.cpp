@@ -217,3 +217,23 @@ TEST_CASE("sha256 matches the standard test vectors") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
+
+TEST_CASE("an outcome without decide_within gives a decision with no deadline") {
+  std::string text = document(kRules);
+  const std::string with = "advice: {category: nfa, referral: false, decide_within: 24 working hours}";
+  text.replace(text.find(with), with.size(), "advice: {category: nfa, referral: false}");
+  auto rs = compile_ok(text);
+  auto d = rs->decide(contact());
+  REQUIRE(d.ok());
+  CHECK(rs->view(d).outcome() == "advice");
+  CHECK(rs->view(d).deadline().empty());
+  CHECK(rs->view(d).to_json().find("\"deadline\":null") != std::string::npos);
+}
+
+TEST_CASE("a rule that only gives a reason is allowed, and its because is a reason") {
+  auto rs = compile_ok(document("rules:\n  - id: noted\n    when: consent\n    because: \"Consent recorded\"\n"));
+  ContactRecord c = contact();
+  c.set("consent", true);
+  auto reasons = rs->view(rs->decide(c)).reasons();
+  CHECK(std::any_of(reasons.begin(), reasons.end(), [](auto& r) { return r.kind == "rule" && r.text == "Consent recorded"; }));
+}
