@@ -307,12 +307,14 @@ class Loader {
         if (f.min && f.max && *f.min > *f.max) d_.error("FD125", v.at, what + ": min is greater than max");
         if (auto* x = v.find("values")) {
           if (f.type != FieldType::enumeration) d_.error("FD125", x->at, what + ": values apply to enum fields only");
-          else if (expect_kind(*x, Node::Kind::sequence, "values"))
+          else if (expect_kind(*x, Node::Kind::sequence, "values")) {
+            std::set<std::string, std::less<>> seen;  // a set: a hostile document may list thousands
             for (auto& e : x->children) {
               std::string ev = text(e, "an enum value");
-              if (std::find(f.values.begin(), f.values.end(), ev) != f.values.end()) d_.error("FD120", e.at, "duplicate enum value '" + ev + "'");
+              if (!seen.insert(ev).second) d_.error("FD120", e.at, "duplicate enum value '" + ev + "'");
               f.values.push_back(ev);
             }
+          }
         }
         if (f.type == FieldType::enumeration && f.values.empty()) d_.error("FD125", v.at, what + ": an enum field needs a list of values");
         if (auto* x = v.find("default")) f.default_value = default_value(*x, f, what);
