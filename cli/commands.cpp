@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -141,10 +142,15 @@ int run_decide(const DecideOptions& o) {
     }
     records = csv_in ? read_csv(in) : read_json_lines(in);
   }
-  bool progress = isatty(2) && records.size() > 50000;
-  if (progress) std::cerr << "deciding " << records.size() << " contacts...";
-  std::vector<Decision> decisions = rules->decide_batch(records);
-  if (progress) std::cerr << " done\n";
+  // A progress bar on a terminal for long inputs; nothing when stderr is a file or a pipe.
+  std::function<void(std::size_t, std::size_t)> bar;
+  if (isatty(2) && records.size() > 50000)
+    bar = [](std::size_t done, std::size_t total) {
+      int filled = static_cast<int>(40 * done / total);
+      std::cerr << "\rdeciding [" << std::string(filled, '#') << std::string(40 - filled, ' ') << "] " << done << "/" << total
+                << (done == total ? "\n" : "") << std::flush;
+    };
+  std::vector<Decision> decisions = rules->decide_batch(records, bar);
 
   std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
   std::ofstream file;

@@ -47,6 +47,9 @@ struct ColumnMapping {
   // passes through as it is.
   std::vector<std::pair<std::string, Scalar>> values;
   std::string type;  // string (default) | bool | int: how an unmapped cell is typed
+  // dob: a date after the contact's date means an expected date of birth (the contact gets
+  // unborn: true), as Annex A records pre-birth contacts.
+  bool unborn_when_after_contact = false;
 };
 
 struct Mapping {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -96,8 +97,10 @@ class RuleSet {
 
   // Decide many records as one batch (SPEC 2.2): each row's history is the earlier rows of the same
   // child (by received, ties by input order) with the outcomes decided here, unless the row carries
-  // its own. One decision per record, in input order.
-  std::vector<Decision> decide_batch(std::span<const ContactRecord>) const;
+  // its own. One decision per record, in input order. `progress`, when given, is called now and
+  // then with (decided so far, total), from the calling thread.
+  std::vector<Decision> decide_batch(std::span<const ContactRecord>,
+                                     const std::function<void(std::size_t, std::size_t)>& progress = {}) const;
 
   // The traced evaluation: the decision and, for every rule and routing entry, what its `when` read.
   Explanation explain(const ContactRecord&, std::span<const HistoryRecord> history = {}) const;

@@ -125,7 +125,7 @@ void fill_cells(Column& col, py::array objects, bool history, const Converter& c
   if (objects.dtype().kind() != 'O' || objects.ndim() != 1) throw std::invalid_argument("column '" + col.name + "': expected a 1-d object array");
   py::array contiguous = py::array::ensure(objects, py::array::c_style);
   cv.keep->push_back(contiguous);
-  auto** data = static_cast<PyObject**>(contiguous.mutable_data());
+  auto* const* data = static_cast<PyObject* const*>(contiguous.data());
   std::size_t n = static_cast<std::size_t>(contiguous.size());
   col.kind = Kind::cells;
   col.cells.resize(n);

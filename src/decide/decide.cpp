@@ -347,7 +347,8 @@ Explanation RuleSet::explain(const ContactRecord& record, std::span<const Histor
   return ex;
 }
 
-std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows) const {
+std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
+                                            const std::function<void(std::size_t, std::size_t)>& progress) const {
   const Program& p = *program_;
   std::vector<Decision> out(rows.size());
   std::vector<Contact> contacts(rows.size());
@@ -370,7 +371,9 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows)
   });
   std::vector<PastContact> past, own;
   std::string current_child;
+  std::size_t done = rows.size() - order.size();
   for (std::size_t i : order) {
+    if (progress && ++done % 8192 == 0) progress(done, rows.size());
     const Contact& c = contacts[i];
     if (c.child.empty() || c.child != current_child) past.clear();
     current_child = c.child;
@@ -392,6 +395,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows)
     h.referral = p.doc.outcomes[out[i].outcome].referral;
     past.push_back(std::move(h));
   }
+  if (progress) progress(rows.size(), rows.size());
   return out;
 }
 
