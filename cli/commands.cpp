@@ -83,6 +83,7 @@ int run_check(const CheckOptions& o) {
       for (auto& d : failures) found.push_back({d, {}});
       AnalysisOptions ao;
       ao.timeout_ms = o.timeout_ms;
+      ao.budget_ms = o.budget_ms;
       AnalysisReport report = analyse(*c->rule_set, ao);
       found.insert(found.end(), report.findings.begin(), report.findings.end());
       if (o.format == "text") {

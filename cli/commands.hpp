@@ -10,6 +10,7 @@ struct CheckOptions {
   std::string format = "text";  // text | json | sarif
   bool strict = false;
   unsigned timeout_ms = 10000;  // per proof
+  unsigned budget_ms = 12000;   // all proofs together
   bool timings = false;
 };
 int run_check(const CheckOptions&);

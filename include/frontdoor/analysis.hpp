@@ -14,6 +14,9 @@ namespace frontdoor {
 
 struct AnalysisOptions {
   unsigned timeout_ms = 10000;  // per solver query; a query that runs out is reported, not hung on
+  // For all solver queries together: once it is spent, the remaining proofs are not attempted and
+  // one FD315 warning says how many (a document with thousands of rules must not hang `check`).
+  unsigned budget_ms = 12000;
   bool worked_examples = true; // run the document's tests and report coverage
 };
 

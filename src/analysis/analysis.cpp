@@ -38,6 +38,10 @@ class Analyser {
     routing(enc, c, h, d);
     solver_.reset();
     monotonicity(ctx);
+    if (skipped_)
+      add(Severity::warning, "FD315", kNoOffset,
+          "proof incomplete: the solver's budget of " + std::to_string(opt_.budget_ms) + " ms was used up; " +
+              std::to_string(skipped_) + " of " + std::to_string(out_.timings.size()) + " proofs were not attempted");
     if (opt_.worked_examples) coverage();
     unused();
   }
@@ -54,18 +58,32 @@ class Analyser {
 
   // Is there a contact for which `goal` holds? One query on the shared solver, under the time budget.
   z3::check_result query(z3::solver& s, const z3::expr& goal, const std::string& question, std::optional<z3::model>& model) {
+    // The total budget: each query gets what is left of it, at most timeout_ms.
+    double left = static_cast<double>(opt_.budget_ms) - spent_ms_;
+    if (left < 1) {
+      ++skipped_;
+      out_.timings.push_back({question, 0, "unknown"});
+      return z3::unknown;
+    }
+    const auto limit = static_cast<unsigned>(std::min<double>(opt_.timeout_ms, left));
+    {
+      z3::params params(s.ctx());
+      params.set("timeout", limit);
+      s.set(params);
+    }
     s.push();
     s.add(goal);
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = s.check();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    spent_ms_ += ms;
     if (r == z3::sat) model = s.get_model();
     std::string reason = r == z3::unknown ? s.reason_unknown() : "";
     s.pop();
     out_.timings.push_back({question, ms, r == z3::sat ? "yes" : r == z3::unsat ? "no" : "unknown"});
     if (r == z3::unknown)
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: '" + question + "' was not settled within " + std::to_string(opt_.timeout_ms) + " ms (" + reason + ")");
+          "proof incomplete: '" + question + "' was not settled within " + std::to_string(limit) + " ms (" + reason + ")");
     return r;
   }
 
@@ -238,6 +256,8 @@ class Analyser {
   }
 
   std::unique_ptr<z3::solver> solver_;
+  double spent_ms_ = 0;      // in solver queries so far
+  std::size_t skipped_ = 0;  // queries not attempted once the budget was spent
   std::set<std::size_t> dead_rule_, dead_routing_;
   const RuleSet& rs_;
   const detail::Program& p_;

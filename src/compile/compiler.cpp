@@ -226,7 +226,8 @@ class Emitter {
       p_.consts.push_back(static_cast<std::int64_t>(L.kids.size()));
       for (auto k : L.kids) p_.consts.push_back(node(k).value);
       std::string label;
-      put(Op::in_const, operand(value, Cmp::eq, label), at, label);
+      std::uint32_t op = operand(value, Cmp::eq, label);  // fills label: call it before put() copies it
+      put(Op::in_const, op, at, std::move(label));
       return;
     }
     emit(value);

@@ -237,3 +237,15 @@ TEST_CASE("a rule that only gives a reason is allowed, and its because is a reas
   auto reasons = rs->view(rs->decide(c)).reasons();
   CHECK(std::any_of(reasons.begin(), reasons.end(), [](auto& r) { return r.kind == "rule" && r.text == "Consent recorded"; }));
 }
+
+TEST_CASE("explain's trace names every value a condition read") {
+  auto rs = compile_ok(document("rules:\n  - id: police\n    when: 'source in [\"6\", \"7\"] && score > 3'\n    flags: [police]\n"));
+  ContactRecord c = contact();
+  c.set("source", std::string("6"));
+  c.set("score", std::int64_t{5});
+  auto ex = rs->explain(c);
+  REQUIRE(ex.steps.size() == 1);
+  CHECK(ex.steps[0].result == "true");
+  using KV = std::pair<std::string, std::string>;
+  CHECK(ex.steps[0].values == std::vector<KV>{{"source", "\"6\""}, {"score", "5"}});
+}
