@@ -94,7 +94,9 @@ ContactRecord contact_from_audit(const ojson& contact) {
 }
 
 struct Change {
-  std::string field, recorded, replayed;
+  std::string field;
+  ojson recorded, replayed;
+  std::string summary;  // e.g. "outcome advice -> early_help", "rules +repeat_contacts"
 };
 
 std::string show(const ojson& v) {
@@ -103,40 +105,54 @@ std::string show(const ojson& v) {
   return dump(v);
 }
 
+std::string added_removed(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::string out;
+  for (auto& x : b)
+    if (std::find(a.begin(), a.end(), x) == a.end()) out += " +" + x;
+  for (auto& x : a)
+    if (std::find(b.begin(), b.end(), x) == b.end()) out += " -" + x;
+  return out.empty() ? " (order)" : out;
+}
+
+std::vector<std::string> strings(const ojson& list) {
+  std::vector<std::string> out;
+  if (list.is_array())
+    for (auto& x : list) out.push_back(show(x));
+  return out;
+}
+
 // What differs between two decisions, in the words of `decide` output. Reasons are compared by
 // kind, id and text: positions move when a document is edited without changing the decision.
 std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
   std::vector<Change> out;
+  auto get = [](const ojson& d, const char* key) { return d.contains(key) ? d[key] : ojson(); };
   for (const char* key : {"contact", "error", "level", "outcome", "category", "referral", "deadline", "routing"}) {
-    ojson a = recorded.contains(key) ? recorded[key] : ojson(), b = replayed.contains(key) ? replayed[key] : ojson();
-    if (a != b) out.push_back({key, show(a), show(b)});
+    ojson a = get(recorded, key), b = get(replayed, key);
+    if (a != b) out.push_back({key, a, b, std::string(key) + " " + show(a) + " -> " + show(b)});
   }
   for (const char* key : {"actions", "flags", "rules"}) {
-    ojson a = recorded.contains(key) ? recorded[key] : ojson(), b = replayed.contains(key) ? replayed[key] : ojson();
+    ojson a = get(recorded, key), b = get(replayed, key);
     if (a == b) continue;
-    if (!a.is_array() || !b.is_array()) {
-      out.push_back({key, show(a), show(b)});
-      continue;
-    }
-    std::string added, removed;
-    for (auto& x : b)
-      if (std::find(a.begin(), a.end(), x) == a.end()) added += (added.empty() ? "" : ",") + show(x);
-    for (auto& x : a)
-      if (std::find(b.begin(), b.end(), x) == b.end()) removed += (removed.empty() ? "" : ",") + show(x);
-    out.push_back({key, removed.empty() && added.empty() ? show(a) : "-" + removed, added.empty() && removed.empty() ? show(b) : "+" + added});
+    if (!a.is_array() || !b.is_array()) out.push_back({key, a, b, std::string(key) + " " + show(a) + " -> " + show(b)});
+    else out.push_back({key, a, b, std::string(key) + added_removed(strings(a), strings(b))});
   }
-  auto reasons = [](const ojson& d) {
+  auto reasons = [&](const ojson& d, bool with_text) {
     std::vector<std::string> out;
-    if (d.contains("reasons") && d["reasons"].is_array())
-      for (auto& r : d["reasons"]) out.push_back(show(r.value("kind", ojson())) + " " + show(r.value("id", ojson())) + ": " + show(r.value("text", ojson())));
+    ojson r = get(d, "reasons");
+    if (r.is_array())
+      for (auto& x : r)
+        out.push_back(show(x.value("kind", ojson())) + ":" + show(x.value("id", ojson())) + (with_text ? " " + show(x.value("text", ojson())) : ""));
     return out;
   };
-  auto ra = reasons(recorded), rb = reasons(replayed);
-  if (ra != rb) {
-    std::string a, b;
-    for (auto& s : ra) a += (a.empty() ? "" : " | ") + s;
-    for (auto& s : rb) b += (b.empty() ? "" : " | ") + s;
-    out.push_back({"reasons", a, b});
+  if (reasons(recorded, true) != reasons(replayed, true)) {
+    auto a = reasons(recorded, false), b = reasons(replayed, false);
+    ojson ra = ojson::array(), rb = ojson::array();
+    auto strip = [](const ojson& d, ojson& into) {
+      if (d.contains("reasons") && d["reasons"].is_array())
+        for (auto& x : d["reasons"]) into.push_back({{"kind", x.value("kind", ojson())}, {"id", x.value("id", ojson())}, {"text", x.value("text", ojson())}});
+    };
+    strip(recorded, ra), strip(replayed, rb);
+    out.push_back({"reasons", ra, rb, a == b ? "reasons: the same, in other words" : "reasons" + added_removed(a, b)});
   }
   return out;
 }
@@ -181,6 +197,7 @@ int run_replay(const ReplayOptions& o) {
   std::vector<Recorded> under;
   std::size_t records = 0, identical = 0, unreadable = 0, line_no = 0;
   ojson changes = ojson::array();
+  std::map<std::pair<std::string, std::string>, std::size_t> moves;  // outcome recorded -> replayed
   std::vector<std::string> unreadable_lines;
   std::string line;
   while (std::getline(audit, line)) {
@@ -228,11 +245,13 @@ int run_replay(const ReplayOptions& o) {
       ++identical;
       continue;
     }
+    if (j["decision"].value("outcome", ojson()) != replayed.value("outcome", ojson()))
+      ++moves[{show(j["decision"].value("outcome", ojson())), show(replayed.value("outcome", ojson()))}];
     ojson c = {{"line", line_no}};
     if (j.contains("row")) c["row"] = j["row"];
     c["contact"] = j["decision"].value("contact", "");
     c["changes"] = ojson::array();
-    for (auto& x : diff) c["changes"].push_back({{"field", x.field}, {"recorded", x.recorded}, {"replayed", x.replayed}});
+    for (auto& x : diff) c["changes"].push_back({{"field", x.field}, {"recorded", x.recorded}, {"replayed", x.replayed}, {"summary", x.summary}});
     changes.push_back(std::move(c));
   }
   std::size_t changed = records - identical;
@@ -245,6 +264,8 @@ int run_replay(const ReplayOptions& o) {
     out["identical"] = identical;
     out["changed"] = changed;
     out["unreadable"] = unreadable;
+    out["outcome_moves"] = ojson::array();
+    for (auto& [m, n] : moves) out["outcome_moves"].push_back({{"from", m.first}, {"to", m.second}, {"count", n}});
     out["changes"] = changes;
     std::cout << dump(out) << "\n";
   } else {
@@ -260,12 +281,19 @@ int run_replay(const ReplayOptions& o) {
       std::cout << ":";
       bool first = true;
       for (auto& x : c["changes"]) {
-        std::cout << (first ? " " : "; ") << x["field"].get<std::string>() << " " << x["recorded"].get<std::string>() << " -> " << x["replayed"].get<std::string>();
+        std::cout << (first ? " " : "; ") << x["summary"].get<std::string>();
         first = false;
       }
       std::cout << "\n";
     }
     if (changes.size() > o.examples) std::cout << "  ... and " << (changes.size() - o.examples) << " more changed (--format json lists them all)\n";
+    if (!moves.empty()) {
+      std::vector<std::pair<std::size_t, std::string>> by_count;
+      for (auto& [m, n] : moves) by_count.push_back({n, m.first + " -> " + m.second});
+      std::stable_sort(by_count.begin(), by_count.end(), [](auto& a, auto& b) { return a.first > b.first; });
+      std::cout << "  outcomes that moved:\n";
+      for (auto& [n, what] : by_count) std::cout << "    " << what << ": " << n << "\n";
+    }
     std::cout << records << " record" << (records == 1 ? "" : "s") << ": " << identical << " identical, " << changed << " changed\n";
   }
   if (unreadable) {
@@ -324,7 +352,7 @@ int run_convert(const ConvertOptions& o) {
   std::istream& in = o.input == "-" ? std::cin : in_file;
 
   if (!o.from.empty()) {
-    auto imported = ix::import_table(*mapping, in);
+    auto imported = ix::import_table(mapping.value(), in);
     if (!imported) {
       std::cerr << "frontdoor: " << o.input << ": " << imported.error().message << "\n";
       return kCannotRun;
@@ -390,7 +418,7 @@ int run_convert(const ConvertOptions& o) {
     }
   }
   std::vector<std::string> warnings;
-  ix::export_table(*mapping, contacts, decisions, out, warnings);
+  ix::export_table(mapping.value(), contacts, decisions, out, warnings);
   out.flush();
   if (!out) {
     std::cerr << "frontdoor: writing the file failed\n";

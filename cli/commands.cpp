@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
 #include "records.hpp"
 
@@ -152,6 +153,7 @@ int run_decide(const DecideOptions& o) {
                 << (done == total ? "\n" : "") << std::flush;
     };
   std::vector<Decision> decisions = rules->decide_batch(records, bar);
+  if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions)) return kCannotRun;
 
   std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
   std::ofstream file;
@@ -181,6 +183,7 @@ int run_decide(const DecideOptions& o) {
 }
 
 int run_explain(const ExplainOptions& o) {
+  if (o.audience == "referrer") return run_explain_for_referrer(o);
   auto rules = load_for_use(o.document);
   if (!rules) return kCannotRun;
   std::stringstream text;

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "audit_commands.hpp"
 #include "commands.hpp"
 #include "figures_commands.hpp"
 #include "frontdoor/version.hpp"
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   c->add_option("--format", check.format, "Output: text, json or sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
   c->add_flag("--strict", check.strict, "Treat warnings as errors");
   c->add_option("--timeout-ms", check.timeout_ms, "Time budget per solver query, in ms (default 10000)");
-  c->add_option("--budget-ms", check.budget_ms, "Time budget for all solver queries together, in ms (default 12000)");
+  c->add_option("--budget-ms", check.budget_ms, "Time budget for all solver queries together, in ms (default 10000)");
   c->add_flag("--timings", check.timings, "Print each proof and its time");
 
   frontdoor::cli::DecideOptions decide;
@@ -27,12 +28,15 @@ int main(int argc, char** argv) {
   d->add_option("contacts", decide.contacts, "Contacts file (.csv, .jsonl) or -")->required();
   d->add_option("-o,--output", decide.output, "Write decisions here (.csv gives CSV); default stdout");
   d->add_option("--format", decide.format, "Output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  d->add_option("--audit", decide.audit, "Also write an audit record per decision (JSON Lines) for 'frontdoor replay'");
 
   frontdoor::cli::ExplainOptions explain;
   auto* e = app.add_subcommand("explain", "Explain the decision for one contact (a JSON object)");
   e->add_option("document", explain.document, "Threshold document")->required();
   e->add_option("contact", explain.contact, "Contact JSON file, or -")->required();
   e->add_option("--format", explain.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+  e->add_option("--for", explain.audience, "practitioner (default): reasons and trace; referrer: what the referrer is told")
+      ->check(CLI::IsMember({"practitioner", "referrer"}));
 
   frontdoor::cli::StatsOptions stats;
   auto* st = app.add_subcommand("stats", "Front-door figures for a document over contacts (and an audit if they carry recorded_outcome)");
@@ -49,6 +53,23 @@ int main(int argc, char** argv) {
   df->add_option("--format", diff.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
   df->add_option("--examples", diff.examples, "Contact ids listed per move (default 5)");
 
+  // --- embedding: replay and convert (cli/audit_commands.hpp) ---
+  frontdoor::cli::ReplayOptions replay;
+  auto* rp = app.add_subcommand("replay", "Re-decide audit records (from 'decide --audit') and report identical or changed");
+  rp->add_option("document", replay.document, "Threshold document (the one recorded, or a newer one)")->required();
+  rp->add_option("audit", replay.audit, "Audit records (JSON Lines), or -")->required();
+  rp->add_option("--format", replay.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
+  rp->add_option("--examples", replay.examples, "Changed records listed in text (default 50)");
+
+  frontdoor::cli::ConvertOptions convert;
+  auto* cv = app.add_subcommand("convert", "Contacts from/to Annex A list 1, SSD ssd_contacts or a council's export (a mapping file)");
+  cv->add_option("input", convert.input, "With --from: the file to read (CSV); with --to: contacts (.jsonl or .csv)");
+  cv->add_option("--from", convert.from, "annex-a, ssd or MAPPING.yaml: read IN.csv into contacts (JSON Lines)");
+  cv->add_option("--to", convert.to, "annex-a, ssd or MAPPING.yaml: write contacts (and --decisions) in that layout");
+  cv->add_option("--decisions", convert.decisions, "With --to: the decisions 'frontdoor decide' wrote for the contacts");
+  cv->add_option("--show-mapping", convert.show_mapping, "Print a built-in mapping (annex-a, ssd), to start a council's own");
+  cv->add_option("-o,--output", convert.output, "Write here; default stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -61,6 +82,8 @@ int main(int argc, char** argv) {
     if (*e) return frontdoor::cli::run_explain(explain);
     if (*st) return frontdoor::cli::run_stats(stats);
     if (*df) return frontdoor::cli::run_diff(diff);
+    if (*rp) return frontdoor::cli::run_replay(replay);
+    if (*cv) return frontdoor::cli::run_convert(convert);
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;

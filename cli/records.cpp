@@ -1,6 +1,8 @@
 #include "records.hpp"
 
+#include <iterator>
 #include <limits>
+#include <string_view>
 
 namespace frontdoor::cli {
 namespace {
@@ -79,37 +81,84 @@ bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out,
   return true;
 }
 
-// RFC 4180: quoted cells may hold commas, quotes ("") and line breaks.
-bool read_csv_row(std::istream& in, std::vector<std::string>& cells, std::size_t& line) {
-  cells.clear();
+// One CSV row. RFC 4180: a cell that starts with a quote may hold commas, quotes ("") and line
+// breaks; a quote anywhere else in a cell is an ordinary character. A quote that is never closed would
+// swallow every later row, so such a row ends at its own line (with `unclosed` set) and the lines
+// after it are read as rows of their own: no row is lost to one stray quote. read_csv does the same
+// for a row that spans lines but has the wrong number of cells (a stray quote closed by another).
+struct CsvRow {
+  std::vector<std::string> cells;
+  std::size_t start = 0;  // offset of the row in the text
+  std::size_t first_line = 0;
+  bool unclosed = false;  // a quoted cell is never closed
+  bool too_long = false;  // the row is longer than kMaxRecordBytes
+};
+
+bool read_csv_row(std::string_view t, std::size_t& i, std::size_t& line, CsvRow& row) {
+  row.cells.clear();
+  row.unclosed = row.too_long = false;
+  row.first_line = line + 1;
+  row.start = i;
+  if (i >= t.size()) return false;
+  const std::size_t start = i, start_line = line;
   std::string cell;
-  bool quoted = false, any = false;
-  char ch;
-  while (in.get(ch)) {
-    any = true;
+  bool quoted = false, at_cell_start = true;
+  std::size_t end = std::string_view::npos;  // where the row's text ends, before its line break
+  while (i < t.size()) {
+    char ch = t[i++];
     if (quoted) {
       if (ch == '"') {
-        if (in.peek() == '"') cell += static_cast<char>(in.get());
+        if (i < t.size() && t[i] == '"') cell += t[i++];
         else quoted = false;
       } else {
         if (ch == '\n') ++line;
         cell += ch;
       }
-    } else if (ch == '"') {
+    } else if (ch == '"' && at_cell_start) {
       quoted = true;
     } else if (ch == ',') {
-      cells.push_back(std::move(cell));
+      row.cells.push_back(std::move(cell));
       cell.clear();
+      at_cell_start = true;
+      continue;
     } else if (ch == '\n') {
       ++line;
+      end = i - 1;
       break;
     } else if (ch != '\r') {
       cell += ch;
     }
+    at_cell_start = false;
   }
-  if (!any) return false;
-  cells.push_back(std::move(cell));
+  if (quoted) {  // never closed: the row is its first line only
+    row.unclosed = true;
+    row.cells.clear();
+    std::size_t nl = t.find('\n', start);
+    i = nl == std::string_view::npos ? t.size() : nl + 1;
+    line = start_line + 1;
+    row.too_long = (nl == std::string_view::npos ? t.size() : nl) - start > kMaxRecordBytes;
+    return true;
+  }
+  row.cells.push_back(std::move(cell));
+  row.too_long = (end == std::string_view::npos ? i : end) - start > kMaxRecordBytes;
   return true;
+}
+
+// One line of JSON Lines, at most kMaxRecordBytes of it kept (the rest is read and dropped, so a
+// huge line costs no memory); `too_long` says so. False at the end of the input.
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) return any;
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxRecordBytes) line.push_back(static_cast<char>(c));
+    else too_long = true;
+  }
 }
 
 }  // namespace
@@ -142,8 +191,15 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
   std::vector<ContactRecord> out;
   std::string line;
   std::size_t n = 0;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (read_line(in, line, too_long)) {
     ++n;
+    if (too_long) {
+      ContactRecord r;
+      r.problem = "line " + std::to_string(n) + ": longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes";
+      out.push_back(std::move(r));
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // a blank line is not a row
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) {
@@ -159,18 +215,36 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
 
 std::vector<ContactRecord> read_csv(std::istream& in) {
   std::vector<ContactRecord> out;
-  std::vector<std::string> header, cells;
-  std::size_t line = 0;
-  if (!read_csv_row(in, header, line)) return out;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CsvRow head, row;
+  std::size_t at = 0, line = 0;
+  if (!read_csv_row(text, at, line, head)) return out;
+  std::vector<std::string>& header = head.cells;
   if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);  // a spreadsheet's BOM
-  while (true) {
-    std::size_t first_line = line + 1;
-    if (!read_csv_row(in, cells, line)) break;
-    if (cells.size() == 1 && cells[0].empty()) continue;  // a blank line is not a row
+  const bool header_bad = head.unclosed || head.too_long;
+  while (read_csv_row(text, at, line, row)) {
+    std::vector<std::string>& cells = row.cells;
+    if (!header_bad && !row.unclosed && line > row.first_line && cells.size() != header.size()) {
+      // A quoted cell ran over several lines and the row came out the wrong shape: a stray quote, not
+      // a cell with line breaks. Its first line is a row with an error; the next line starts afresh.
+      std::size_t nl = text.find('\n', row.start);
+      at = nl == std::string::npos ? text.size() : nl + 1;
+      line = row.first_line;
+      row.unclosed = true;
+      cells.clear();
+    }
+    const std::string where = "line " + std::to_string(row.first_line) + ": ";
+    if (!row.unclosed && cells.size() == 1 && cells[0].empty()) continue;  // a blank line is not a row
     ContactRecord r;
+    if (header_bad || row.unclosed || row.too_long) {
+      r.problem = where + (header_bad     ? std::string("the header line cannot be read (a quote never closed, or too long)")
+                           : row.unclosed ? std::string("a quoted cell is never closed")
+                                          : "longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes");
+      out.push_back(std::move(r));
+      continue;
+    }
     if (cells.size() != header.size()) {
-      r.problem = "line " + std::to_string(first_line) + ": has " + std::to_string(cells.size()) + " cells, the header has " +
-                  std::to_string(header.size());
+      r.problem = where + "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size());
       for (std::size_t i = 0; i < std::min(cells.size(), header.size()); ++i)
         if (header[i] == "id") r.set("id", cells[i]);
       out.push_back(std::move(r));

@@ -13,6 +13,10 @@
 
 namespace frontdoor::cli {
 
+// The longest record a reader takes: a JSON Lines line, or a CSV row. A longer one is still a row,
+// with an error naming this limit; the readers never hold more than this of it.
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{1} << 20;  // 1 MiB
+
 std::vector<ContactRecord> read_csv(std::istream&);
 std::vector<ContactRecord> read_json_lines(std::istream&);
 // One JSON object (a contact, possibly with "history") as used by `explain`.

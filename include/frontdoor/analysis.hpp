@@ -16,7 +16,11 @@ struct AnalysisOptions {
   unsigned timeout_ms = 10000;  // per solver query; a query that runs out is reported, not hung on
   // For all solver queries together: once it is spent, the remaining proofs are not attempted and
   // one FD315 warning says how many (a document with thousands of rules must not hang `check`).
-  unsigned budget_ms = 12000;
+  unsigned budget_ms = 10000;
+  // Documents that compile to more instructions than this get no proofs (one FD315 warning): Z3's
+  // set-up and tear-down alone grow with the document and ignore timeouts. The default document
+  // compiles to about 120.
+  std::size_t max_instructions = 10000;
   bool worked_examples = true; // run the document's tests and report coverage
 };
 

@@ -42,6 +42,12 @@ struct CompileOptions {
   std::size_t max_entries = 2000;  // rules, routing entries, concerns, tests: each at most this many
 };
 
+// At most this many history items for one contact: a record's own `history`, or in decide_batch the
+// child's earlier rows inside the counters' windows. Over it the contact is rejected with an error
+// naming the limit, never decided on part of its history. (decide(Contact, history) on resolved
+// contacts is the host's own loop and does not check it.)
+inline constexpr std::size_t kMaxHistoryItems = 10000;
+
 // Compile a document from text. `path` is used in positions only.
 Compilation compile(std::string_view text, std::string path, const CompileOptions& = {});
 // Read and compile a file; an Error only when the file cannot be read.

@@ -72,7 +72,12 @@ def arrow_spec(name: str, arr: Any) -> tuple:
     import pyarrow.compute as pc
 
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+        if arr.num_chunks == 0:
+            arr = pa.array([], type=arr.type)
+        elif arr.num_chunks == 1:
+            arr = arr.chunk(0)
+        else:  # read in place, chunk by chunk
+            return ("chunked", name, len(arr), [arrow_spec(name, c) for c in arr.chunks])
     t = arr.type
     n = len(arr)
     if pa.types.is_null(t):
@@ -268,6 +273,12 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
         cols["decided"] = _datetimes_pandas(raw["decided"])
     if "recorded_outcome" in frame.columns:
         cols["recorded_outcome"] = frame["recorded_outcome"].array
+    # Object columns stay objects (tuples, None or text): pandas would otherwise scan them to infer a type.
+    for k, v in cols.items():
+        if isinstance(v, np.ndarray) and v.dtype == object:
+            cols[k] = pd.Series(v, index=frame.index, dtype=object, copy=False)
+        elif isinstance(v, pd.Series):
+            cols[k] = v.set_axis(frame.index) if not v.index.equals(frame.index) else v
     out = pd.DataFrame(cols, index=frame.index, copy=False)
     out.attrs["frontdoor"] = dict(info["attrs"])
     return out

@@ -254,9 +254,10 @@ def loads(text: str, path: str = "<string>") -> Document:
     return _compiled(_core.compile_text(text, path))
 
 
-def check(path: PathLike, *, timeout_ms: int = 2000) -> list[Finding]:
+def check(path: PathLike, *, timeout_ms: Optional[int] = None) -> list[Finding]:
     """`frontdoor check` for one document: every finding (load and type errors, failing worked
-    examples and, when the engine was built with its analysis, the proofs of SPEC section 5)."""
+    examples and, when the engine was built with its analysis, the proofs of SPEC section 5).
+    `timeout_ms`: the time budget per solver query (default: the command line's)."""
     p = os.fspath(path)
     if not os.path.exists(p):
         raise FileNotFoundError(2, "No such file or directory", p)

@@ -130,7 +130,7 @@ def figure_input(decisions: Any, contacts: Any = None, timezone: Optional[str] =
     if "outcome" not in d.columns:
         raise ValueError("the decisions need an `outcome` column (as Document.decide_many or `frontdoor decide` give)")
     outcome = d["outcome"].reset_index(drop=True)
-    rejected = outcome.isna().to_numpy()
+    rejected = outcome.isna().to_numpy().copy()
     if "error" in d.columns:
         rejected |= d["error"].reset_index(drop=True).notna().to_numpy()
     oc, ou = _factorize(_text(outcome))
@@ -139,7 +139,10 @@ def figure_input(decisions: Any, contacts: Any = None, timezone: Optional[str] =
         raise ValueError("the decisions need a `category` column")
     cc, cu = _factorize(_text(category))
     referral = column("referral")
-    rc = (referral.fillna(False).astype(bool).to_numpy() if referral is not None else np.zeros(n, bool)).astype(np.int64)
+    if referral is not None:
+        rc = referral.astype(object).where(referral.notna(), False).astype(bool).to_numpy().astype(np.int64)
+    else:
+        rc = np.zeros(n, np.int64)
     key = np.where(rejected | (oc < 0), -1, (oc * (len(cu) + 1) + cc + 1) * 2 + rc)
     kc, ku = pd.factorize(key, use_na_sentinel=True)
     kinds = []

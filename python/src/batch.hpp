@@ -40,6 +40,7 @@ struct BatchResult {
   std::vector<Decision> reasons;
   std::vector<std::pair<std::size_t, std::string>> errors;  // rejected rows, in row order
   std::size_t engine_rows = 0;  // rows resolved by the engine's RuleSet::resolve rather than the fast path
+  bool fast_path_disabled = false;  // the fast path disagreed with the engine on a checked row (a bug to report)
   bool cancelled = false;
 };
 

@@ -63,6 +63,7 @@ enum class Kind : std::uint8_t {
   datetime,      // int64 ticks (per_ms ticks a millisecond; INT64_MIN = NaT), zoned or not
   arrow_string,  // Arrow (large_)string: offsets, data, validity bitmap, offset
   dictionary,    // int32 codes (-1 = missing) into `dictionary`
+  chunked,       // consecutive `chunks` (an Arrow ChunkedArray), chunk k starting at row starts[k]
 };
 
 struct Column {
@@ -87,6 +88,18 @@ struct Column {
   std::vector<std::string> problems;                 // Tag::bad
   std::deque<std::string> owned;                     // text made during extraction
   std::unique_ptr<Column> dictionary;                // Kind::dictionary
+  std::vector<std::unique_ptr<Column>> chunks;       // Kind::chunked
+  std::vector<std::size_t> starts;                   // Kind::chunked: first row of each chunk
+
+  std::size_t chunk_of(std::size_t row) const {
+    std::size_t lo = 0, hi = starts.size();  // the last chunk whose start is <= row
+    while (hi - lo > 1) {
+      std::size_t mid = (lo + hi) / 2;
+      if (starts[mid] <= row) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
 
   bool valid_bit(std::int64_t row) const {
     if (!validity) return true;
@@ -96,6 +109,10 @@ struct Column {
 
   // The column whose side tables (entries, problems) a cell of `row` refers to.
   const Column& source(std::size_t row) const {
+    if (kind == Kind::chunked) {
+      std::size_t k = chunk_of(row);
+      return chunks[k]->source(row - starts[k]);
+    }
     if (kind != Kind::dictionary) return *this;
     std::int32_t code = static_cast<const std::int32_t*>(values)[row];
     return code < 0 ? *this : dictionary->source(static_cast<std::size_t>(code));
@@ -152,9 +169,39 @@ struct Column {
         if (code < 0) return {};
         return dictionary->get(static_cast<std::size_t>(code));
       }
+      case Kind::chunked: {
+        std::size_t k = chunk_of(row);
+        return chunks[k]->get(row - starts[k]);
+      }
     }
     return {};
   }
+};
+
+// One thread's reads of one column, mostly in row order: it remembers the chunk it is in.
+class Reader {
+ public:
+  explicit Reader(const Column* c = nullptr) : col_(c) {}
+  Cell get(std::size_t row) {
+    if (col_->kind != Kind::chunked) return col_->get(row);
+    seek(row);
+    return col_->chunks[k_]->get(row - lo_);
+  }
+  const Column& source(std::size_t row) {
+    if (col_->kind != Kind::chunked) return col_->source(row);
+    seek(row);
+    return col_->chunks[k_]->source(row - lo_);
+  }
+
+ private:
+  void seek(std::size_t row) {
+    if (row >= lo_ && row < hi_) return;
+    k_ = col_->chunk_of(row);
+    lo_ = col_->starts[k_];
+    hi_ = lo_ + col_->chunks[k_]->length;
+  }
+  const Column* col_;
+  std::size_t k_ = 0, lo_ = 0, hi_ = 0;
 };
 
 }  // namespace frontdoor::host

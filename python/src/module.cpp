@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "batch.hpp"
@@ -226,6 +227,19 @@ std::unique_ptr<Column> make_column(py::tuple spec, const Converter& cv) {
     auto* codes = static_cast<const std::int32_t*>(col->values);
     for (std::size_t i = 0; i < n; ++i)
       if (codes[i] >= static_cast<std::int64_t>(col->dictionary->length)) throw std::invalid_argument("column '" + col->name + "': a code is out of range");
+  } else if (kind == "chunked") {
+    // (kind, name, length, [chunk specs]): an Arrow ChunkedArray read in place
+    col->kind = Kind::chunked;
+    std::size_t start = 0;
+    bool all_text = true;
+    for (auto chunk : spec[3].cast<py::list>()) {
+      col->starts.push_back(start);
+      col->chunks.push_back(make_column(chunk.cast<py::tuple>(), cv));
+      start += col->chunks.back()->length;
+      all_text = all_text && col->chunks.back()->all_text;
+    }
+    if (start != n || col->chunks.empty()) throw std::invalid_argument("column '" + col->name + "': chunks do not add up to its length");
+    col->all_text = all_text;
   } else {
     throw std::invalid_argument("column '" + col->name + "': unknown column kind '" + kind + "'");
   }
@@ -617,6 +631,7 @@ PYBIND11_MODULE(_frontdoor, m) {
             out["error_rows"] = to_numpy(std::move(error_rows));
             out["error_messages"] = error_messages;
             out["engine_rows"] = result.engine_rows;
+            out["fast_path_disabled"] = result.fast_path_disabled;
             return out;
           },
           "columns"_a, "rows"_a, "threads"_a, "reasons"_a, "progress"_a, "normalize"_a, "bad"_a);
@@ -628,7 +643,7 @@ PYBIND11_MODULE(_frontdoor, m) {
   // built with its analysis) the proofs of SPEC section 5. Returns (findings, error).
   m.def(
       "check_file",
-      [](const std::string& path, unsigned timeout_ms) -> py::tuple {
+      [](const std::string& path, std::optional<unsigned> timeout_ms) -> py::tuple {
         py::list out;
         Result<Compilation> c = Error{""};
         {
@@ -650,8 +665,8 @@ PYBIND11_MODULE(_frontdoor, m) {
           }
           for (auto& d : failures) add(d, {});
 #if defined(FRONTDOOR_HAVE_ANALYSIS)
-          AnalysisOptions ao;
-          ao.timeout_ms = timeout_ms;
+          AnalysisOptions ao;  // the library's defaults, as `frontdoor check` uses them
+          if (timeout_ms) ao.timeout_ms = *timeout_ms;
           AnalysisReport report;
           {
             py::gil_scoped_release release;
@@ -664,7 +679,7 @@ PYBIND11_MODULE(_frontdoor, m) {
         }
         return py::make_tuple(out, py::none());
       },
-      "path"_a, "timeout_ms"_a = 2000);
+      "path"_a, "timeout_ms"_a = py::none());
 
   m.def(
       "figures",

@@ -72,6 +72,15 @@ void count_history(const Program& p, const Contact& c, std::span<const PastConta
   }
 }
 
+// The earliest instant any counter's window reaches back to from `received`: history before it
+// never counts, so a batch need not look at it.
+std::int64_t earliest_window_start(const Program& p, std::int64_t received) noexcept {
+  const Received r(received);
+  std::int64_t from = received;
+  for (const Counter& k : p.doc.counters) from = std::min(from, window_start(k, r));
+  return from;
+}
+
 }  // namespace detail
 
 // --- resolving records ----------------------------------------------------------------------------
@@ -165,16 +174,29 @@ std::string set_field(const Program& p, const Field& f, std::uint16_t slot, cons
   return {};
 }
 
+// An id the contact gave that the document does not have, as a message may repeat it: only when it
+// looks like an id (a typo of the document's vocabulary, which the "did you mean" needs). Free text in
+// its place (a name, an address) may be personal data and is never repeated.
+std::string shown_id(const std::string& s) {
+  bool id_like = !s.empty() && s.size() <= 64 &&
+                 std::all_of(s.begin(), s.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+  return id_like ? "'" + s + "'" : std::string("(not shown: not an id)");
+}
+
+// A field's name as a message shows it: in full when it could be a name (ids are at most 64
+// characters), else its start, so that a megabyte of key makes no megabyte of error.
+std::string shown_name(const std::string& s) { return s.size() <= 64 ? s : s.substr(0, 64) + "..."; }
+
 std::string concern_error(const Program& p, const ConcernEntry& e, std::uint16_t& concern, std::uint16_t& level) {
   auto ci = p.concern_by_name.find(e.concern);
   if (ci == p.concern_by_name.end()) {
     std::vector<std::string_view> ids(p.env.concerns.begin(), p.env.concerns.end());
-    return "concerns: unknown concern '" + e.concern + "'" + detail::did_you_mean(e.concern, ids);
+    return "concerns: unknown concern " + shown_id(e.concern) + detail::did_you_mean(e.concern, ids);
   }
   auto li = p.level_by_name.find(e.level);
   if (li == p.level_by_name.end()) {
     std::vector<std::string_view> ids(p.env.levels.begin(), p.env.levels.end());
-    return "concerns." + e.concern + ": unknown level '" + e.level + "'" + detail::did_you_mean(e.level, ids);
+    return "concerns." + e.concern + ": unknown level " + shown_id(e.level) + detail::did_you_mean(e.level, ids);
   }
   concern = ci->second;
   level = li->second;
@@ -200,7 +222,7 @@ bool RuleSet::resolve(const ContactRecord& r, Contact& c, std::string& error) co
   for (std::size_t i = 0; i < r.fields.size(); ++i) {
     const NamedValue& f = r.fields[i];
     for (std::size_t j = 0; j < i; ++j)
-      if (r.fields[j].name == f.name) return error = f.name + ": given more than once", false;
+      if (r.fields[j].name == f.name) return error = shown_name(f.name) + ": given more than once", false;
     if (f.name == "id") {
       if (is_absent(f.value) || !as_text(f.value, c.id) || c.id.empty()) return error = "id: a contact needs an id", false;
       has_id = true;
@@ -218,14 +240,18 @@ bool RuleSet::resolve(const ContactRecord& r, Contact& c, std::string& error) co
       std::string s;
       dob = as_text(f.value, s) ? detail::parse_date(s) : std::nullopt;
       if (!dob) return error = "dob: not a date YYYY-MM-DD", false;
-    } else if (f.name == "decided") {
-      continue;  // when the front door actually decided: carried for figures, not used in deciding
+    } else if (f.name == "decided" || f.name == "recorded_outcome") {
+      // Carried for figures, never used in deciding: `decided` is when the front door actually
+      // decided (for "decisions within deadline"); `recorded_outcome` is the outcome it recorded (for
+      // the consistency audit, fd.audit and `frontdoor stats`). Accepting them keeps a council's
+      // extract decidable as it is; they cannot change a decision.
+      continue;
     } else {
       auto it = p.field_by_name.find(f.name);
       if (it == p.field_by_name.end()) {
         std::vector<std::string_view> names{"id", "child", "received", "dob"};
         for (auto& fd : p.doc.fields) names.push_back(fd.id);
-        return error = f.name + ": unknown field" + detail::did_you_mean(f.name, names), false;
+        return error = shown_name(f.name) + ": unknown field" + detail::did_you_mean(f.name, names), false;
       }
       given[it->second] = 1;
       if (is_absent(f.value)) continue;
@@ -288,7 +314,7 @@ bool RuleSet::resolve(const HistoryRecord& h, PastContact& out, std::string& err
   out.referral = h.referral.value_or(false);
   if (h.outcome) {
     auto it = p.outcome_by_name.find(*h.outcome);
-    if (it == p.outcome_by_name.end()) return error = "outcome: unknown outcome '" + *h.outcome + "'", false;
+    if (it == p.outcome_by_name.end()) return error = "outcome: unknown outcome " + shown_id(*h.outcome), false;
     out.referral = out.referral || p.doc.outcomes[it->second].referral;
   }
   return true;
@@ -304,6 +330,10 @@ void RuleSet::decide(const Contact& c, std::span<const PastContact> history, Dec
 namespace {
 
 bool resolve_history(const RuleSet& rs, std::span<const HistoryRecord> in, std::vector<PastContact>& out, std::string& error) {
+  if (in.size() > kMaxHistoryItems) {
+    error = "history: " + std::to_string(in.size()) + " earlier contacts, over the limit of " + std::to_string(kMaxHistoryItems);
+    return false;
+  }
   out.resize(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (!rs.resolve(in[i], out[i], error)) {
@@ -385,7 +415,18 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
       }
       decide(c, own, out[i]);
     } else {
-      decide(c, past, out[i]);
+      // The child's earlier rows are in time order; those before every counter's window never count.
+      std::int64_t from = detail::earliest_window_start(p, c.received);
+      auto first = std::lower_bound(past.begin(), past.end(), from,
+                                    [](const PastContact& h, std::int64_t t) { return h.received < t; });
+      std::span<const PastContact> window(first, past.end());
+      if (window.size() > kMaxHistoryItems) {
+        out[i].contact = c.id;
+        out[i].error = "child: more than " + std::to_string(kMaxHistoryItems) +
+                       " earlier contacts of this child inside the history windows (the limit of history items per contact)";
+        continue;
+      }
+      decide(c, window, out[i]);
     }
     if (c.child.empty()) continue;
     PastContact h;

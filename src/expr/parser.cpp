@@ -123,6 +123,10 @@ class Parser {
     return add(std::move(n));
   }
 
+  // `depth` counts the constructs that enclose a sub-expression: parentheses, list brackets, a call's
+  // arguments, unary operators and the branches of a conditional. Precedence levels do not count, so
+  // the limit means what it says to a person ("64 levels of nesting"); the C++ stack used is at most
+  // about 8 frames per level.
   bool deeper(std::uint32_t depth) {
     if (depth <= lim_.max_depth) return true;
     fail("FD208", tok_.pos, "the expression nests deeper than the limit of " + std::to_string(lim_.max_depth));
@@ -148,11 +152,11 @@ class Parser {
 
   // || (or=true) and && (or=false)
   std::optional<std::uint32_t> logical(std::uint32_t depth, bool is_or) {
-    auto l = is_or ? logical(depth + 1, false) : relation(depth + 1);
+    auto l = is_or ? logical(depth, false) : relation(depth);
     while (l && is(is_or ? "||" : "&&")) {
       std::uint32_t pos = tok_.pos;
       next();
-      auto r = is_or ? logical(depth + 1, false) : relation(depth + 1);
+      auto r = is_or ? logical(depth, false) : relation(depth);
       if (!r) return std::nullopt;
       l = binary(is_or ? BinOp::lor : BinOp::land, pos, *l, *r);
     }
@@ -160,8 +164,7 @@ class Parser {
   }
 
   std::optional<std::uint32_t> relation(std::uint32_t depth) {
-    if (!deeper(depth)) return std::nullopt;
-    auto l = additive(depth + 1);
+    auto l = additive(depth);
     while (l) {
       BinOp op;
       if (is("==")) op = BinOp::eq;
@@ -174,7 +177,7 @@ class Parser {
       else break;
       std::uint32_t pos = tok_.pos;
       next();
-      auto r = additive(depth + 1);
+      auto r = additive(depth);
       if (!r) return std::nullopt;
       l = binary(op, pos, *l, *r);
     }
@@ -182,13 +185,12 @@ class Parser {
   }
 
   std::optional<std::uint32_t> additive(std::uint32_t depth) {
-    if (!deeper(depth)) return std::nullopt;
-    auto l = multiplicative(depth + 1);
+    auto l = multiplicative(depth);
     while (l && (is("+") || is("-"))) {
       BinOp op = is("+") ? BinOp::add : BinOp::sub;
       std::uint32_t pos = tok_.pos;
       next();
-      auto r = multiplicative(depth + 1);
+      auto r = multiplicative(depth);
       if (!r) return std::nullopt;
       l = binary(op, pos, *l, *r);
     }
@@ -196,12 +198,11 @@ class Parser {
   }
 
   std::optional<std::uint32_t> multiplicative(std::uint32_t depth) {
-    if (!deeper(depth)) return std::nullopt;
-    auto l = unary(depth + 1);
+    auto l = unary(depth);
     while (l && is("*")) {
       std::uint32_t pos = tok_.pos;
       next();
-      auto r = unary(depth + 1);
+      auto r = unary(depth);
       if (!r) return std::nullopt;
       l = binary(BinOp::mul, pos, *l, *r);
     }
@@ -233,7 +234,7 @@ class Parser {
       n.kids = {*k};
       return add(std::move(n));
     }
-    return primary(depth + 1);
+    return primary(depth);
   }
 
   std::optional<std::uint32_t> primary(std::uint32_t depth) {

@@ -231,6 +231,9 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
   std::unordered_map<std::string, std::int32_t> sources;
   std::map<std::vector<std::uint32_t>, std::int32_t> flag_sets;
   bool any_decided = false;
+  std::vector<std::string> source_codes;
+  for (const Field& f : doc.fields)
+    if (f.built_in && f.id == "source") source_codes = f.values;
   for (std::size_t i = 0; i < n; ++i) {
     const ContactRecord& r = records[i];
     const Decision& d = decisions[i];
@@ -238,7 +241,8 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
     std::string child = scalar_text(r.find("child"));
     in.child[i] = child.empty() ? -1 : children.emplace(child, static_cast<std::int64_t>(children.size())).first->second;
     std::string source = scalar_text(r.find("source"));
-    if (source.empty()) {
+    // Only a DfE code is a slice; anything else a row gave (free text, maybe personal data) is "unknown".
+    if (source.empty() || std::find(source_codes.begin(), source_codes.end(), source) == source_codes.end()) {
       in.source[i] = -1;
     } else {
       auto [it, added] = sources.emplace(source, static_cast<std::int32_t>(in.sources.size()));
@@ -251,7 +255,7 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
       received = detail::parse_timestamp(std::get<std::string>(*v)).value_or(kNoTime);
     in.received[i] = received;
     in.month[i] = received == kNoTime ? -1 : local_month(rules, received);
-    in.deadline[i] = d.ok() ? d.deadline : kNoTime;
+    in.deadline[i] = d.ok() && doc.outcomes[d.outcome].decide_within.unit != Span::Unit::none ? d.deadline : kNoTime;
     in.decided[i] = kNoTime;
     if (auto* v = r.find("decided"); v && std::holds_alternative<std::string>(*v)) {
       in.decided[i] = detail::parse_timestamp(std::get<std::string>(*v)).value_or(kNoTime);

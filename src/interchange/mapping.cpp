@@ -255,7 +255,9 @@ Result<Mapping> load_mapping(std::string_view yaml, const std::string& path) {
       if (auto* n = c.find("unborn_when_after_contact")) col.unborn_when_after_contact = in.boolean(*n, "unborn_when_after_contact");
       m.columns.push_back(std::move(col));
     }
-    if (m.id_from_row.empty() && std::find(fields.begin(), fields.end(), "id") == fields.end())
+    bool id_column = std::find(fields.begin(), fields.end(), "id") != fields.end();
+    if (!m.id_from_row.empty() && id_column) in.fail(*root.find_key("id_from_row"), "id_from_row names rows only when no column gives the id");
+    if (m.id_from_row.empty() && !id_column)
       in.fail(*columns, "no column gives the contact's id: map one to 'field: id', or name rows with 'id_from_row: PREFIX'");
     if (auto* n = root.find("ssd_flags")) {
       in.only(*n, {"nfa", "early_help", "assessment", "s47", "open_case", "other", "outcomes"}, "ssd_flags");

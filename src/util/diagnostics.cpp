@@ -57,7 +57,10 @@ std::string format(const Diagnostic& d, const SourceText* source) {
   if (source && d.at.line) {
     std::string_view line = source->line_text(d.at.line);
     if (line.size() > 200) line = line.substr(0, 200);
-    out += "\n  " + std::string(line) + "\n  ";
+    std::string shown(line);
+    for (char& ch : shown)  // never echo a control character (a terminal escape) from a document
+      if ((static_cast<unsigned char>(ch) < 0x20 && ch != '\t') || ch == 0x7F) ch = '?';
+    out += "\n  " + shown + "\n  ";
     for (std::uint32_t i = 1; i < d.at.column && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
     out += '^';
   }
@@ -93,6 +96,12 @@ bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& di
     auto c = static_cast<unsigned char>(t[i]);
     if (c == 0) {
       diags.error("FD105", static_cast<SourceOffset>(i), "the document contains a NUL byte");
+      return false;
+    }
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {  // YAML allows no other controls
+      static const char* hex = "0123456789ABCDEF";
+      diags.error("FD105", static_cast<SourceOffset>(i),
+                  std::string("the document contains a control character (U+00") + hex[c >> 4] + hex[c & 0xF] + ")");
       return false;
     }
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
@@ -134,6 +143,10 @@ std::string closest(std::string_view word, const std::vector<std::string_view>& 
   std::string_view best;
   std::size_t best_d = static_cast<std::size_t>(-1);
   for (auto c : candidates) {
+    // The distance is at least the difference in length: skip a candidate that could not be close
+    // enough without computing it (a hostile word of a megabyte would cost seconds per candidate).
+    std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap > std::max<std::size_t>(1, std::max(word.size(), c.size()) / 3) || gap >= best_d) continue;
     auto d = edit_distance(word, c);
     if (d < best_d) best_d = d, best = c;
   }

@@ -65,6 +65,17 @@ class JsonWriter {
     std::size_t run = 0;  // append unescaped runs whole, not byte by byte
     for (std::size_t i = 0; i < s.size(); ++i) {
       auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {  // text from a contact file may not be UTF-8: never write invalid JSON
+        std::size_t n = utf8_length(s, i);
+        if (n) {
+          i += n - 1;
+          continue;
+        }
+        out_.append(s.data() + run, i - run);
+        run = i + 1;
+        out_ += "\\ufffd";
+        continue;
+      }
       if (c >= 0x20 && c != '"' && c != '\\') continue;
       out_.append(s.data() + run, i - run);
       run = i + 1;
@@ -85,6 +96,19 @@ class JsonWriter {
     out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
+  // The length of the well-formed UTF-8 sequence at s[i] (a lead byte >= 0x80), or 0.
+  static std::size_t utf8_length(std::string_view s, std::size_t i) {
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = at(i);
+    std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((at(i + k) & 0xC0) != 0x80) return 0;
+    unsigned char c1 = at(i + 1);
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return 0;
+    return n;
+  }
+
   std::string out_;
   bool first_ = true;
   bool after_key_ = false;

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Document.decide_many on a million contacts: rows per second and peak memory.
+
+    PYTHONPATH=build/python python3 bench/bench_python.py            # the module in a build tree
+    python3 bench/bench_python.py --rows 2000000 --repeat 5           # an installed package
+
+The million rows are the shipped synthetic year (examples/contacts-2026.csv) repeated, each copy
+with its own child and contact ids and its dates moved on by a whole number of weeks, so that the
+copies are different children with the same mix of needs. Before anything is timed, the decisions
+for a sample of children (all of their rows) are checked against `frontdoor decide` on the same rows:
+a benchmark of wrong answers is worthless.
+
+Reports: rows per second from a pandas DataFrame (pandas' own string columns, as read_csv gives
+them) and from a pyarrow Table, with the default threads (one per core) and with one thread; the
+best of --repeat runs and the first; the process's peak resident memory before and after, and the
+peak of Python allocations during one call (tracemalloc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import frontdoor as fd
+
+ROOT = Path(__file__).resolve().parents[1]
+FIELDS = ["contact", "level", "outcome", "category", "referral", "actions", "deadline", "flags", "rules", "routing", "error"]
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def synthesise(year: pd.DataFrame, rows: int) -> pd.DataFrame:
+    copies = -(-rows // len(year))
+    parts = []
+    received = pd.to_datetime(year["received"], utc=True, format="ISO8601", errors="coerce")
+    dob = pd.to_datetime(year["dob"], format="%Y-%m-%d", errors="coerce")
+    for j in range(copies):
+        part = year.copy()
+        if j:
+            shift = pd.Timedelta(weeks=j)
+            part["id"] = year["id"] + f"~{j}"
+            part["child"] = year["child"] + f"~{j}"
+            # Rows whose time or date cannot be read keep their text (they are rejected either way).
+            part["received"] = (received + shift).dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(received.notna(), year["received"])
+            part["dob"] = (dob + shift).dt.strftime("%Y-%m-%d").where(dob.notna(), year["dob"])
+        parts.append(part)
+    big = pd.concat(parts, ignore_index=True).iloc[:rows]
+    # Back to pandas' own string columns, as pd.read_csv gives them.
+    return big.astype({c: "str" for c in ["id", "child", "received", "dob"]}).reset_index(drop=True)
+
+
+def cli_path() -> str | None:
+    for c in (os.environ.get("FRONTDOOR"), ROOT / "build" / "frontdoor", shutil.which("frontdoor")):
+        if c and Path(c).exists():
+            return str(c)
+    return None
+
+
+def as_json(row: dict) -> dict:
+    out = {}
+    for k in FIELDS:
+        v = row[k]
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            out[k] = None
+        elif k in ("actions", "flags", "rules"):
+            out[k] = list(v)
+        elif k == "deadline":
+            out[k] = v.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif k == "referral":
+            out[k] = bool(v)
+        else:
+            out[k] = str(v)
+    return out
+
+
+def verify(doc: fd.Document, frame: pd.DataFrame, decided: pd.DataFrame, children: int, seed: int) -> int:
+    cli = cli_path()
+    if cli is None:
+        sys.exit("bench: the frontdoor command line is needed to check the decisions first (set FRONTDOOR)")
+    rng = np.random.default_rng(seed)
+    kids = frame["child"].dropna().unique()
+    chosen = set(rng.choice(kids, size=min(children, len(kids)), replace=False))
+    rows = frame.index[frame["child"].isin(chosen) | (frame["child"].isna() & (frame.index % 97 == 0))]  # and some rows without a child
+    sample = frame.loc[rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.csv"
+        sample.to_csv(path, index=False)
+        r = subprocess.run([cli, "decide", doc.path, str(path)], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode not in (0, 1):
+        sys.exit(f"bench: frontdoor decide failed: {r.stderr}")
+    theirs = [json.loads(line) for line in r.stdout.splitlines()]
+    mine = [as_json(x) for x in decided.loc[rows].to_dict("records")]
+    wrong = [(m, {k: t[k] for k in FIELDS}) for m, t in zip(mine, theirs) if m != {k: t[k] for k in FIELDS}]
+    # A row without a child in the sample has no history either way; a child's rows are all there.
+    if len(mine) != len(theirs) or wrong:
+        for m, t in wrong[:3]:
+            print("python:", m, "\ncli:   ", t, file=sys.stderr)
+        sys.exit(f"bench: {len(wrong)} of {len(mine)} sampled decisions differ from the command line")
+    return len(mine)
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times[0], min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sample-children", type=int, default=2000)
+    ap.add_argument("--document", default="rules/exampleshire.yaml")
+    ap.add_argument("--seed", type=int, default=2026)
+    args = ap.parse_args()
+    os.chdir(ROOT)
+
+    doc = fd.load(args.document)
+    year = fd.read_contacts("examples/contacts-2026.csv")
+    t = time.perf_counter()
+    frame = synthesise(year, args.rows)
+    print(f"{len(frame):,} rows ({len(frame) // len(year)} copies of the shipped year, "
+          f"{frame['child'].nunique():,} children) made in {time.perf_counter() - t:.1f} s; "
+          f"frame {frame.memory_usage(deep=True).sum() / 2**20:,.0f} MiB")
+
+    rss_before = peak_rss_mib()
+    tracemalloc.start()
+    t = time.perf_counter()
+    out = doc.decide_many(frame, progress=False)
+    first = time.perf_counter() - t
+    _, py_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = peak_rss_mib()
+    checked = verify(doc, frame, out, args.sample_children, args.seed)
+    print(f"checked: {checked:,} sampled decisions equal `frontdoor decide` on the same rows")
+    del out
+
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    cores = os.cpu_count()
+    results = []
+    for label, data, threads in [("pandas", frame, None), ("pandas", frame, 1), ("arrow", table, None)]:
+        f, best = timed(lambda: doc.decide_many(data, threads=threads, progress=False), args.repeat)
+        results.append((label, threads, f, best))
+    print(f"\ndecide_many on {len(frame):,} rows ({cores} cores; best of {args.repeat} runs, and the first run):")
+    for label, threads, f, best in results:
+        th = f"{threads} thread" if threads else f"{cores} threads"
+        print(f"  {label:7s} {th:10s} {len(frame) / best:12,.0f} rows/s best ({best:.2f} s)   {len(frame) / f:12,.0f} rows/s first ({f:.2f} s)")
+    print(f"  first call overall (before any warm-up): {len(frame) / first:,.0f} rows/s ({first:.2f} s)")
+    print(f"\npeak memory: process peak RSS {rss_before:,.0f} MiB with the frame built, {rss_after:,.0f} MiB after "
+          f"decide_many (+{rss_after - rss_before:,.0f} MiB); Python allocations during the call peaked at "
+          f"{py_peak / 2**20:,.0f} MiB (tracemalloc; the C++ side is in the RSS figure)")
+
+
+if __name__ == "__main__":
+    main()

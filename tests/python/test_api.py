@@ -1,0 +1,146 @@
+"""The Python surface of SPEC section 6: load, Document.decide, Decision, check, DocumentError."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+import frontdoor as fd
+from conftest import DOC, ROOT, run_cli
+
+BABY = {"id": "C1", "received": "2026-05-04T10:00:00Z", "dob": "2026-01-01", "source": "3B", "channel": "conversation",
+        "disabled": False, "concerns": {"unexplained_injury": "acute"}}
+
+BROKEN = """frontdoor: 1
+id: broken
+levels:
+  - {id: universal, route: advice}
+  - {id: early_help, route: advice}
+  - {id: complex, route: advice}
+outcomes:
+  advice: {category: nfa, decide_within: 1 working day}
+rules:
+  - {id: r1, when: 'level >= "compelx"', raise_to: complex}
+"""
+
+
+def test_load_and_document_attributes(doc):
+    assert doc.id == "exampleshire" and doc.version == "2026.1"
+    assert len(doc.sha256) == 64 and doc.timezone == "Europe/London"
+    assert [lv["id"] for lv in doc.levels] == ["universal", "early_help", "complex", "acute"]
+    assert {o["id"] for o in doc.outcomes} >= {"advice", "early_help", "single_assessment", "s47_strategy"}
+    assert any(r["id"] == "non_mobile_baby_injury" for r in doc.rules)
+    assert "exampleshire" in repr(doc) and "<table>" in doc._repr_html_()
+
+
+def test_decide_spec_example(doc):
+    d = doc.decide(BABY, history=[])
+    assert (d.level, d.outcome, d.category, d.referral) == ("acute", "s47_strategy", "s47", True)
+    assert d.actions == ["manager_signoff", "feedback_to_referrer", "multi_agency_checks", "strategy_discussion"]
+    assert d.deadline == "2026-05-05T12:00:00Z"  # 4 May is a bank holiday: Tuesday 09:00 BST plus four hours
+    assert d.deadline_at == dt.datetime(2026, 5, 5, 12, tzinfo=dt.timezone.utc)
+    assert d.rules == ["non_mobile_baby_injury"] and d.routing is None and d.flags == [] and d.error is None and d.ok
+    kinds = [r.kind for r in d.reasons]
+    assert kinds[0] == "concern" and "rule" in kinds
+    rule = next(r for r in d.reasons if r.kind == "rule")
+    assert rule.id == "non_mobile_baby_injury" and rule.at.startswith(DOC + ":") and "non_mobile_baby_injury" in rule.line
+    assert "level='acute'" in repr(d) and "s47_strategy" in repr(d)
+    html = d._repr_html_()
+    for part in ("acute", "s47_strategy", "strategy_discussion", "2026-05-05T12:00:00Z", rule.at, "Why"):
+        assert part in html
+
+
+def test_to_dict_is_the_command_lines_json(doc, cli):
+    contacts = [BABY,
+                {"id": "C2", "received": "2026-06-01T10:00:00Z", "concerns": "domestic_abuse=early_help", "source": "6"},
+                {"id": "C3", "received": "2026-06-01T10:00:00Z", "concerns": {"no_such_concern": "acute"}},
+                {"id": "C4", "received": "not a time"}]
+    r = run_cli(cli, "decide", DOC, "-", stdin="".join(json.dumps(c) + "\n" for c in contacts))
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(contacts)
+    for c, line in zip(contacts, lines):
+        d = doc.decide(c)
+        assert d.to_json() == line
+        assert d.to_dict() == json.loads(line)
+
+
+def test_rejected_contact(doc):
+    d = doc.decide({"id": "C9", "received": "2026-06-01T10:00:00Z", "concerns": {"unexplained_injuryy": "acute"}})
+    assert not d.ok and d.level is None and d.actions is None and d.reasons is None
+    assert "unexplained_injuryy" in d.error and "did you mean 'unexplained_injury'" in d.error
+    assert "error=" in repr(d) and "Rejected" in d._repr_html_()
+
+
+def test_history_changes_the_decision(doc):
+    c = {"id": "C5", "received": "2026-06-01T10:00:00Z", "source": "2A", "channel": "conversation", "consent": True,
+         "concerns": {"emotional_health": "early_help"}}
+    earlier = [{"received": "2026-04-20T10:00:00Z", "concerns": {"self_harm": "early_help"}, "outcome": "advice"},
+               {"received": dt.datetime(2026, 5, 20, 10, tzinfo=dt.timezone.utc), "concerns": {"emotional_health": "early_help"}}]
+    assert "repeat_contacts" not in doc.decide(c).rules
+    d = doc.decide(c, history=earlier)
+    assert "repeat_contacts" in d.rules and "repeat_contact" in d.flags
+    # The contact's own history wins over the argument.
+    assert "repeat_contacts" not in doc.decide(dict(c, history=[]), history=earlier).rules
+
+
+def test_explain_has_a_trace(doc):
+    d = doc.explain(BABY)
+    assert d.outcome == "s47_strategy"
+    step = next(s for s in d.trace if s.id == "non_mobile_baby_injury")
+    assert step.result == "true" and step.values["age_months"] == "4"
+    assert doc.decide(BABY).trace is None
+
+
+def test_document_error():
+    with pytest.raises(fd.DocumentError) as e:
+        fd.loads(BROKEN, "broken.yaml")
+    assert isinstance(e.value, ValueError) and isinstance(e.value, fd.FrontdoorError)
+    codes = {f.code for f in e.value.findings}
+    assert "FD206" in codes
+    f = next(f for f in e.value.findings if f.code == "FD206")
+    assert f.path == "broken.yaml" and f.line == 10 and f.severity == "error" and "compelx" in f.message
+    assert str(f).startswith("broken.yaml:10:")
+
+
+def test_load_missing_file():
+    with pytest.raises(FileNotFoundError):
+        fd.load("rules/no-such-document.yaml")
+
+
+def test_check(tmp_path):
+    findings = fd.check(DOC)
+    assert not [f for f in findings if f.severity == "error"], findings
+    assert all(isinstance(f, fd.Finding) for f in findings)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN)
+    found = fd.check(broken)
+    assert any(f.code == "FD206" and f.line == 10 for f in found)
+
+
+def test_check_matches_the_command_line(cli):
+    r = run_cli(cli, "check", "--format", "json", DOC)
+    assert r.returncode in (0, 1), r.stderr
+    cli_findings = {(f["code"], f["line"], f["col"], f["severity"]) for f in json.loads(r.stdout)}
+    assert {(f.code, f.line, f.col, f.severity) for f in fd.check(DOC)} == cli_findings
+
+
+def test_worked_example_failure_is_a_finding(tmp_path):
+    text = (ROOT / DOC).read_text().replace('expect: {level: universal, outcome: advice, category: nfa, rules: [], routing: null,',
+                                            'expect: {level: universal, outcome: early_help, category: nfa, rules: [], routing: null,', 1)
+    p = tmp_path / "changed.yaml"
+    p.write_text(text)
+    assert any(f.code == "FD301" for f in fd.check(p))
+
+
+def test_contact_must_be_a_mapping(doc):
+    with pytest.raises(TypeError):
+        doc.decide(["id", "C1"])
+    with pytest.raises(TypeError):
+        doc.decide({"id": "C1", "received": "2026-06-01T10:00:00Z"}, history=5)
+    # History as JSON text is read like the command line reads it; text that is not a list is an error.
+    d = doc.decide({"id": "C1", "received": "2026-06-01T10:00:00Z"}, history="not a list of contacts")
+    assert d.error == "history: not valid JSON"
+    with pytest.raises(TypeError):
+        doc.decide({1: "x"})
