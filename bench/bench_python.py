@@ -113,13 +113,21 @@ def verify(doc: fd.Document, frame: pd.DataFrame, decided: pd.DataFrame, childre
     return len(mine)
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:
-    times = []
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(fn, repeat: int) -> tuple[float, float, float]:
+    """First and best wall time, and the least CPU time (all threads) of `repeat` runs."""
+    times, cpus = [], []
     for _ in range(repeat):
+        c = cpu_seconds()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return times[0], min(times)
+        cpus.append(cpu_seconds() - c)
+    return times[0], min(times), min(cpus)
 
 
 def main() -> None:
@@ -158,12 +166,15 @@ def main() -> None:
     cores = os.cpu_count()
     results = []
     for label, data, threads in [("pandas", frame, None), ("pandas", frame, 1), ("arrow", table, None)]:
-        f, best = timed(lambda: doc.decide_many(data, threads=threads, progress=False), args.repeat)
-        results.append((label, threads, f, best))
+        f, best, cpu = timed(lambda: doc.decide_many(data, threads=threads, progress=False), args.repeat)
+        results.append((label, threads, f, best, cpu))
     print(f"\ndecide_many on {len(frame):,} rows ({cores} cores; best of {args.repeat} runs, and the first run):")
-    for label, threads, f, best in results:
+    for label, threads, f, best, cpu in results:
         th = f"{threads} thread" if threads else f"{cores} threads"
-        print(f"  {label:7s} {th:10s} {len(frame) / best:12,.0f} rows/s best ({best:.2f} s)   {len(frame) / f:12,.0f} rows/s first ({f:.2f} s)")
+        print(f"  {label:7s} {th:10s} {len(frame) / best:12,.0f} rows/s best ({best:.2f} s)   {len(frame) / f:12,.0f} rows/s first "
+              f"({f:.2f} s)   CPU {cpu:.2f} s")
+    load = os.getloadavg()[0]
+    print(f"  (load average {load:.1f} on {cores} cores: when other work shares the cores, wall time exceeds CPU time / threads)")
     print(f"  first call overall (before any warm-up): {len(frame) / first:,.0f} rows/s ({first:.2f} s)")
     print(f"\npeak memory: process peak RSS {rss_before:,.0f} MiB with the frame built, {rss_after:,.0f} MiB after "
           f"decide_many (+{rss_after - rss_before:,.0f} MiB); Python allocations during the call peaked at "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
@@ -14,6 +15,11 @@ from ._decision import Decision
 from ._errors import DocumentError, Finding, _finding
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+class FastPathWarning(RuntimeWarning):
+    """Document.decide_many's fast reading of a row disagreed with the engine's (which then decided)."""
+
 Progress = Union[None, bool, Callable[[int], Any]]
 
 # Progress bars (tqdm) for frames at least this long, unless asked for or against.
@@ -160,6 +166,9 @@ class Document:
             raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD)
         finally:
             close()
+        if raw["fast_path_disabled"]:
+            warnings.warn("decide_many: the fast path disagreed with the engine on a checked row and was turned off for this "
+                          "frame; the decisions are the engine's own, but please report this (a bug)", FastPathWarning, stacklevel=3)
         return raw, frame
 
     def decide_many(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,

@@ -145,7 +145,7 @@ def figure_input(decisions: Any, contacts: Any = None, timezone: Optional[str] =
         rc = np.zeros(n, np.int64)
     key = np.where(rejected | (oc < 0), -1, (oc * (len(cu) + 1) + cc + 1) * 2 + rc)
     kc, ku = pd.factorize(key, use_na_sentinel=True)
-    kinds = []
+    kinds: list[Optional[tuple[str, str, bool]]] = []
     for k in ku:
         if k < 0:
             kinds.append(None)

@@ -282,7 +282,9 @@ class Loader {
     if (!expect_kind(n, Node::Kind::mapping, "fields") || !limit(n, "fields")) return;
     static const std::set<std::string, std::less<>> reserved = {"id", "child", "received", "dob", "unborn", "source",
                                                                 "channel", "concerns", "history", "level",
-                                                                "age_months", "age_years"};
+                                                                "age_months", "age_years",
+                                                                // carried with contacts for figures, never decided on
+                                                                "decided", "recorded_outcome"};
     for (std::size_t i = 0; i < n.size(); ++i) {
       Field f;
       f.id = n.key(i).value;

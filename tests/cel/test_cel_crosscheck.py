@@ -167,6 +167,10 @@ def cel(program, person):
         r = program.evaluate(act)
     except celpy.CELEvalError:
         return "error"
+    except (TypeError, IndexError):
+        # cel-python 0.5 itself fails on some error values inside || and && (its logical_or raises
+        # TypeError, and reporting that raises IndexError): not a CEL answer, so not compared.
+        return "celpy-failed"
     if isinstance(r, celpy.CELEvalError):
         return "error"
     assert isinstance(r, celtypes.BoolType), r
@@ -181,6 +185,7 @@ def test_engine_agrees_with_cel(tmp_path):
     compared = 0
     outcomes = {}
     divergences = []
+    celpy_failed = []
     for start in range(0, COUNT, batch):
         exprs = [gen.bool_(rng.randrange(1, 5)) for _ in range(min(batch, COUNT - start))]
         people = contacts(rng, 4)
@@ -190,8 +195,14 @@ def test_engine_agrees_with_cel(tmp_path):
             for ei, e in enumerate(exprs):
                 want = cel(programs[ei], person)
                 outcomes[want] = outcomes.get(want, 0) + 1
+                if want == "celpy-failed":
+                    celpy_failed.append((e, got[pi][ei]))
+                    continue
                 compared += 1
                 if got[pi][ei] != want:
                     divergences.append((e, {k: person[k] for k in INTS + BOOLS + STRINGS}, got[pi][ei], want))
     print(f"cel cross-check: {compared} comparisons ({outcomes}), {len(divergences)} divergences (seed {SEED})")
+    for e, g in celpy_failed[:3]:
+        print(f"  cel-python failed on: {e}  (frontdoor: {g})")
+    assert len(celpy_failed) <= compared // 100, "cel-python failed on too many expressions to trust the comparison"
     assert not divergences, "\n".join(f"{e}\n  with {p}\n  frontdoor: {g}, CEL: {w}" for e, p, g, w in divergences[:10])

@@ -109,29 +109,52 @@ def test_load_missing_file():
         fd.load("rules/no-such-document.yaml")
 
 
-def test_check(tmp_path):
-    findings = fd.check(DOC)
-    assert not [f for f in findings if f.severity == "error"], findings
-    assert all(isinstance(f, fd.Finding) for f in findings)
+@pytest.fixture(scope="module")
+def shipped_findings():
+    return fd.check(DOC)
+
+
+def test_check(tmp_path, shipped_findings):
+    assert not [f for f in shipped_findings if f.severity == "error"], shipped_findings
+    assert all(isinstance(f, fd.Finding) for f in shipped_findings)
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN)
     found = fd.check(broken)
     assert any(f.code == "FD206" and f.line == 10 for f in found)
 
 
-def test_check_matches_the_command_line(cli):
+def test_check_matches_the_command_line(cli, shipped_findings):
     r = run_cli(cli, "check", "--format", "json", DOC)
     assert r.returncode in (0, 1), r.stderr
-    cli_findings = {(f["code"], f["line"], f["col"], f["severity"]) for f in json.loads(r.stdout)}
-    assert {(f.code, f.line, f.col, f.severity) for f in fd.check(DOC)} == cli_findings
+    # FD315 (a proof not settled within its time budget) depends on how busy the machine is.
+    cli_findings = {(f["code"], f["line"], f["col"], f["severity"]) for f in json.loads(r.stdout) if f["code"] != "FD315"}
+    assert {(f.code, f.line, f.col, f.severity) for f in shipped_findings if f.code != "FD315"} == cli_findings
+
+
+SMALL = """frontdoor: 1
+id: small
+levels:
+  - {id: low, route: advice}
+  - {id: mid, route: help}
+  - {id: high, route: refer}
+outcomes:
+  advice: {category: nfa, decide_within: 1 working day}
+  help: {category: early_help, decide_within: 1 working day}
+  refer: {category: assessment, decide_within: 1 working day}
+concerns:
+  neglect: {domain: care, levels: {mid: "Some", high: "Much"}}
+tests:
+  - name: "Much neglect is referred"
+    contact: {received: "2026-06-01T10:00:00Z", concerns: {neglect: high}}
+    expect: {outcome: help}
+"""
 
 
 def test_worked_example_failure_is_a_finding(tmp_path):
-    text = (ROOT / DOC).read_text().replace('expect: {level: universal, outcome: advice, category: nfa, rules: [], routing: null,',
-                                            'expect: {level: universal, outcome: early_help, category: nfa, rules: [], routing: null,', 1)
-    p = tmp_path / "changed.yaml"
-    p.write_text(text)
-    assert any(f.code == "FD301" for f in fd.check(p))
+    p = tmp_path / "small.yaml"
+    p.write_text(SMALL)
+    failures = [f for f in fd.check(p) if f.code == "FD301"]
+    assert len(failures) == 1 and "expected help, got refer" in failures[0].message and failures[0].line == 14
 
 
 def test_contact_must_be_a_mapping(doc):
