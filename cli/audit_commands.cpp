@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "frontdoor/interchange.hpp"
+#include "io.hpp"
 #include "records.hpp"
 
 namespace frontdoor::cli {
@@ -19,9 +20,6 @@ using ojson = nlohmann::ordered_json;
 
 constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string dump(const ojson& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 

@@ -10,28 +10,13 @@
 
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
+#include "io.hpp"
 #include "records.hpp"
 
 namespace frontdoor::cli {
 namespace {
 
 constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Compile a document for decide/explain: diagnostics go to stderr; nullptr when it cannot be used.
-std::shared_ptr<const RuleSet> load_for_use(const std::string& path) {
-  auto c = compile_file(path);
-  if (!c) {
-    std::cerr << "frontdoor: " << c.error().message << "\n";
-    return nullptr;
-  }
-  for (auto& d : c->diagnostics) std::cerr << format(d, c->source.get()) << "\n";
-  if (!c->ok()) std::cerr << "frontdoor: " << path << " has errors; run 'frontdoor check " << path << "'\n";
-  return c->rule_set;
-}
 
 nlohmann::json diagnostic_json(const Finding& f) {
   const Diagnostic& d = f.diagnostic;
@@ -128,22 +113,7 @@ int run_decide(const DecideOptions& o) {
   auto rules = load_for_use(o.document);
   if (!rules) return kCannotRun;
   std::vector<ContactRecord> records;
-  bool csv_in = ends_with(o.contacts, ".csv");
-  if (ends_with(o.contacts, ".parquet")) {
-    std::cerr << "frontdoor: Parquet input is read by the Python package (frontdoor.Document.decide_many); "
-                 "the command line reads CSV and JSON Lines\n";
-    return kCannotRun;
-  }
-  if (o.contacts == "-") {
-    records = read_json_lines(std::cin);
-  } else {
-    std::ifstream in(o.contacts, std::ios::binary);
-    if (!in) {
-      std::cerr << "frontdoor: " << o.contacts << ": cannot open for reading\n";
-      return kCannotRun;
-    }
-    records = csv_in ? read_csv(in) : read_json_lines(in);
-  }
+  if (!read_contacts(o.contacts, records)) return kCannotRun;
   // A progress bar on a terminal for long inputs; nothing when stderr is a file or a pipe.
   std::function<void(std::size_t, std::size_t)> bar;
   if (isatty(2) && records.size() > 50000)

@@ -5,46 +5,13 @@
 #include <unordered_map>
 
 #include "frontdoor/figures.hpp"
+#include "io.hpp"
 #include "records.hpp"
 
 namespace frontdoor::cli {
 namespace {
 
 constexpr int kClean = 0, kCannotRun = 2;
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::shared_ptr<const RuleSet> load(const std::string& path) {
-  auto c = compile_file(path);
-  if (!c) {
-    std::cerr << "frontdoor: " << c.error().message << "\n";
-    return nullptr;
-  }
-  for (auto& d : c->diagnostics) std::cerr << format(d, c->source.get()) << "\n";
-  if (!c->ok()) std::cerr << "frontdoor: " << path << " has errors; run 'frontdoor check " << path << "'\n";
-  return c->rule_set;
-}
-
-bool read_contacts(const std::string& path, std::vector<ContactRecord>& records) {
-  if (ends_with(path, ".parquet")) {
-    std::cerr << "frontdoor: Parquet input is read by the Python package (frontdoor.stats, frontdoor.diff); "
-                 "the command line reads CSV and JSON Lines\n";
-    return false;
-  }
-  if (path == "-") {
-    records = read_json_lines(std::cin);
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
-    return false;
-  }
-  records = ends_with(path, ".csv") ? read_csv(in) : read_json_lines(in);
-  return true;
-}
 
 std::string text_of(const Scalar* v) {
   if (!v) return {};
@@ -62,7 +29,7 @@ std::string document_json(const RuleSet& r) {
 }  // namespace
 
 int run_stats(const StatsOptions& o) {
-  auto rules = load(o.document);
+  auto rules = load_for_use(o.document);
   if (!rules) return kCannotRun;
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
@@ -99,8 +66,8 @@ int run_stats(const StatsOptions& o) {
 }
 
 int run_diff(const DiffCommandOptions& o) {
-  auto a = load(o.document_a);
-  auto b = load(o.document_b);
+  auto a = load_for_use(o.document_a);
+  auto b = load_for_use(o.document_b);
   if (!a || !b) return kCannotRun;
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;

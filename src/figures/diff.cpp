@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "figures/report.hpp"
+#include "util/json.hpp"
 #include "frontdoor/figures.hpp"
 
 namespace frontdoor {
@@ -172,31 +173,31 @@ Diff compute_diff(const RuleSet& a, const DiffSide& sa, const RuleSet& b, const 
 
 std::string to_json(const Diff& d) {
   static constexpr std::string_view cats[] = {"nfa", "early_help", "assessment", "s47", "open_case", "other"};
-  detail::ReportJson w;
+  detail::JsonWriter w;
   w.open('{');
   w.key("documents").open('{');
-  w.key("a").open('{').key("id").str(d.document_a).key("path").str(d.path_a).close('}');
-  w.key("b").open('{').key("id").str(d.document_b).key("path").str(d.path_b).close('}');
+  w.key("a").open('{').key("id").string(d.document_a).key("path").string(d.path_a).close('}');
+  w.key("b").open('{').key("id").string(d.document_b).key("path").string(d.path_b).close('}');
   w.close('}');
-  w.key("contacts").num(d.contacts);
-  w.key("changed").num(d.changed);
+  w.key("contacts").number(d.contacts);
+  w.key("changed").number(d.changed);
   w.key("changed_share").ratio(d.changed, d.contacts);
   w.key("categories").open('{');
-  for (std::size_t k = 0; k < kCategoryCount; ++k) w.key(cats[k]).open('[').num(d.categories_a[k]).num(d.categories_b[k]).close(']');
+  for (std::size_t k = 0; k < kCategoryCount; ++k) w.key(cats[k]).open('[').number(d.categories_a[k]).number(d.categories_b[k]).close(']');
   w.close('}');
-  w.key("referrals").open('[').num(d.referrals_a).num(d.referrals_b).close(']');
-  w.key("rejected").open('[').num(d.rejected_a).num(d.rejected_b).close(']');
+  w.key("referrals").open('[').number(d.referrals_a).number(d.referrals_b).close(']');
+  w.key("rejected").open('[').number(d.rejected_a).number(d.rejected_b).close(']');
   w.key("transitions").open('{');
   w.key("rows").open('[');
-  for (auto& r : d.rows) w.str(r);
+  for (auto& r : d.rows) w.string(r);
   w.close(']');
   w.key("columns").open('[');
-  for (auto& c : d.columns) w.str(c);
+  for (auto& c : d.columns) w.string(c);
   w.close(']');
   w.key("counts").open('[');
   for (auto& row : d.table) {
     w.open('[');
-    for (auto k : row) w.num(k);
+    for (auto k : row) w.number(k);
     w.close(']');
   }
   w.close(']');
@@ -204,25 +205,25 @@ std::string to_json(const Diff& d) {
   w.key("moves").open('[');
   for (auto& m : d.moves) {
     w.open('{');
-    w.key("from").str(m.from);
-    w.key("to").str(m.to);
-    w.key("from_category").str(m.from_category);
-    w.key("to_category").str(m.to_category);
-    w.key("count").num(m.count);
+    w.key("from").string(m.from);
+    w.key("to").string(m.to);
+    w.key("from_category").string(m.from_category);
+    w.key("to_category").string(m.to_category);
+    w.key("count").number(m.count);
     w.key("causes").open('[');
-    for (auto& [c, k] : m.causes) w.open('{').key("cause").str(c).key("count").num(k).close('}');
+    for (auto& [c, k] : m.causes) w.open('{').key("cause").string(c).key("count").number(k).close('}');
     w.close(']');
     w.key("entries").open('[');
-    for (auto& [e, k] : m.entries) w.open('{').key("id").str(e).key("count").num(k).close('}');
+    for (auto& [e, k] : m.entries) w.open('{').key("id").string(e).key("count").number(k).close('}');
     w.close(']');
     w.key("examples").open('[');
-    for (auto& e : m.examples) w.str(e);
+    for (auto& e : m.examples) w.string(e);
     w.close(']');
     w.close('}');
   }
   w.close(']');
   w.close('}');
-  return std::move(w).take();
+  return std::move(w).str();
 }
 
 std::string to_text(const Diff& d) {

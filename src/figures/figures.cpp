@@ -10,6 +10,7 @@
 
 #include "compile/program.hpp"
 #include "figures/report.hpp"
+#include "util/json.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
 
@@ -280,32 +281,32 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
 }
 
 std::string to_json(const Figures& f) {
-  detail::ReportJson w;
+  detail::JsonWriter w;
   auto counts = [&](const FigureCounts& c) {
     w.open('{');
-    w.key("key").str(c.key);
-    w.key("contacts").num(c.contacts);
-    w.key("decided").num(c.decided());
-    w.key("rejected").num(c.rejected);
+    w.key("key").string(c.key);
+    w.key("contacts").number(c.contacts);
+    w.key("decided").number(c.decided());
+    w.key("rejected").number(c.rejected);
     w.key("categories").open('{');
-    for (std::size_t k = 0; k < kCategoryCount; ++k) w.key(kCategories[k]).num(c.categories[k]);
+    for (std::size_t k = 0; k < kCategoryCount; ++k) w.key(kCategories[k]).number(c.categories[k]);
     w.close('}');
     w.key("category_share").open('{');
     for (std::size_t k = 0; k < kCategoryCount; ++k) w.key(kCategories[k]).ratio(c.categories[k], c.decided());
     w.close('}');
-    w.key("referrals").num(c.referrals);
+    w.key("referrals").number(c.referrals);
     w.key("conversion").ratio(c.referrals, c.decided());
-    w.key("s47").num(c.s47);
+    w.key("s47").number(c.s47);
     w.key("s47_share").ratio(c.s47, c.decided());
     w.key("s47_share_of_referrals").ratio(c.s47, c.referrals);
     w.key("re_referrals");
-    f.has_children ? w.num(c.re_referrals) : w.null();
+    f.has_children ? w.number(c.re_referrals) : w.null();
     w.key("re_referral_rate");
     f.has_children ? w.ratio(c.re_referrals, c.referrals) : w.null();
-    w.key("repeat_contacts").num(c.repeat_contacts);
+    w.key("repeat_contacts").number(c.repeat_contacts);
     w.key("repeat_contact_share").ratio(c.repeat_contacts, c.decided());
-    w.key("timed").num(c.timed);
-    w.key("within_deadline").num(c.within_deadline);
+    w.key("timed").number(c.timed);
+    w.key("within_deadline").number(c.within_deadline);
     w.key("within_deadline_share").ratio(c.within_deadline, c.timed);
     w.close('}');
   };
@@ -313,10 +314,10 @@ std::string to_json(const Figures& f) {
   w.key("figures");
   counts(f.all);
   w.key("outcomes").open('{');
-  for (auto& [id, n] : f.outcomes) w.key(id).num(n);
+  for (auto& [id, n] : f.outcomes) w.key(id).number(n);
   w.close('}');
   w.key("flags").open('{');
-  for (auto& [id, n] : f.flags) w.key(id).num(n);
+  for (auto& [id, n] : f.flags) w.key(id).number(n);
   w.close('}');
   w.key("by_source").open('[');
   for (auto& c : f.by_source) counts(c);
@@ -325,13 +326,13 @@ std::string to_json(const Figures& f) {
   for (auto& c : f.by_month) counts(c);
   w.close(']');
   w.key("definitions").open('{');
-  w.key("repeat_flag").str(f.options.repeat_flag);
-  w.key("re_referral_months").num(f.options.re_referral_months);
+  w.key("repeat_flag").string(f.options.repeat_flag);
+  w.key("re_referral_months").number(f.options.re_referral_months);
   w.key("has_children").boolean(f.has_children);
   w.key("has_decided").boolean(f.has_decided);
   w.close('}');
   w.close('}');
-  return std::move(w).take();
+  return std::move(w).str();
 }
 
 std::string to_text(const Figures& f) {
@@ -454,39 +455,39 @@ Audit compute_audit(const ThresholdDocument& doc, const FigureInput& in, std::sp
 }
 
 std::string to_json(const Audit& a, const std::function<std::string(std::size_t)>& contact_id, std::size_t examples) {
-  detail::ReportJson w;
+  detail::JsonWriter w;
   w.open('{');
-  w.key("rows").num(a.rows);
-  w.key("compared").num(a.compared);
-  w.key("agree").num(a.agree);
+  w.key("rows").number(a.rows);
+  w.key("compared").number(a.compared);
+  w.key("agree").number(a.agree);
   w.key("agreement").ratio(a.agree, a.compared);
-  w.key("category_agree").num(a.category_agree);
+  w.key("category_agree").number(a.category_agree);
   w.key("category_agreement").ratio(a.category_agree, a.compared);
-  w.key("outcome_compared").num(a.outcome_compared);
-  w.key("rejected").num(a.rejected);
-  w.key("not_recorded").num(a.not_recorded);
-  w.key("unrecognised").num(a.unrecognised);
+  w.key("outcome_compared").number(a.outcome_compared);
+  w.key("rejected").number(a.rejected);
+  w.key("not_recorded").number(a.not_recorded);
+  w.key("unrecognised").number(a.unrecognised);
   w.key("unrecognised_values").open('{');
-  for (auto& [v, k] : a.unrecognised_values) w.key(v).num(k);
+  for (auto& [v, k] : a.unrecognised_values) w.key(v).number(k);
   w.close('}');
   w.key("confusion").open('{');
   w.key("categories").open('[');
-  for (auto c : kCategories) w.str(c);
+  for (auto c : kCategories) w.string(c);
   w.close(']');
   w.key("recorded_by_engine").open('[');
   for (auto& row : a.confusion) {
     w.open('[');
-    for (auto k : row) w.num(k);
+    for (auto k : row) w.number(k);
     w.close(']');
   }
   w.close(']');
   w.close('}');
-  w.key("disagreeing").num(static_cast<std::int64_t>(a.disagreeing.size()));
+  w.key("disagreeing").number(static_cast<std::int64_t>(a.disagreeing.size()));
   w.key("examples").open('[');
-  for (std::size_t i = 0; i < a.disagreeing.size() && i < examples; ++i) w.str(contact_id ? contact_id(a.disagreeing[i]) : std::to_string(a.disagreeing[i]));
+  for (std::size_t i = 0; i < a.disagreeing.size() && i < examples; ++i) w.string(contact_id ? contact_id(a.disagreeing[i]) : std::to_string(a.disagreeing[i]));
   w.close(']');
   w.close('}');
-  return std::move(w).take();
+  return std::move(w).str();
 }
 
 std::string to_text(const Audit& a, const std::function<std::string(std::size_t)>& contact_id, std::size_t examples) {

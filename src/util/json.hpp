@@ -1,7 +1,8 @@
-// A minimal JSON writer for decisions: fixed key order, no whitespace, so output is byte-for-byte
-// reproducible. (Reading JSON is the CLI's business and uses nlohmann/json.)
+// A minimal JSON writer for decisions and reports: fixed key order, no whitespace, so output is
+// byte-for-byte reproducible. (Reading JSON is the CLI's business and uses nlohmann/json.)
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,6 +47,19 @@ class JsonWriter {
   JsonWriter& number(std::int64_t v) {
     comma();
     out_ += std::to_string(v);
+    return *this;
+  }
+  // A ratio n / of, to six significant digits; null when `of` is zero (the figures' reports).
+  JsonWriter& ratio(std::int64_t n, std::int64_t of) {
+    comma();
+    if (of == 0) {
+      out_ += "null";
+      return *this;
+    }
+    char buf[32];
+    double v = static_cast<double>(n) / static_cast<double>(of);
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+    out_.append(buf, r.ptr);
     return *this;
   }
   std::string str() && { return std::move(out_); }

@@ -1,0 +1,22 @@
+// What every subcommand does the same way: compile a document for use, read a contacts file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontdoor/frontdoor.hpp"
+
+namespace frontdoor::cli {
+
+bool ends_with(std::string_view s, std::string_view suffix);
+
+// Compile a document to decide with: its diagnostics go to stderr; nullptr when it cannot be used.
+std::shared_ptr<const RuleSet> load_for_use(const std::string& path);
+
+// Read CSV (.csv) or JSON Lines (anything else; "-" is stdin). False, having said why on stderr,
+// when the file cannot be read at all; a bad row is still a record, with its problem set.
+bool read_contacts(const std::string& path, std::vector<ContactRecord>& records);
+
+}  // namespace frontdoor::cli
