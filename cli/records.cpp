@@ -24,6 +24,8 @@ Scalar scalar_from_json(const nlohmann::json& v, bool& ok) {
   }
 }
 
+}  // namespace
+
 // "a=level;b=level", the CSV form of concerns.
 bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out) {
   std::size_t i = 0;
@@ -80,6 +82,8 @@ bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out,
   }
   return true;
 }
+
+namespace {
 
 // One CSV row. RFC 4180: a cell that starts with a quote may hold commas, quotes ("") and line
 // breaks; a quote anywhere else in a cell is an ordinary character. A quote that is never closed would

@@ -19,6 +19,13 @@ inline constexpr std::size_t kMaxRecordBytes = std::size_t{1} << 20;  // 1 MiB
 
 std::vector<ContactRecord> read_csv(std::istream&);
 std::vector<ContactRecord> read_json_lines(std::istream&);
+// The pieces every reader of contacts shares (the Python module and the C ABI use them too):
+// concerns as "a=level;b=level" (the CSV form), concerns as a JSON object or that text, and a JSON
+// list of earlier contacts. On failure, history_from_json sets `problem` to the whole message.
+bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out);
+bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out);
+bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, std::string& problem);
+
 // One JSON object (a contact, possibly with "history") as used by `explain`.
 ContactRecord record_from_json(const nlohmann::json&);
 

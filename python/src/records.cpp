@@ -2,69 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../cli/records.hpp"  // the command line's readers: one reading of concerns and history
 #include "time/civil.hpp"
 
 namespace frontdoor::host {
-namespace {
+using cli::concerns_from_json;
+using cli::history_from_json;
+using cli::parse_concern_cell;
 
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
-
-// "a=level;b=level", the CSV form of concerns (as cli/records.cpp reads it).
-bool parse_concern_cell(std::string_view cell, std::vector<ConcernEntry>& out) {
-  std::size_t i = 0;
-  while (i < cell.size()) {
-    std::size_t end = cell.find(';', i);
-    if (end == std::string_view::npos) end = cell.size();
-    std::string item = trim(cell.substr(i, end - i));
-    i = end + 1;
-    if (item.empty()) continue;
-    auto eq = item.find('=');
-    if (eq == std::string::npos) return false;
-    std::string c = trim(std::string_view(item).substr(0, eq)), l = trim(std::string_view(item).substr(eq + 1));
-    if (c.empty() || l.empty()) return false;
-    out.push_back({c, l});
-  }
-  return true;
-}
-
-bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out) {
-  if (v.is_null()) return true;
-  if (v.is_string()) return parse_concern_cell(v.get<std::string>(), out);
-  if (!v.is_object()) return false;
-  for (auto& [k, lv] : v.items()) {
-    if (!lv.is_string()) return false;
-    out.push_back({k, lv.get<std::string>()});
-  }
-  return true;
-}
-
-bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, std::string& problem) {
-  if (!v.is_array()) return problem = "history: must be a list of earlier contacts", false;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const auto& item = v[i];
-    std::string where = "history[" + std::to_string(i) + "]";
-    if (!item.is_object()) return problem = where + ": must be an object", false;
-    HistoryRecord h;
-    for (auto& [k, x] : item.items()) {
-      if (k == "received" && x.is_string()) h.received = x.get<std::string>();
-      else if (k == "concerns") {
-        if (!concerns_from_json(x, h.concerns)) return problem = where + ".concerns: must map concern ids to levels", false;
-      } else if (k == "outcome" && (x.is_string() || x.is_null())) {
-        if (x.is_string()) h.outcome = x.get<std::string>();
-      } else if (k == "referral" && (x.is_boolean() || x.is_null())) {
-        if (x.is_boolean()) h.referral = x.get<bool>();
-      } else return problem = where + "." + k + ": unknown or wrongly typed key", false;
-    }
-    if (h.received.empty()) return problem = where + ".received: missing", false;
-    out.push_back(std::move(h));
-  }
-  return true;
-}
-
-}  // namespace
 
 bool parse_concern_text(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
   auto b = text.find_first_not_of(" \t\r\n");
@@ -73,7 +18,7 @@ bool parse_concern_text(std::string_view text, std::vector<ConcernEntry>& out, s
     if (j.is_discarded() || !concerns_from_json(j, out)) return problem = "concerns: must map concern ids to levels", false;
     return true;
   }
-  if (!parse_concern_cell(text, out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
+  if (!parse_concern_cell(std::string(text), out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
   return true;
 }
 
