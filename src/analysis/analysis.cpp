@@ -64,6 +64,9 @@ class Analyser {
     z3::solver s = enc.uses_strings() ? z3::solver(ctx) : z3::solver(ctx, "QF_LIA");
     z3::params params(ctx);
     params.set("timeout", opt_.timeout_ms);
+    // Z3's older simplex (arith.solver=2) settles these queries, mostly small bounded integers and
+    // if-then-else chains, about four times faster than 4.8's default; measured on the default document.
+    params.set("arith.solver", 2u);
     s.set(params);
     return s;
   }
