@@ -68,6 +68,9 @@ class Emitter {
     b.begin = static_cast<std::uint32_t>(p_.code.size());
     emit(e_.root);
     b.end = static_cast<std::uint32_t>(p_.code.size());
+    b.guard_begin = static_cast<std::uint32_t>(p_.guards.size());
+    guards(e_.root);
+    b.guard_end = static_cast<std::uint32_t>(p_.guards.size());
     return b;
   }
   std::uint32_t max_depth = 0;
@@ -117,6 +120,82 @@ class Emitter {
     label = info.name;
     Operand o = info.level ? Operand::level : info.counter ? Operand::counter : Operand::name;
     return pack_operand(o, c, info.level ? 0 : info.slot);
+  }
+
+  // The top-level conjuncts that are plain tests of one value become guards (see Guard).
+  void guards(std::uint32_t i) {
+    const ExprNode& n = node(i);
+    using R = Guard::Reads;
+    switch (n.kind) {
+      case NodeKind::name:
+        if (n.type.k == K::boolean) guard_on(i, 1, 1, 0);
+        return;
+      case NodeKind::op_not:
+        if (node(n.kids[0]).kind == NodeKind::name && node(n.kids[0]).type.k == K::boolean) guard_on(n.kids[0], 0, 0, 0);
+        return;
+      case NodeKind::call:
+        if (n.fn == Fn::concern) p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), 1, INT64_MAX, 0});
+        if (n.fn == Fn::concern_at_least) p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), n.value2 + 1, INT64_MAX, 0});
+        return;
+      case NodeKind::binary: break;
+      default: return;
+    }
+    std::uint32_t l = n.kids[0], r = n.kids[1];
+    if (n.op == BinOp::land) return guards(l), guards(r);
+    if (n.op == BinOp::in) {
+      const ExprNode& L = node(r);
+      if (!is_operand(l) || L.kind != NodeKind::list) return;
+      std::uint64_t set = 0;
+      for (auto k : L.kids) {
+        if (!is_const(k) || node(k).value < 0 || node(k).value > 63) return;
+        set |= 1ull << node(k).value;
+      }
+      if (set) guard_on(l, 0, 0, set);  // an empty list never holds, but that is rare enough to leave to the code
+      return;
+    }
+    if (n.op < BinOp::eq || n.op > BinOp::ge || n.op == BinOp::ne) return;
+    BinOp op = n.op;
+    if (is_const(l)) {  // 6 > age_months is age_months < 6
+      std::swap(l, r);
+      op = op == BinOp::lt ? BinOp::gt : op == BinOp::le ? BinOp::ge : op == BinOp::gt ? BinOp::lt : op == BinOp::ge ? BinOp::le : op;
+    }
+    if (!is_const(r)) return;
+    std::int64_t v = node(r).value;
+    switch (op) {
+      case BinOp::eq: guard_on(l, v, v, 0); return;
+      case BinOp::lt: if (v != INT64_MIN) guard_on(l, INT64_MIN, v - 1, 0); return;
+      case BinOp::le: guard_on(l, INT64_MIN, v, 0); return;
+      case BinOp::gt: if (v != INT64_MAX) guard_on(l, v + 1, INT64_MAX, 0); return;
+      case BinOp::ge: guard_on(l, v, INT64_MAX, 0); return;
+      default: return;
+    }
+  }
+
+  // A guard that `value` lies in [lo, hi] (or in `set`), when `value` is something a guard can read:
+  // a name that is not text, count_at_least() or domain_count(), or a history counter plus or minus
+  // a constant (counters are small and never negative, so the sum cannot overflow when the constant
+  // is moderate, and counter + k >= v is exactly counter >= v - k).
+  void guard_on(std::uint32_t value, std::int64_t lo, std::int64_t hi, std::uint64_t set) {
+    using R = Guard::Reads;
+    const ExprNode& n = node(value);
+    if (is_operand(value)) {
+      const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
+      p_.guards.push_back({info.level ? R::level : info.counter ? R::counter : R::name, info.level ? 0u : info.slot, lo, hi, set});
+      return;
+    }
+    if (n.kind == NodeKind::call && (n.fn == Fn::count_at_least || n.fn == Fn::domain_count)) {
+      p_.guards.push_back({n.fn == Fn::count_at_least ? R::count_at_least : R::domain_count, static_cast<std::uint32_t>(n.value), lo, hi, set});
+      return;
+    }
+    if (set || n.kind != NodeKind::binary || (n.op != BinOp::add && n.op != BinOp::sub)) return;
+    std::uint32_t x = n.kids[0], k = n.kids[1];
+    if (n.op == BinOp::add && is_const(x)) std::swap(x, k);
+    if (!is_const(k) || node(x).kind != NodeKind::name || !p_.env.names[static_cast<std::size_t>(node(x).value)].counter) return;
+    constexpr std::int64_t kModerate = std::int64_t{1} << 40;
+    std::int64_t shift = n.op == BinOp::add ? node(k).value : -node(k).value;
+    if (node(k).value < -kModerate || node(k).value > kModerate) return;
+    auto shifted = [&](std::int64_t b) { return b == INT64_MIN || b == INT64_MAX ? b : std::clamp(b, -kModerate * 4, kModerate * 4) - shift; };
+    p_.guards.push_back({R::counter, p_.env.names[static_cast<std::size_t>(node(x).value)].slot, shifted(lo), shifted(hi), 0});
   }
 
   static std::string quoted(const std::string& s) { return "\"" + s + "\""; }

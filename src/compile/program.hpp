@@ -68,8 +68,25 @@ struct Instr {
   std::uint32_t b = 0;
 };
 
+// A test a condition cannot hold without: one of its top-level conjuncts, when that conjunct is a
+// plain test of one value (`age_months < 6`, `unborn`, `!consent`, `open_case in ["cin", "cla"]`,
+// `concern_at_least("x", "complex")`). When the value is known and the test fails, the condition is
+// false whatever the rest gives (CEL: false && x is false, even for an unknown x), so the fast path
+// settles most conditions with a few guards and never runs their instructions.
+struct Guard {
+  enum class Reads : std::uint8_t { name, counter, level, concern, count_at_least, domain_count } reads;
+  std::uint32_t slot;   // value slot, counter, concern, level (count_at_least) or domain index
+  std::int64_t lo, hi;  // passes when lo <= value <= hi, ...
+  std::uint64_t set;    // ... or, when set is not 0, when value is in 0..63 and bit `value` is set
+  bool passes(std::int64_t v) const noexcept {
+    if (set) return v >= 0 && v < 64 && ((set >> v) & 1);
+    return v >= lo && v <= hi;
+  }
+};
+
 struct Block {
   std::uint32_t begin = 0, end = 0;
+  std::uint32_t guard_begin = 0, guard_end = 0;  // this condition's range of Program::guards
   // The condition is false (and known) unless, for every mask here, the contact has one of its
   // concerns: concern("x") && concern("y") needs {x} and {y}; concern("x") || concern("y") needs
   // {x, y}. Checked with one AND per mask before any instruction runs.
@@ -94,6 +111,7 @@ struct Program {
   std::vector<std::string> strings;
   std::vector<std::string> labels;  // per instruction: what a read instruction reads, for traces
   std::vector<Block> rule_when, routing_when;
+  std::vector<Guard> guards;
   std::uint32_t max_stack = 0;
 
   std::vector<std::uint64_t> concern_domain_bit;

@@ -74,11 +74,35 @@ struct NoStepTrace : NoTrace {
   void end(const Value&) noexcept {}
 };
 
+// False when the guard's value is known and fails its test; true when it passes or is unknown.
+inline bool passes(const Program& p, const Guard& g, const EvalContext& ctx) noexcept {
+  const Contact& c = ctx.contact;
+  switch (g.reads) {
+    case Guard::Reads::name: return !c.known[g.slot] || g.passes(c.values[g.slot]);
+    case Guard::Reads::counter: return g.passes(ctx.counters[g.slot]);
+    case Guard::Reads::level: return g.passes(ctx.level);
+    case Guard::Reads::concern: return g.passes(c.concern_levels[g.slot]);
+    case Guard::Reads::count_at_least: {
+      std::int64_t n = 0;
+      for (auto k : c.concerns) n += c.concern_levels[k] > g.slot;
+      return g.passes(n);
+    }
+    case Guard::Reads::domain_count: {
+      std::int64_t n = 0;
+      for (auto k : c.concerns) n += p.doc.concerns[k].domain == g.slot;
+      return g.passes(n);
+    }
+  }
+  return true;
+}
+
 template <class Trace>
 Value run_condition(const Program& p, const Block& b, const EvalContext& ctx, Trace& trace, bool routing, Index entry) {
   if constexpr (!Trace::enabled) {  // explain evaluates everything, to show every value it read
     for (std::uint64_t mask : b.needs)
       if (!(ctx.contact.concern_bits & mask)) return Value{0, Value::ok};
+    for (std::uint32_t g = b.guard_begin; g < b.guard_end; ++g)
+      if (!passes(p, p.guards[g], ctx)) return Value{0, Value::ok};
   }
   if constexpr (Trace::enabled) trace.begin(routing, entry, ctx.level);
   Value v = evaluate(p, b, ctx, trace);

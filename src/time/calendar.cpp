@@ -23,6 +23,14 @@ bool is_known_timezone(std::string_view name) {
 
 WorkCalendar::WorkCalendar(const Calendar& c)
     : day_start_(c.day_start), day_end_(c.day_end), holidays_(c.holidays) {
+  if (!holidays_.empty()) {
+    first_holiday_ = holidays_.front();
+    holiday_bits_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(holidays_.back()) - first_holiday_) / 64 + 1), 0);
+    for (auto d : holidays_) {
+      auto i = static_cast<std::uint64_t>(static_cast<std::int64_t>(d) - first_holiday_);
+      holiday_bits_[i / 64] |= 1ull << (i % 64);
+    }
+  }
   if (c.timezone == "UTC") return;
   zone_ = date::locate_zone(c.timezone);
   constexpr std::int64_t kFrom = -2208988800;  // 1900-01-01
@@ -81,7 +89,22 @@ std::int64_t WorkCalendar::to_utc(std::int32_t day, std::int32_t minutes) const 
 bool WorkCalendar::is_working_day(std::int32_t day) const noexcept {
   auto wd = weekday(day);
   if (wd == 0 || wd == 6) return false;
-  return !std::binary_search(holidays_.begin(), holidays_.end(), day);
+  auto i = static_cast<std::uint64_t>(static_cast<std::int64_t>(day) - first_holiday_);  // wraps below the first
+  return i / 64 >= holiday_bits_.size() || !((holiday_bits_[i / 64] >> (i % 64)) & 1);
+}
+
+void WorkCalendar::period(std::int32_t day, std::int64_t& begin, std::int64_t& end) const {
+  std::int64_t local = static_cast<std::int64_t>(day) * 86400;
+  // to_utc's test once for the whole day: no offset change from 26 hours before it begins to 26
+  // hours after it ends, so both ends of the period share one offset.
+  std::int64_t before = offset_at(local - 26 * 3600);
+  if (!zone_ || before == offset_at(local + 50 * 3600)) {
+    begin = (local + day_start_ * 60 - before) * 1000;
+    end = (local + day_end_ * 60 - before) * 1000;
+    return;
+  }
+  begin = to_utc(day, day_start_);
+  end = to_utc(day, day_end_);
 }
 
 std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
@@ -94,7 +117,8 @@ std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
   std::int64_t t = start;
   for (std::int32_t day = local_day(start);; ++day) {
     if (!is_working_day(day)) continue;
-    std::int64_t begin = to_utc(day, day_start_), end = to_utc(day, day_end_);
+    std::int64_t begin, end;
+    period(day, begin, end);
     if (t >= end) continue;
     begin = std::max(begin, t);
     // A deadline that uses up a period exactly is that period's end, not the next morning.

@@ -29,6 +29,8 @@ class WorkCalendar {
 
  private:
   std::int64_t to_utc(std::int32_t local_day, std::int32_t minutes) const;  // ms
+  // The UTC instants (ms) a working day's period begins and ends.
+  void period(std::int32_t local_day, std::int64_t& begin, std::int64_t& end) const;
   std::int64_t offset_at(std::int64_t utc) const noexcept;  // seconds east of UTC
   const date::time_zone* zone_ = nullptr;  // null: UTC
   // The zone's UTC offsets as (from, offset) pairs for 1900-2200, read once from the tz database so
@@ -40,6 +42,9 @@ class WorkCalendar {
   std::vector<std::uint16_t> day_entry_;
   std::int32_t day_start_, day_end_;
   std::vector<std::int32_t> holidays_;
+  // The holidays again as bits, one per day from the first holiday: one load instead of a search.
+  std::int32_t first_holiday_ = 0;
+  std::vector<std::uint64_t> holiday_bits_;
 };
 
 }  // namespace frontdoor::detail

@@ -249,3 +249,47 @@ TEST_CASE("explain's trace names every value a condition read") {
   using KV = std::pair<std::string, std::string>;
   CHECK(ex.steps[0].values == std::vector<KV>{{"source", "\"6\""}, {"score", "5"}});
 }
+
+// The fast path settles most conditions with guards (plain tests taken from their top-level
+// conjuncts) and never runs their code; explain runs every condition in full. Both must decide
+// alike, unknown values and history counters included.
+TEST_CASE("guards never change a decision: the fast path agrees with explain's full evaluation") {
+  auto rs = compile_ok(document(R"(
+rules:
+  - {id: young_neglect, when: 'score < 50 && concern("neglect")', raise_to: complex, because: "r1"}
+  - {id: repeat, when: 'similar_3m + 1 >= 3 && !consent', raise_to: complex, because: "r2"}
+  - {id: shifted, when: '2 - referrals_12m < 1 || same_concern_4w - 1 > 0', because: "r3"}
+  - {id: many, when: 'count_at_least("complex") >= 2 && domain_count("family") >= 1', raise_to: acute, because: "r4"}
+  - {id: open, when: 'open_case in ["cin", "cp_plan"] && level >= "complex" && score >= 10', because: "r5"}
+  - {id: flipped, when: '30 > score && consent && concern_at_least("domestic_abuse", "complex")', raise_to: acute, because: "r6"}
+  - {id: strings, when: 'note == "x" && score <= 70', because: "r7"}
+routing:
+  - {id: keep_open, when: 'open_case != "none" && level <= "complex"', outcome: allocated, because: "open"}
+)"));
+  const char* levels[] = {nullptr, "early_help", "complex", "acute"};
+  std::size_t compared = 0;
+  for (int score : {-1, 0, 9, 10, 29, 30, 49, 50, 70, 71}) {
+    for (int mix = 0; mix < 48; ++mix) {
+      ContactRecord c = contact();
+      if (score >= 0) c.set("score", std::int64_t{score});
+      if (mix % 3 == 1) c.set("consent", true);
+      if (mix % 3 == 2) c.set("consent", false);
+      static const char* cases[] = {"none", "cin", "cp_plan"};
+      c.set("open_case", std::string(cases[mix % 4 % 3]));
+      if (mix % 5 == 0) c.set("note", std::string("x"));
+      if (const char* l = levels[mix % 4]) c.concerns.push_back({"neglect", l});
+      if (const char* l = levels[(mix / 4) % 3]) c.concerns.push_back({"domestic_abuse", l == std::string("acute") ? "complex" : l});
+      if (mix % 7 < 3) c.concerns.push_back({"housing", "complex"});
+      std::vector<HistoryRecord> h;
+      for (int k = 0; k < mix % 5; ++k)
+        h.push_back({"2026-0" + std::to_string(2 + k % 3) + "-10T10:00:00Z", {{"housing", "early_help"}}, std::nullopt, k % 2 == 0});
+      c.history = h;
+      auto fast = rs->view(rs->decide(c)).to_json();
+      auto full = rs->view(rs->explain(c).decision).to_json();
+      INFO("score " << score << ", mix " << mix);
+      CHECK(fast == full);
+      ++compared;
+    }
+  }
+  CHECK(compared == 480);
+}
