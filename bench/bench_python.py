@@ -3,6 +3,7 @@
 
     PYTHONPATH=build/python python3 bench/bench_python.py            # the module in a build tree
     python3 bench/bench_python.py --rows 2000000 --repeat 5           # an installed package
+    python3 bench/bench_python.py --json python.json                  # also write the figures as JSON
 
 The million rows are the shipped synthetic year (examples/contacts-2026.csv) repeated, each copy
 with its own child and contact ids and its dates moved on by a whole number of weeks, so that the
@@ -137,6 +138,7 @@ def main() -> None:
     ap.add_argument("--sample-children", type=int, default=2000)
     ap.add_argument("--document", default="rules/exampleshire.yaml")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()
     os.chdir(ROOT)
 
@@ -179,6 +181,19 @@ def main() -> None:
     print(f"\npeak memory: process peak RSS {rss_before:,.0f} MiB with the frame built, {rss_after:,.0f} MiB after "
           f"decide_many (+{rss_after - rss_before:,.0f} MiB); Python allocations during the call peaked at "
           f"{py_peak / 2**20:,.0f} MiB (tracemalloc; the C++ side is in the RSS figure)")
+    if args.json:
+        report = {
+            "benchmark": "bench/bench_python.py", "document": args.document, "rows": len(frame), "repeat": args.repeat,
+            "checked_against_cli": checked, "cores": cores, "load_average": round(load, 2),
+            "first_call": {"seconds": round(first, 4), "rows_per_s": round(len(frame) / first, 1)},
+            "results": [{"input": label, "threads": threads or cores, "first_s": round(f, 4), "best_s": round(best, 4),
+                         "cpu_s": round(cpu, 4), "rows_per_s": round(len(frame) / best, 1)}
+                        for label, threads, f, best, cpu in results],
+            "memory_mib": {"peak_rss_before": round(rss_before, 1), "peak_rss_after": round(rss_after, 1),
+                           "python_peak_during_call": round(py_peak / 2**20, 1)},
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":
