@@ -29,7 +29,7 @@ The graph, left to right:
 With `--continuum table` the descriptors are instead a decision table ("Continuum": one row per
 concern and level, giving rank and domain) run in loop mode over `concerns` given as a list of
 {concern, level}, before Facts. That is the more literal picture of a continuum but it was about a
-quarter slower on this machine, so the committed graph uses the lookups: ZEN gets its faster form.
+fifth slower on this machine, so the committed graph uses the lookups: ZEN gets its faster form.
 
 Levels are ranks 0..3 inside the graph (the document compares levels by order). A value that is not
 known arrives as null, and every condition that reads one checks `!= null` first (ZEN raises an
