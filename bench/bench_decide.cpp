@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "frontdoor/frontdoor.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 
 namespace {
 
@@ -35,7 +35,7 @@ struct Fixture {
     if (!c || !c->ok()) throw std::runtime_error("the default document does not compile");
     rules = c->rule_set;
     std::ifstream in(kRoot + "/examples/contacts-2026.jsonl");
-    records = frontdoor::cli::read_json_lines(in);
+    records = frontdoor::read_json_lines(in);
     auto decisions = rules->decide_batch(records);
     verify(decisions);
     build_histories(decisions);

@@ -10,7 +10,7 @@
 
 #include "frontdoor/interchange.hpp"
 #include "io.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
 namespace {
@@ -82,7 +82,7 @@ ContactRecord contact_from_audit(const ojson& contact) {
       }
       if (plain) value = cell;
     }
-    ContactRecord one = record_from_json(nlohmann::json{{k, value}});
+    ContactRecord one = record_from_json(nlohmann::json{{k, value}}.dump());
     for (auto& f : one.fields) r.fields.push_back(std::move(f));
     for (auto& c : one.concerns) r.concerns.push_back(std::move(c));
     if (one.history) r.history = std::move(one.history);
@@ -223,7 +223,7 @@ int run_replay(const ReplayOptions& o) {
     contact.history.reset();
     std::vector<HistoryRecord> history;
     if (j.contains("history") && !j["history"].is_null()) {
-      ContactRecord holder = record_from_json(nlohmann::json{{"history", nlohmann::json::parse(j["history"].dump())}});
+      ContactRecord holder = record_from_json(nlohmann::json{{"history", j["history"]}}.dump());
       if (!holder.problem.empty()) {
         if (contact.problem.empty()) contact.problem = holder.problem;
       } else if (holder.history) {
@@ -436,7 +436,7 @@ int run_explain_for_referrer(const ExplainOptions& o) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   ContactRecord record;
   if (j.is_discarded()) record.problem = o.contact + ": not valid JSON";
-  else record = record_from_json(j);
+  else record = record_from_json(text);
   Decision d = rules->decide(record);
   auto summary = ix::referrer_summary(*rules, d);
   if (o.format == "json") std::cout << ix::to_json(summary) << "\n";

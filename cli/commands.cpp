@@ -11,7 +11,9 @@
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
 #include "io.hpp"
-#include "records.hpp"
+#include <nlohmann/json.hpp>
+
+#include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
 namespace {
@@ -170,7 +172,7 @@ int run_explain(const ExplainOptions& o) {
   auto j = nlohmann::json::parse(text.str(), nullptr, false);
   ContactRecord record;
   if (j.is_discarded()) record.problem = o.contact + ": not valid JSON";
-  else record = record_from_json(j);
+  else record = record_from_json(text.str());
   Explanation ex = rules->explain(record);
   const Decision& d = ex.decision;
   auto v = rules->view(d);

@@ -6,7 +6,9 @@
 
 #include "frontdoor/figures.hpp"
 #include "io.hpp"
-#include "records.hpp"
+#include <nlohmann/json.hpp>
+
+#include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
 namespace {

@@ -3,7 +3,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "records.hpp"
+#include <nlohmann/json.hpp>
+
+#include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
 

@@ -3,16 +3,15 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "common.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto& rs = fdfuzz::default_rules();
-  auto j = nlohmann::json::parse(data, data + size, nullptr, false);
-  if (j.is_discarded()) return 0;
-  frontdoor::ContactRecord r = frontdoor::cli::record_from_json(j);
+  frontdoor::ContactRecord r = frontdoor::record_from_json(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (r.problem == "not valid JSON") return 0;
   std::size_t n = fdfuzz::use(rs, rs.decide(r));
   auto ex = rs.explain(r);
   n += fdfuzz::use(rs, ex.decision) + ex.steps.size();

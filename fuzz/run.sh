@@ -20,10 +20,14 @@ if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux
 fi
 
 FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
-CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_C_FLAGS="$FLAGS" -DFRONTDOOR_BUILD_FUZZERS=ON \
-  -DFRONTDOOR_BUILD_CLI=OFF -DFRONTDOOR_BUILD_TESTS=OFF -DFRONTDOOR_BUILD_PYTHON=OFF -DFRONTDOOR_INSTALL=OFF \
-  -DFRONTDOOR_BUILD_C_API=OFF -DFRONTDOOR_BUILD_INTERCHANGE=OFF >/dev/null
+# FUZZ_CONFIGURED=1: $BUILD is already configured with FRONTDOOR_BUILD_FUZZERS (scripts/ci-extra.sh
+# builds the sanitizer tests and the fuzzers in one tree); only the targets are (re)built.
+if [[ "${FUZZ_CONFIGURED:-0}" != 1 ]]; then
+  CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS="$FLAGS" -DCMAKE_C_FLAGS="$FLAGS" -DFRONTDOOR_BUILD_FUZZERS=ON \
+    -DFRONTDOOR_BUILD_CLI=OFF -DFRONTDOOR_BUILD_TESTS=OFF -DFRONTDOOR_BUILD_PYTHON=OFF -DFRONTDOOR_INSTALL=OFF \
+    -DFRONTDOOR_BUILD_C_API=OFF -DFRONTDOOR_BUILD_INTERCHANGE=OFF >/dev/null
+fi
 cmake --build "$BUILD" -j "${JOBS:-2}" --target $(printf 'fuzz_%s ' "${TARGETS[@]}")
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Reliability checks beyond scripts/test.sh (issue 7), for CI:
-#   1. the asan preset (ASan + UBSan): the C++ unit and reliability tests, the hostile-input corpus
-#      and the data-protection tests, any sanitizer report failing the run;
-#   2. the tsan preset: the thread tests (one RuleSet shared by 8+ threads, a reload swapped in);
-#   3. each libFuzzer target for FUZZ_SECONDS (default 45) seconds, seeded from fuzz/corpus/.
-# Steps can be chosen: bash scripts/ci-extra.sh asan tsan fuzz   (default: all three)
+# Reliability checks beyond scripts/test.sh (issue 7):
+#   sanitize (what .ci/run runs): one clang build with ASan + UBSan (and libFuzzer's coverage
+#      instrumentation) that serves both halves: the C++ unit and reliability tests, the
+#      hostile-input corpus and the data-protection tests, any sanitizer report failing the run;
+#      then each libFuzzer target for FUZZ_SECONDS (default 45) seconds, seeded from fuzz/corpus/.
+#   asan: the same tests with the asan preset (gcc), in a tree of its own.
+#   tsan: the tsan preset: the thread tests (one RuleSet shared by 8+ threads, a reload swapped in).
+#   fuzz: the fuzzers alone (fuzz/run.sh).
+# Steps can be chosen: bash scripts/ci-extra.sh sanitize tsan   (default: sanitize tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS=("$@")
-((${#STEPS[@]})) || STEPS=(asan tsan fuzz)
+((${#STEPS[@]})) || STEPS=(sanitize tsan)
 JOBS=${JOBS:-2}
 t_start=$(date +%s)
 stamp() { echo "ci-extra: $1 ($(($(date +%s) - t_start)) s so far)"; }
@@ -27,8 +30,24 @@ if ((${#need[@]})); then
 fi
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest || python3 -m pip install -q --break-system-packages pytest
 
+SANITIZE_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer -gline-tables-only -O1"
 for step in "${STEPS[@]}"; do
   case "$step" in
+    sanitize)
+      # No CMAKE_BUILD_TYPE: only these flags (a build type would add -O2 -g after them).
+      CC=clang CXX=clang++ cmake -S . -B _build/sanitize -G Ninja -DCMAKE_BUILD_TYPE= \
+        -DCMAKE_CXX_FLAGS="$SANITIZE_FLAGS" -DCMAKE_C_FLAGS="$SANITIZE_FLAGS" -DFRONTDOOR_BUILD_FUZZERS=ON \
+        -DFRONTDOOR_BUILD_PYTHON=OFF -DFRONTDOOR_BUILD_C_API=OFF -DFRONTDOOR_INSTALL=OFF >/dev/null
+      cmake --build _build/sanitize -j "$JOBS" --target frontdoor-cli frontdoor_unit_tests frontdoor_reliability_tests \
+        fuzz_compile fuzz_expression fuzz_decide fuzz_records
+      stamp "sanitize build done"
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 FRONTDOOR_SANITIZED=1 FRONTDOOR_THREAD_ROWS=1000 \
+        ctest --test-dir _build/sanitize -R '^(unit|reliability|hostile|privacy)$' --output-on-failure -j 1
+      stamp "sanitized tests done"
+      FUZZ_BUILD_DIR=_build/sanitize FUZZ_CONFIGURED=1 bash fuzz/run.sh "${FUZZ_SECONDS:-45}"
+      stamp "fuzzing done"
+      ;;
     asan)
       cmake --preset asan >/dev/null
       cmake --build --preset asan --target frontdoor-cli frontdoor_unit_tests frontdoor_reliability_tests

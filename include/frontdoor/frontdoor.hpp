@@ -6,6 +6,7 @@
 #include "frontdoor/decision.hpp"
 #include "frontdoor/diagnostic.hpp"
 #include "frontdoor/document.hpp"
+#include "frontdoor/records.hpp"
 #include "frontdoor/result.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "frontdoor/version.hpp"

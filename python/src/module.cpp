@@ -13,10 +13,9 @@
 #include <optional>
 #include <thread>
 
-#include "batch.hpp"
+#include "frontdoor/columns.hpp"
 #include "frontdoor/figures.hpp"
 #include "frontdoor/frontdoor.hpp"
-#include "records.hpp"
 #if defined(FRONTDOOR_HAVE_ANALYSIS)
 #include "frontdoor/analysis.hpp"
 #endif
@@ -24,10 +23,10 @@
 namespace py = pybind11;
 using namespace pybind11::literals;
 using namespace frontdoor;
-using frontdoor::host::Cell;
-using frontdoor::host::Column;
-using frontdoor::host::Kind;
-using frontdoor::host::Tag;
+using frontdoor::columns::Cell;
+using frontdoor::columns::Column;
+using frontdoor::columns::Kind;
+using frontdoor::columns::Tag;
 
 namespace {
 
@@ -300,7 +299,7 @@ ContactRecord record_from_python(const std::vector<std::string>& names, py::list
     cols.push_back(std::move(col));
   }
   ContactRecord r;
-  frontdoor::host::record_from_cells(view, 0, r);
+  frontdoor::columns::record_from_cells(view, 0, r);
   return r;
 }
 
@@ -322,7 +321,7 @@ DecideInput decide_input(const RuleSet&, const std::vector<std::string>& names, 
   in.record = record_from_python(names, values, cv, cols);  // copies every string it keeps
   if (!history_json.is_none() && !in.record.history) {
     std::string problem;
-    if (!frontdoor::host::parse_history_json(history_json.cast<std::string>(), in.history, problem) && in.record.problem.empty())
+    if (!frontdoor::parse_history(history_json.cast<std::string>(), in.history, problem) && in.record.problem.empty())
       in.record.problem = problem;
   }
   return in;
@@ -528,14 +527,14 @@ PYBIND11_MODULE(_frontdoor, m) {
             for (std::size_t k = 0; k < columns.size(); ++k)
               if (columns[k]->name == "id") id_col = k;
 
-            frontdoor::host::BatchOptions options;
+            frontdoor::columns::BatchOptions options;
             options.threads = threads;
             options.reasons = reasons;
             std::atomic<std::size_t> done{0};
             std::atomic<bool> cancel{false};
             options.done = &done;
             options.cancel = &cancel;
-            frontdoor::host::BatchResult result;
+            frontdoor::columns::BatchResult result;
             std::exception_ptr failure;
             bool interrupted = false;
             {
@@ -547,7 +546,7 @@ PYBIND11_MODULE(_frontdoor, m) {
               bool finished = false;
               std::thread worker([&] {
                 try {
-                  result = frontdoor::host::decide_columns(*h.rules, columns, rows, options);
+                  result = frontdoor::columns::decide_columns(*h.rules, columns, rows, options);
                 } catch (...) {
                   failure = std::current_exception();
                 }
@@ -609,7 +608,7 @@ PYBIND11_MODULE(_frontdoor, m) {
               std::string text;
               for (std::size_t i = 0; i < rows; ++i) {
                 Cell x = columns[*id_col]->get(i);
-                ids.append(frontdoor::host::cell_text(x, text) ? text : std::string());
+                ids.append(frontdoor::columns::cell_text(x, text) ? text : std::string());
               }
               out["contact"] = ids;
             } else {
@@ -727,5 +726,5 @@ PYBIND11_MODULE(_frontdoor, m) {
       },
       "a"_a, "side_a"_a, "b"_a, "side_b"_a, "ids"_a, "examples"_a = 5, "causes"_a = 5);
 
-  m.def("iso_timestamp", &frontdoor::host::iso_timestamp, "ms"_a, "zoned"_a = true);
+  m.def("iso_timestamp", &frontdoor::columns::iso_timestamp, "ms"_a, "zoned"_a = true);
 }

@@ -15,7 +15,7 @@
 
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/interchange.hpp"
-#include "records.hpp"
+#include "records/json.hpp"
 
 static_assert(FD_ABI_VERSION == 1, "update fd_abi_version's history in docs/embedding.md");
 
@@ -124,13 +124,13 @@ ContactRecord read_contact(const char* contact_json, const char* history_json, s
     record.problem = "the contact is not valid JSON";
     return record;
   }
-  record = frontdoor::cli::record_from_json(j);
+  record = frontdoor::detail::record_from_json(j);
   if (history_json && record.problem.empty()) {
     auto h = nlohmann::json::parse(history_json, nullptr, false);
     if (h.is_discarded()) {
       record.problem = "history: not valid JSON";
     } else {
-      ContactRecord holder = frontdoor::cli::record_from_json(nlohmann::json{{"history", h}});
+      ContactRecord holder = frontdoor::detail::record_from_json(nlohmann::json{{"history", h}});
       if (!holder.problem.empty()) record.problem = holder.problem;
       else if (holder.history) history = std::move(*holder.history);
     }
@@ -233,7 +233,7 @@ FD_API fd_status fd_decide_batch(const fd_ruleset* r, const char* contacts_jsonl
   return guarded([&] {
     if (!r || !contacts_jsonl || !decisions_jsonl) return fail(FD_INVALID_ARGUMENT, "fd_decide_batch: rules, contacts_jsonl and decisions_jsonl are required");
     std::istringstream in{std::string(contacts_jsonl)};
-    std::vector<ContactRecord> records = frontdoor::cli::read_json_lines(in);
+    std::vector<ContactRecord> records = frontdoor::read_json_lines(in);
     std::vector<Decision> decisions = r->rules->decide_batch(records);
     std::string out;
     std::size_t bad = 0;

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "documents.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 
 using namespace fdtest;
 using frontdoor::CompileOptions;
@@ -324,11 +324,11 @@ TEST_CASE("history items per contact: 10,000") {
 namespace {
 std::vector<ContactRecord> jsonl(const std::string& text) {
   std::istringstream in(text);
-  return frontdoor::cli::read_json_lines(in);
+  return frontdoor::read_json_lines(in);
 }
 std::vector<ContactRecord> csv(const std::string& text) {
   std::istringstream in(text);
-  return frontdoor::cli::read_csv(in);
+  return frontdoor::read_csv(in);
 }
 // A JSON Lines line of exactly n bytes (without its newline): a valid contact padded with spaces.
 std::string json_line(std::size_t n) {
@@ -339,7 +339,7 @@ std::string json_line(std::size_t n) {
 }  // namespace
 
 TEST_CASE("JSON Lines: a line of at most 1 MiB; a longer one is a row with an error") {
-  const std::size_t limit = frontdoor::cli::kMaxRecordBytes;
+  const std::size_t limit = frontdoor::kMaxRecordBytes;
   CHECK(limit == 1024 * 1024);
   for (std::size_t n : {limit - 1, limit}) {
     auto rows = jsonl(json_line(n) + "\n" + json_line(100) + "\n");
@@ -398,7 +398,7 @@ TEST_CASE("CSV: a stray or unclosed quote never swallows the rows after it") {
 }
 
 TEST_CASE("CSV: a row of at most 1 MiB") {
-  const std::size_t limit = frontdoor::cli::kMaxRecordBytes;
+  const std::size_t limit = frontdoor::kMaxRecordBytes;
   const std::string head = "id,received,note\n";
   auto row = [](std::size_t n) {  // n bytes without the newline
     std::string s = "C1,2026-05-05T10:00:00Z,";

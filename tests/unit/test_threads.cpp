@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "frontdoor/frontdoor.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 
 namespace {
 
@@ -31,7 +31,7 @@ std::string read_file(const std::string& path) {
 std::vector<frontdoor::ContactRecord> shipped_contacts(std::size_t limit) {
   std::ifstream in(kDir + "/examples/contacts-2026.jsonl", std::ios::binary);
   REQUIRE(in);
-  auto rows = frontdoor::cli::read_json_lines(in);
+  auto rows = frontdoor::read_json_lines(in);
   REQUIRE(rows.size() > 1000);
   if (rows.size() > limit) rows.resize(limit);
   return rows;

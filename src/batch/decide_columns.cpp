@@ -1,4 +1,4 @@
-#include "batch.hpp"
+#include "frontdoor/columns.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -17,11 +17,11 @@
 #include <ctime>
 
 #include "compile/program.hpp"
-#include "records.hpp"
+#include "frontdoor/records.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
 
-namespace frontdoor::host {
+namespace frontdoor::columns {
 namespace {
 
 using detail::Program;
@@ -433,7 +433,7 @@ class Fast {
     entries_.clear();
     std::string problem;
     ConcernSet set;
-    if (parse_concern_text(text, entries_, problem)) set = make_set(entries_);
+    if (parse_concerns(text, entries_, problem)) set = make_set(entries_);
     if (concern_cache_.full()) {
       spare_ = std::move(set);
       return spare_;
@@ -863,7 +863,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
           for (std::size_t k = 0; k < columns.size(); ++k)
             if (columns[k]->name == "history") {
               Cell h = columns[k]->get(row);
-              if (!parse_history_json(h.view(), own_records, problem)) return reject(row, problem);
+              if (!parse_history(h.view(), own_records, problem)) return reject(row, problem);
             }
           has_own = true;
         }
@@ -980,4 +980,4 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   return out;
 }
 
-}  // namespace frontdoor::host
+}  // namespace frontdoor::columns

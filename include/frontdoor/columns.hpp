@@ -1,6 +1,13 @@
-// Columns of contacts as the Python package hands them to C++: views over NumPy arrays and Arrow
-// buffers, or cells pre-extracted from Python objects. Nothing here knows about Python; the module
-// (module.cpp) fills these while it holds the GIL, and the batch (batch.cpp) reads them without it.
+// Deciding a table of contacts column by column (SPEC 2.2 batches), without a record per row: the
+// host hands over column views (NumPy arrays, Arrow buffers, or cells it extracted itself, as the
+// command line does from JSON Lines) and gets back columns of codes.
+//
+// Each row is resolved by a fast path that reads the cells directly (with per-column caches for the
+// values that repeat: sources, channels, concern cells, booleans written as text). Any row the fast
+// path is not sure of goes to the engine's own RuleSet::resolve through a ContactRecord, so errors
+// are worded by the engine and nothing is decided differently from RuleSet::decide_batch (the tests
+// hold the two together). Rows are grouped by child and decided in `received` order with each
+// child's earlier rows as history, children spread over threads. src/batch/ implements it.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +18,14 @@
 #include <utility>
 #include <vector>
 
-#include "frontdoor/contact.hpp"
+#include <atomic>
 
-namespace frontdoor::host {
+#include "frontdoor/contact.hpp"
+#include "frontdoor/decision.hpp"
+#include "frontdoor/figures.hpp"  // kNoTime
+#include "frontdoor/rule_set.hpp"
+
+namespace frontdoor::columns {
 
 // One cell of a column.
 enum class Tag : std::uint8_t {
@@ -204,4 +216,40 @@ class Reader {
   std::size_t k_ = 0, lo_ = 0, hi_ = 0;
 };
 
-}  // namespace frontdoor::host
+struct BatchOptions {
+  unsigned threads = 0;  // 0: one per core (one for small frames)
+  bool reasons = false;  // also intern the reasons of each decision
+  std::atomic<std::size_t>* done = nullptr;  // rows decided so far, for a progress bar
+  std::atomic<bool>* cancel = nullptr;       // set to stop early (KeyboardInterrupt)
+};
+
+struct BatchResult {
+  std::size_t rows = 0;
+  std::vector<std::int16_t> level, outcome, routing, category;  // document indices; -1: rejected / none
+  std::vector<std::uint8_t> referral;                           // 1 when the outcome is a referral
+  std::vector<std::int64_t> received, deadline, decided;        // ms since the epoch, UTC; kNoTime
+  std::vector<std::int32_t> combo;    // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
+  std::vector<Decision> combos;       // one decision per combo, to put it into words
+  std::vector<std::int32_t> reason;   // into `reasons` (with BatchOptions::reasons); -1: rejected
+  std::vector<Decision> reasons;
+  std::vector<std::pair<std::size_t, std::string>> errors;  // rejected rows, in row order
+  std::size_t engine_rows = 0;  // rows resolved by the engine's RuleSet::resolve rather than the fast path
+  bool fast_path_disabled = false;  // the fast path disagreed with the engine on a checked row (a bug to report)
+  bool cancelled = false;
+};
+
+BatchResult decide_columns(const RuleSet&, const std::vector<const Column*>& columns, std::size_t rows, const BatchOptions& = {});
+
+// The text the engine makes of a cell for `id` and `child` (empty when it makes none).
+bool cell_text(const Cell&, std::string& out);
+
+
+// ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
+// not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.
+std::string iso_timestamp(std::int64_t ms, bool zoned);
+
+// The record for one row of `columns` (in column order, as a CSV or JSON reader would make it): the
+// slow but authoritative path, which RuleSet::resolve then reads.
+void record_from_cells(const std::vector<const Column*>& columns, std::size_t row, ContactRecord& out);
+
+}  // namespace frontdoor::columns

@@ -1,32 +1,11 @@
-#include "records.hpp"
+#include "frontdoor/columns.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cstdio>
 
-#include "../../cli/records.hpp"  // the command line's readers: one reading of concerns and history
+#include "frontdoor/records.hpp"
 #include "time/civil.hpp"
 
-namespace frontdoor::host {
-using cli::concerns_from_json;
-using cli::history_from_json;
-using cli::parse_concern_cell;
-
-
-bool parse_concern_text(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
-  auto b = text.find_first_not_of(" \t\r\n");
-  if (b != std::string_view::npos && text[b] == '{') {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !concerns_from_json(j, out)) return problem = "concerns: must map concern ids to levels", false;
-    return true;
-  }
-  if (!parse_concern_cell(std::string(text), out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
-  return true;
-}
-
-bool parse_history_json(std::string_view text, std::vector<HistoryRecord>& out, std::string& problem) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return problem = "history: not valid JSON", false;
-  return history_from_json(j, out, problem);
-}
+namespace frontdoor::columns {
 
 std::string iso_timestamp(std::int64_t ms, bool zoned) {
   std::int64_t secs = detail::floor_div(ms, 1000);
@@ -57,7 +36,7 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
         case Tag::absent: break;
         case Tag::text: {
           std::string problem;
-          if (!parse_concern_text(x.view(), r.concerns, problem)) r.problem = problem;
+          if (!parse_concerns(x.view(), r.concerns, problem)) r.problem = problem;
           break;
         }
         case Tag::entries:
@@ -78,7 +57,7 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
       std::vector<HistoryRecord> h;
       std::string problem;
       if (x.tag == Tag::text) {
-        if (!parse_history_json(x.view(), h, problem)) r.problem = problem;
+        if (!parse_history(x.view(), h, problem)) r.problem = problem;
       } else if (x.tag == Tag::bad && !src.problems[x.len].empty()) {
         r.problem = src.problems[x.len];
       } else {
@@ -108,4 +87,4 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
   }
 }
 
-}  // namespace frontdoor::host
+}  // namespace frontdoor::columns

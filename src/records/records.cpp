@@ -1,10 +1,13 @@
-#include "records.hpp"
+#include "records/json.hpp"
+
+#include "frontdoor/rule_set.hpp"
 
 #include <iterator>
 #include <limits>
 #include <string_view>
 
-namespace frontdoor::cli {
+namespace frontdoor {
+namespace detail {
 namespace {
 
 Scalar scalar_from_json(const nlohmann::json& v, bool& ok) {
@@ -191,6 +194,42 @@ ContactRecord record_from_json(const nlohmann::json& obj) {
   return r;
 }
 
+}  // namespace detail
+
+using detail::concerns_from_json;
+using detail::history_from_json;
+using detail::read_csv_row;
+using detail::read_line;
+using detail::CsvRow;
+using detail::parse_concern_cell;
+
+ContactRecord record_from_json(std::string_view json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded()) {
+    ContactRecord r;
+    r.problem = "not valid JSON";
+    return r;
+  }
+  return detail::record_from_json(j);
+}
+
+bool parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
+  auto b = text.find_first_not_of(" \t\r\n");
+  if (b != std::string_view::npos && text[b] == '{') {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !concerns_from_json(j, out)) return problem = "concerns: must map concern ids to levels", false;
+    return true;
+  }
+  if (!detail::parse_concern_cell(std::string(text), out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
+  return true;
+}
+
+bool parse_history(std::string_view json, std::vector<HistoryRecord>& out, std::string& problem) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded()) return problem = "history: not valid JSON", false;
+  return history_from_json(j, out, problem);
+}
+
 std::vector<ContactRecord> read_json_lines(std::istream& in) {
   std::vector<ContactRecord> out;
   std::string line;
@@ -212,7 +251,7 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
       out.push_back(std::move(r));
       continue;
     }
-    out.push_back(record_from_json(j));
+    out.push_back(detail::record_from_json(j));
   }
   return out;
 }
@@ -315,4 +354,4 @@ void write_csv_row(std::ostream& o, const RuleSet& rs, const Decision& d) {
   }
 }
 
-}  // namespace frontdoor::cli
+}  // namespace frontdoor
