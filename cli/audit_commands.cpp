@@ -35,21 +35,6 @@ std::shared_ptr<const RuleSet> load_document(const std::string& path) {
   return c->rule_set;
 }
 
-bool read_text(const std::string& path, std::string& out) {
-  std::stringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
-      return false;
-    }
-    text << in.rdbuf();
-  }
-  out = text.str();
-  return true;
-}
 
 void print_warnings(const std::vector<std::string>& warnings, std::size_t limit = 20) {
   for (std::size_t i = 0; i < warnings.size() && i < limit; ++i) std::cerr << "frontdoor: " << warnings[i] << "\n";

@@ -11,6 +11,7 @@
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
 #include "io.hpp"
+#include "json_lines.hpp"
 #include <nlohmann/json.hpp>
 
 #include "frontdoor/records.hpp"
@@ -111,11 +112,60 @@ int run_check(const CheckOptions& o) {
   return errors ? kFindings : kClean;
 }
 
+namespace {
+
+// The decisions go to -o FILE, or to stdout.
+struct Output {
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  bool open(const std::string& path) {
+    if (path.empty() || path == "-") return true;
+    file.open(path, std::ios::binary);
+    if (!file) {
+      std::cerr << "frontdoor: " << path << ": cannot open for writing\n";
+      return false;
+    }
+    out = &file;
+    return true;
+  }
+  bool finish() {
+    out->flush();
+    if (*out) return true;
+    std::cerr << "frontdoor: writing the decisions failed\n";
+    return false;
+  }
+};
+
+int report_rejected(std::size_t rejected, std::size_t total) {
+  if (rejected) std::cerr << "frontdoor: " << rejected << " of " << total << " contacts rejected (each has an error in its row)\n";
+  return rejected ? kFindings : kClean;
+}
+
+}  // namespace
+
 int run_decide(const DecideOptions& o) {
   auto rules = load_for_use(o.document);
   if (!rules) return kCannotRun;
+  std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
   std::vector<ContactRecord> records;
-  if (!read_contacts(o.contacts, records)) return kCannotRun;
+  // JSON Lines in and out, no audit: the columnar reader (cli/json_lines.hpp). FRONTDOOR_ROW_READER=1
+  // forces the record reader, which the tests compare it with.
+  if (fmt == "jsonl" && o.audit.empty() && !ends_with(o.contacts, ".csv") && !ends_with(o.contacts, ".parquet") &&
+      !std::getenv("FRONTDOOR_ROW_READER")) {
+    std::string text;
+    if (!read_text(o.contacts, text)) return kCannotRun;
+    if (auto fast = decide_json_lines(*rules, text, o.threads)) {
+      Output out;
+      if (!out.open(o.output)) return kCannotRun;
+      write_json_lines(*rules, *fast, *out.out, o.threads);
+      if (!out.finish()) return kCannotRun;
+      return report_rejected(fast->result.errors.size(), fast->result.rows);
+    }
+    std::istringstream in(text);
+    records = read_json_lines(in);
+  } else if (!read_contacts(o.contacts, records)) {
+    return kCannotRun;
+  }
   // A progress bar on a terminal for long inputs; nothing when stderr is a file or a pipe.
   std::function<void(std::size_t, std::size_t)> bar;
   if (isatty(2) && records.size() > 50000)
@@ -127,31 +177,17 @@ int run_decide(const DecideOptions& o) {
   std::vector<Decision> decisions = rules->decide_batch(records, bar);
   if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions)) return kCannotRun;
 
-  std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
-  std::ofstream file;
-  if (!o.output.empty() && o.output != "-") {
-    file.open(o.output, std::ios::binary);
-    if (!file) {
-      std::cerr << "frontdoor: " << o.output << ": cannot open for writing\n";
-      return kCannotRun;
-    }
-  }
-  std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
+  Output out;
+  if (!out.open(o.output)) return kCannotRun;
   std::size_t rejected = 0;
-  std::string buffer;
-  if (fmt == "csv") write_csv_header(out);
+  if (fmt == "csv") write_csv_header(*out.out);
   for (const Decision& d : decisions) {
     rejected += !d.ok();
-    if (fmt == "csv") write_csv_row(out, *rules, d);
-    else out << rules->view(d).to_json() << '\n';
+    if (fmt == "csv") write_csv_row(*out.out, *rules, d);
+    else *out.out << rules->view(d).to_json() << '\n';
   }
-  out.flush();
-  if (!out) {
-    std::cerr << "frontdoor: writing the decisions failed\n";
-    return kCannotRun;
-  }
-  if (rejected) std::cerr << "frontdoor: " << rejected << " of " << decisions.size() << " contacts rejected (each has an error in its row)\n";
-  return rejected ? kFindings : kClean;
+  if (!out.finish()) return kCannotRun;
+  return report_rejected(rejected, decisions.size());
 }
 
 int run_explain(const ExplainOptions& o) {

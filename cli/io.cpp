@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,22 @@ bool read_contacts(const std::string& path, std::vector<ContactRecord>& records)
     return false;
   }
   records = ends_with(path, ".csv") ? read_csv(in) : read_json_lines(in);
+  return true;
+}
+
+bool read_text(const std::string& path, std::string& out) {
+  std::stringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
+      return false;
+    }
+    text << in.rdbuf();
+  }
+  out = text.str();
   return true;
 }
 

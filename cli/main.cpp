@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   d->add_option("contacts", decide.contacts, "Contacts file (.csv, .jsonl) or -")->required();
   d->add_option("-o,--output", decide.output, "Write decisions here (.csv gives CSV); default stdout");
   d->add_option("--format", decide.format, "Output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
+  d->add_option("--threads", decide.threads, "Threads to decide on (default: one per core)");
   d->add_option("--audit", decide.audit, "Also write an audit record per decision (JSON Lines) for 'frontdoor replay'");
 
   frontdoor::cli::ExplainOptions explain;

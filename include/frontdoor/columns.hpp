@@ -19,6 +19,8 @@
 #include <vector>
 
 #include <atomic>
+#include <functional>
+#include <ostream>
 
 #include "frontdoor/contact.hpp"
 #include "frontdoor/decision.hpp"
@@ -243,6 +245,14 @@ BatchResult decide_columns(const RuleSet&, const std::vector<const Column*>& col
 // The text the engine makes of a cell for `id` and `child` (empty when it makes none).
 bool cell_text(const Cell&, std::string& out);
 
+
+// Every row's decision as one line of SPEC's JSON, in row order, byte for byte what
+// DecisionView::to_json writes (the batch must have been decided with BatchOptions::reasons). Each
+// distinct decision is put into words once. `ids` is the id column; `rejected` gives the Decision of
+// a row the batch rejected, from its row number and the batch's message.
+using RejectedRow = std::function<Decision(std::size_t row, const std::string& message)>;
+void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, const RejectedRow& rejected, std::ostream&,
+                      unsigned threads = 0);
 
 // ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
 // not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.

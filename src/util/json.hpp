@@ -74,7 +74,11 @@ class JsonWriter {
     if (!first_) out_ += ',';
     first_ = false;
   }
-  void quote(std::string_view s) {
+  void quote(std::string_view s) { append_quoted(out_, s); }
+
+ public:
+  // `s` as a JSON string (quoted and escaped) at the end of `out`.
+  static void append_quoted(std::string& out_, std::string_view s) {
     out_ += '"';
     std::size_t run = 0;  // append unescaped runs whole, not byte by byte
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -110,6 +114,8 @@ class JsonWriter {
     out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
+
+ private:
   // The length of the well-formed UTF-8 sequence at s[i] (a lead byte >= 0x80), or 0.
   static std::size_t utf8_length(std::string_view s, std::size_t i) {
     auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

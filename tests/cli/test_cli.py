@@ -665,3 +665,49 @@ def test_explain_rejected_contact(tmp_path):
 
 def test_explain_missing_contact_file_exits_2(tmp_path):
     assert run("explain", DEFAULT_DOC, tmp_path / "none.json").returncode == 2
+
+
+# --- `decide` on JSON Lines: the columnar reader against the record reader ------------------------
+
+def _decide_both(tmp_path, lines, threads="2"):
+    path = tmp_path / "contacts.jsonl"
+    path.write_text("".join(l + "\n" for l in lines), encoding="utf-8")
+    fast = subprocess.run([FRONTDOOR, "decide", "rules/exampleshire.yaml", str(path), "--threads", threads],
+                          cwd=REPO, capture_output=True, timeout=120)
+    slow = subprocess.run([FRONTDOOR, "decide", "rules/exampleshire.yaml", str(path)], cwd=REPO, capture_output=True,
+                          timeout=120, env={**os.environ, "FRONTDOOR_ROW_READER": "1"})
+    return fast, slow
+
+
+def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_path):
+    """The shipped year twice over (so both threads have work), with the awkward rows a case system
+    exports: escapes, numbers as text, a key given twice, nested values where none belong, unknown
+    concerns, per-row history, rows with no child. Both readers must write the same bytes."""
+    year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()
+    odd = [
+        '{"id":"E\\"1\\u00e9","child":"K-E","received":"2026-05-05T10:00:00Z","concerns":{"neglect":"complex"}}',
+        '{"id":"E2","child":"K-E","received":"2026-05-06T10:00:00Z","concerns":"neglect=complex;self_harm=early_help"}',
+        '{"received":"bad","id":"E3","concerns":{"nope":"acute"}}',
+        '{"id":"E4","received":"2026-05-06T10:00:00Z","id":"E4b","disabled":"true","source":6}',
+        '{"id":"E5","received":"2026-05-06T10:00:00Z","source":{"x":1}}',
+        '{"id":"E6","received":"2026-05-06T10:00:00Z","history":[{"received":"2026-04-01T10:00:00Z","concerns":{"neglect":"complex"},"referral":true}]}',
+        '{"id":"E7","received":"2026-05-06T10:00:00Z","history":[{"received":"nope"}]}',
+        '{"id":18,"received":"2026-05-06T10:00:00Z","concerns":{"neglect":3}}',
+        '{"id":"E9","received":"2026-05-06T10:00:00Z","dob":"2026-09-01"}',
+    ]
+    rows = year + odd + [l.replace('"id":"C-', '"id":"D-') for l in year]
+    fast, slow = _decide_both(tmp_path, rows)
+    assert slow.returncode == fast.returncode == 1  # some rows are rejected, by both
+    assert fast.stdout.count(b"\n") == len(rows)
+    assert fast.stdout == slow.stdout
+    assert fast.stderr == slow.stderr
+
+
+def test_decide_json_lines_with_a_bad_line_falls_back_to_the_record_reader(tmp_path):
+    """A line that is not JSON is the record reader's to word ("line N: not valid JSON"); no row is lost."""
+    year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()[:3000]
+    rows = year[:1500] + ["{not json"] + year[1500:]
+    fast, slow = _decide_both(tmp_path, rows)
+    assert fast.stdout == slow.stdout
+    assert fast.stdout.count(b"\n") == len(rows)
+    assert b"line 1501: not valid JSON" in fast.stdout
