@@ -7,7 +7,11 @@ input types; the reference is strict; that difference is not under test here). A
 contacts is deliberately invalid in ways both must reject (unknown concern, a level the concern does
 not have, unknown field, bad timestamp, bad enum value, ...), so "error or not" is compared too.
 
-Replay the i-th generated document with n contacts by hand:
+Used by tests/differential/test_differential.py (CI) and tests/differential/long_run.py (millions of
+decisions; docs/differential.md).
+
+Replay the i-th generated document with n contacts by hand (`seeded DOCSEED CSEED N DIR` and
+`default CSEED N DIR` regenerate a long run's chunks from the seeds in its case.json):
     python3 tests/differential/fdgen.py case I N /tmp/case
     build/frontdoor decide /tmp/case/doc.yaml /tmp/case/contacts.jsonl
     python3 tests/reference/frontdoor_ref.py decide /tmp/case/doc.yaml /tmp/case/contacts.jsonl
@@ -16,6 +20,7 @@ Replay the i-th generated document with n contacts by hand:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -34,6 +39,7 @@ sys.path.insert(0, str(REPO / "tests" / "reference"))
 import frontdoor_ref as ref  # noqa: E402
 
 FRONTDOOR = os.environ.get("FRONTDOOR", "/work/main/build/frontdoor")
+DEFAULT_DOC = REPO / "rules" / "exampleshire.yaml"
 UTC = dt.timezone.utc
 INT64_MAX = 2 ** 63 - 1
 INT64_MIN = -(2 ** 63)
@@ -654,13 +660,24 @@ def run_binary(argv, **kw):
             time.sleep(0.5)
 
 
+_JSON_ENCODE = json.JSONEncoder(ensure_ascii=False).encode   # = json.dumps(x, ensure_ascii=False), made once
+
+
+@functools.lru_cache(maxsize=8)
+def load_text(doc_text: str) -> "ref.Document":
+    """The reference's reading of a document, cached by its text (speed only: a document is read once,
+    not once for the contact generator's model and again for the comparison). The reference never
+    changes a Document after loading it."""
+    return ref.loads(doc_text, "doc.yaml")
+
+
 def run_engine(doc_text: str, rows: list, doc_path: str | None = None) -> tuple[int, list, str]:
     with tempfile.TemporaryDirectory() as td:
         if doc_path is None:
             doc_path = os.path.join(td, "doc.yaml")
             Path(doc_path).write_text(doc_text, encoding="utf-8")
         cpath = os.path.join(td, "contacts.jsonl")
-        Path(cpath).write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
+        Path(cpath).write_text("".join(_JSON_ENCODE(x) + "\n" for x in rows), encoding="utf-8")
         p = run_binary([FRONTDOOR, "decide", doc_path, cpath], timeout=300)
     out = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
@@ -687,10 +704,12 @@ def project(d: dict, engine: bool) -> dict:
     return p
 
 
-def compare(doc_text: str, rows: list, doc_path: str | None = None, check_rc=True) -> list[dict]:
-    """Decide `rows` with both; returns a list of divergences (empty when they agree)."""
-    rdoc = ref.loads(doc_text, doc_path or "doc.yaml")
-    want = ref.decide_batch(rdoc, rows)
+def compare(doc_text: str, rows: list, doc_path: str | None = None, check_rc=True, stats=None,
+            rdoc=None) -> list[dict]:
+    """Decide `rows` with both; returns a list of divergences (empty when they agree). `stats`, a
+    collections.Counter, if given, counts what was compared (rows, rejected, with_unknown). `rdoc`
+    is the reference's reading of `doc_text` when the caller already has it."""
+    want = ref.decide_batch(rdoc if rdoc is not None else load_text(doc_text), rows)
     rc, got, err = run_engine(doc_text, rows, doc_path)
     if rc == 2 or len(got) != len(rows):
         return [{"kind": "engine could not run", "rc": rc, "stderr": err, "lines": len(got)}]
@@ -704,6 +723,10 @@ def compare(doc_text: str, rows: list, doc_path: str | None = None, check_rc=Tru
         want_rc = 1 if any(w["error"] for w in want) else 0
         if rc != want_rc:
             bad.append({"kind": "exit code", "engine": rc, "expected": want_rc, "stderr": err})
+    if stats is not None:
+        stats["rows"] += len(rows)
+        stats["rejected"] += sum(1 for w in want if w["error"])
+        stats["with_unknown"] += sum(1 for w in want if not w["error"] and unknown_ids(w, False))
     return bad
 
 
@@ -712,6 +735,28 @@ def same_child_rows(rows: list, i: int) -> list:
     if not child:
         return [rows[i]]
     return [x for x in rows if x.get("child") == child]
+
+
+def write_replay(d: Path, doc_text: str, rows: list, bad: list, limit=3) -> Path:
+    """Write the document, all the rows (contacts.jsonl) and, per divergent row (up to `limit`), the rows
+    of its child (rowN.jsonl: its batch history) under directory `d`, for replay with
+    `frontdoor decide d/doc.yaml d/rowN.jsonl` and `frontdoor_ref.py decide d/doc.yaml d/rowN.jsonl`."""
+    d = Path(d)
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "doc.yaml").write_text(doc_text, encoding="utf-8")
+    (d / "contacts.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), encoding="utf-8")
+    for b in bad[:limit]:
+        if b.get("kind") == "decision":
+            ctx = same_child_rows(rows, b["index"])
+            (d / f"row{b['index']}.jsonl").write_text(
+                "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in ctx), encoding="utf-8")
+    return d
+
+
+def replay_commands(d: Path) -> str:
+    return (f"{FRONTDOOR} decide {d}/doc.yaml {d}/rowN.jsonl\n"
+            f"python3 {REPO}/tests/reference/frontdoor_ref.py decide {d}/doc.yaml {d}/rowN.jsonl")
 
 
 def report(doc_text: str | None, rows: list, bad: list, limit=3, doc_label="") -> str:
@@ -739,12 +784,16 @@ def report(doc_text: str | None, rows: list, bad: list, limit=3, doc_label="") -
     return "\n".join(parts)
 
 
+def default_text() -> str:
+    return DEFAULT_DOC.read_bytes().decode("utf-8")
+
+
 def default_model() -> Model:
-    return model_from_reference(ref.load(str(REPO / "rules" / "exampleshire.yaml")))
+    return model_from_reference(load_text(default_text()))
 
 
 def generated_model(doc_text: str, features=FEATURES_ALL) -> Model:
-    m = model_from_reference(ref.loads(doc_text))
+    m = model_from_reference(load_text(doc_text))
     m.features = features
     return m
 
@@ -754,21 +803,33 @@ DOC_SEED_BASE = 7_000_000
 
 def case(i: int, n: int, features=FEATURES_ALL) -> tuple[str, list]:
     """The i-th generated document and its n contacts (what the differential tests run)."""
-    text = gen_document(DOC_SEED_BASE + i, features)
-    return text, gen_contacts(DOC_SEED_BASE * 3 + i, generated_model(text, features), n)
+    return seeded_case(DOC_SEED_BASE + i, DOC_SEED_BASE * 3 + i, n, features)
+
+
+def seeded_case(doc_seed: int, contacts_seed: int, n: int, features=FEATURES_ALL) -> tuple[str, list]:
+    """A generated document and n contacts for it, from two seeds (tests/differential/long_run.py)."""
+    text = gen_document(doc_seed, features)
+    return text, gen_contacts(contacts_seed, generated_model(text, features), n)
 
 
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     if what == "doc":
         sys.stdout.write(gen_document(int(sys.argv[2])))
-    elif what == "case":          # fdgen.py case I N DIR: writes DIR/doc.yaml and DIR/contacts.jsonl
-        i, n, out = int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
-        out.mkdir(parents=True, exist_ok=True)
-        text, rows = case(i, n)
-        (out / "doc.yaml").write_text(text, encoding="utf-8")
-        (out / "contacts.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows),
-                                            encoding="utf-8")
+    elif what in ("case", "seeded", "default"):
+        # fdgen.py case I N DIR                  the I-th document of the tests, N contacts
+        # fdgen.py seeded DOCSEED CSEED N DIR    a long-run generated document (long_run.py's seeds)
+        # fdgen.py default CSEED N DIR           N contacts for rules/exampleshire.yaml
+        # each writes DIR/doc.yaml and DIR/contacts.jsonl
+        if what == "case":
+            text, rows = case(int(sys.argv[2]), int(sys.argv[3]))
+        elif what == "seeded":
+            text, rows = seeded_case(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        else:
+            text = default_text()
+            rows = gen_contacts(int(sys.argv[2]), default_model(), int(sys.argv[3]))
+        out = Path(sys.argv[-1])
+        write_replay(out, text, rows, [])
         print(out)
     else:
         print(__doc__)

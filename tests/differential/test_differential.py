@@ -10,15 +10,17 @@ kinds and ids of the other reasons.
     contacts.
 
 Everything is seeded, so CI is deterministic. Size: N_DOCS documents x CONTACTS_PER_DOC contacts and
-DEFAULT_CONTACTS contacts for the default document; FRONTDOOR_DIFF_SCALE multiplies both for a long
-run (FRONTDOOR_DIFF_SCALE=20 python3 -m pytest -q tests/differential).
+DEFAULT_CONTACTS contacts for the default document; FRONTDOOR_DIFF_SCALE multiplies both
+(FRONTDOOR_DIFF_SCALE=20 python3 -m pytest -q tests/differential). For millions of decisions use
+tests/differential/long_run.py, which runs the same comparison outside pytest (docs/differential.md).
 
 A failure prints the document, the contact (and the other rows of its child, which are its batch
 history) and both decisions; the same files are written under the test's tmp_path for replay with
 `frontdoor decide` and `frontdoor_ref.py decide`. `python3 tests/differential/fdgen.py case I N DIR`
 regenerates the I-th random document with N contacts.
 
-Engine divergences found by this run are fixed and kept as regression tests at the end of this file.
+Engine divergences found by this run are fixed and kept as regression tests at the end of this file;
+one not fixed yet is an xfail(strict) test there.
 """
 
 from __future__ import annotations
@@ -49,34 +51,20 @@ DEFAULT_SEED = 4_200_000
 # held back while they diverged; they are fixed and covered by the regression tests at the end).
 FEATURES = fdgen.FEATURES_ALL
 
-DEFAULT_DOC = fdgen.REPO / "rules" / "exampleshire.yaml"
+DEFAULT_DOC = fdgen.DEFAULT_DOC
 
 pytestmark = pytest.mark.skipif(not os.access(fdgen.FRONTDOOR, os.X_OK),
                                 reason=f"frontdoor binary not found at {fdgen.FRONTDOOR} (set $FRONTDOOR)")
 
 
-def _replay_files(tmp_path, doc_text, rows, bad):
-    """Write the document and, per divergent row, the rows of its child, for replay."""
-    d = tmp_path / "replay"
-    d.mkdir(exist_ok=True)
-    (d / "doc.yaml").write_text(doc_text, encoding="utf-8")
-    for b in bad[:3]:
-        if b.get("kind") == "decision":
-            ctx = fdgen.same_child_rows(rows, b["index"])
-            (d / f"row{b['index']}.jsonl").write_text(
-                "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in ctx), encoding="utf-8")
-    return d
-
-
 def assert_agree(tmp_path, doc_text, rows, doc_path=None, label=""):
     bad = fdgen.compare(doc_text, rows, doc_path)
     if bad:
-        d = _replay_files(tmp_path, doc_text, rows, bad)
+        d = fdgen.write_replay(tmp_path / "replay", doc_text, rows, bad)
         msg = fdgen.report(None if doc_path else doc_text, rows, bad, doc_label=label)
         if doc_path:
             msg = f"document: {doc_path}\n" + msg
-        msg += (f"\n--- replay ---\n{fdgen.FRONTDOOR} decide {d}/doc.yaml {d}/rowN.jsonl\n"
-                f"python3 {fdgen.REPO}/tests/reference/frontdoor_ref.py decide {d}/doc.yaml {d}/rowN.jsonl")
+        msg += f"\n--- replay ---\n{fdgen.replay_commands(d)}"
         pytest.fail(msg, pytrace=False)
 
 
@@ -91,13 +79,13 @@ N_DEFAULT_BATCHES = max(1, math.ceil(DEFAULT_CONTACTS * SCALE / DEFAULT_BATCH))
 def test_default_document_random_contacts(tmp_path, batch):
     model = fdgen.default_model()
     rows = fdgen.gen_contacts(DEFAULT_SEED + batch, model, DEFAULT_BATCH)
-    assert_agree(tmp_path, DEFAULT_DOC.read_text(encoding="utf-8"), rows, doc_path=str(DEFAULT_DOC))
+    assert_agree(tmp_path, fdgen.default_text(), rows, doc_path=str(DEFAULT_DOC))
 
 
 def test_default_document_generator_reaches_the_interesting_cases():
     """Guard against a degenerate generator: the contacts must exercise the history rules,
     unknown values, rejections, every routing entry and deadlines over weekends and holidays."""
-    doc = ref.load(str(DEFAULT_DOC))
+    doc = fdgen.load_text(fdgen.default_text())
     rows = fdgen.gen_contacts(DEFAULT_SEED, fdgen.default_model(), DEFAULT_BATCH)
     out = ref.decide_batch(doc, rows)
     held = Counter(r for d in out if not d["error"] for r in d["rules"])
@@ -317,6 +305,20 @@ def test_batch_history_rejected_rows_and_rows_without_child():
     assert got[3]["rules"] == []
 
 
+def test_a_rejected_row_rejects_only_itself():
+    """SPEC 4: 'A bad row gives a decision row with `error` set; no row is ever dropped' - and the other
+    rows are decided. (The JSON Lines fast reader of b4503a4 gave every row of the file the error of
+    the one row with an unknown field.)"""
+    text = small_doc("score >= 1")
+    rows = [{"id": "ok1", "received": "2026-06-01T10:00:00Z", "score": 2},
+            {"id": "bad", "received": "2026-06-01T10:00:00Z", "bogus": 1},
+            {"id": "ok2", "received": "2026-06-01T10:00:00Z"}]
+    got, want = decide_both(text, rows)
+    assert [bool(d["error"]) for d in want] == [False, True, False]
+    assert [bool(d["error"]) for d in got] == [False, True, False], [d["error"] for d in got]
+    assert got[0]["rules"] == want[0]["rules"] == ["r0"]
+
+
 @pytest.mark.parametrize("item,needle", [
     ({"received": "2026-05-01T10:00:00Z", "concerns": {"bogus": "low"}}, "bogus"),
     ({"received": "2026-05-01T10:00:00Z", "outcome": "nowhere"}, "nowhere"),
@@ -371,12 +373,17 @@ def test_engine_fractional_seconds_in_history():
     assert got[1]["rules"] == ["r0"], f"engine: {got[1]['rules']}"
 
 
-def test_generated_documents_all_features(tmp_path):
-    bad_docs = []
-    for i in range(N_GENERATED):
-        text, rows = fdgen.case(i, CONTACTS_PER_DOC, fdgen.FEATURES_ALL)
-        bad = fdgen.compare(text, rows)
-        if bad:
-            bad_docs.append(fdgen.report(text, rows, bad, limit=1, doc_label=f"#{i} (all features) "))
-            break                      # one is enough to show
-    assert not bad_docs, f"a document diverges:\n{bad_docs[0]}"
+# ================================================================================================
+# Divergences found in the engine and NOT yet fixed (src/ is fixed separately): xfail(strict), so the
+# test fails (XPASS) once the engine is fixed and the marker must go.
+# ================================================================================================
+
+@pytest.mark.xfail(strict=True, reason="engine: `x in [..]` keeps an error (overflow) in x even when a list "
+                   "item is unknown; unknown must win (docs/semantics.md, reference R11). Found by a longer "
+                   "differential run: fdgen.case(54, 200), row 170; see docs/differential.md")
+def test_engine_in_list_overflowed_item_with_unknown_list():
+    text = small_doc("score + 9223372036854775807 in [age_months]", "score + 9223372036854775807 == age_months")
+    got, want = decide_both(text, [{"id": "o", "received": "2026-06-01T10:00:00Z", "score": 1}])
+    assert fdgen.unknown_ids(want[0], False) == ["r0", "r1"], want[0]
+    # `==` already lets unknown win over the overflow; `in` must do the same.
+    assert fdgen.unknown_ids(got[0], True) == ["r0", "r1"], f"engine reasons: {got[0]['reasons']}"
