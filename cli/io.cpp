@@ -1,5 +1,6 @@
 #include "io.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -46,6 +47,11 @@ bool read_contacts(const std::string& path, std::vector<ContactRecord>& records)
 
 bool read_text(const std::string& path, std::string& out) {
   std::stringstream text;
+  std::error_code ec;
+  if (path != "-" && std::filesystem::is_directory(path, ec)) {
+    std::cerr << "frontdoor: " << path << ": is a directory, not a file\n";
+    return false;
+  }
   if (path == "-") {
     text << std::cin.rdbuf();
   } else {

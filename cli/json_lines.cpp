@@ -235,7 +235,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, const std::
         c.name = k;
         c.kind = columns::Kind::cells;
         c.length = n;
-        c.cells.assign(n, Cell{});
+        c.cells.assign(n, Cell::unset());  // a line without the key has no such field
       }
       remap[t].push_back(it->second);
     }

@@ -40,6 +40,7 @@ enum class Tag : std::uint8_t {
   local,     // i: milliseconds since the epoch of a wall-clock time without a zone (a naive datetime)
   entries,   // concerns given as a mapping: entries[i .. i + len) of the column
   bad,       // a value of a kind no field takes (a list, an object); problems[len] says what
+  unset,     // the row does not have this column at all (a JSON line without the key): not even null
 };
 
 struct Cell {
@@ -53,6 +54,7 @@ struct Cell {
 
   Cell() : i(0) {}
   static Cell absent() { return {}; }
+  static Cell unset() { Cell c; c.tag = Tag::unset; return c; }
   static Cell boolean(bool b) { Cell c; c.tag = Tag::boolean; c.i = b; return c; }
   static Cell integer(std::int64_t v) { Cell c; c.tag = Tag::integer; c.i = v; return c; }
   static Cell real(double v) { Cell c; c.tag = Tag::real; c.d = v; return c; }

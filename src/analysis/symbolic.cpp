@@ -220,7 +220,7 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
           all_ok = all_ok && it.ok;
           any_unk = any_unk || it.unk;
         }
-        st.push_back({b01(found), x.s, x.ok && all_ok, x.unk || (x.ok && any_unk)});
+        st.push_back({b01(found), x.s, x.ok && all_ok, x.unk || any_unk});  // unknown wins over an error
         break;
       }
       case Op::strict_and: {

@@ -17,6 +17,7 @@
 #include <ctime>
 
 #include "compile/program.hpp"
+#include "decide/decide_core.hpp"
 #include "frontdoor/records.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
@@ -169,7 +170,8 @@ struct Shared {
             pl.slot = p.field_slot[f];
             pl.type = doc.fields[f].type;
           }
-        if (pl.role == Role::other) usable = false;
+        // A column the document does not know: the rows that give it a cell (even an empty one) go to
+        // the engine, which words the error; rows without it are the fast path's.
       }
       plans.push_back(pl);
     }
@@ -244,6 +246,7 @@ class Fast {
     for (std::size_t k = 0; k < cols_.size(); ++k) {
       const Plan& pl = s_.plans[k];
       Cell x = readers_[k].get(row);
+      if (x.tag == Tag::unset) continue;  // not in this row at all
       switch (pl.role) {
         case Role::id:
           if (x.tag == Tag::absent || !cell_text(x, c.id) || c.id.empty()) return false;
@@ -877,11 +880,22 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         }
       }
       if (has_own) {
+        if (own_records.size() > kMaxHistoryItems)  // RuleSet::decide's own words for it
+          return reject(row, detail::too_long_history(own_records.size()));
         own.resize(own_records.size());
         for (std::size_t h = 0; h < own_records.size(); ++h)
           if (!rs.resolve(own_records[h], own[h], error)) return reject(row, "history[" + std::to_string(h) + "]." + error);
       }
-      std::span<const PastContact> earlier = has_own ? std::span<const PastContact>(own) : std::span<const PastContact>(pool.data(), past);
+      std::span<const PastContact> earlier = own;
+      if (!has_own) {
+        // As RuleSet::decide_batch: only the child's rows inside the counters' windows, and at most
+        // kMaxHistoryItems of them.
+        std::int64_t from = detail::earliest_window_start(shared.p, c.received);
+        auto first = std::lower_bound(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(past), from,
+                                      [](const PastContact& h, std::int64_t t) { return h.received < t; });
+        earlier = std::span<const PastContact>(first, pool.begin() + static_cast<std::ptrdiff_t>(past));
+        if (earlier.size() > kMaxHistoryItems) return reject(row, detail::too_much_history());
+      }
       rs.decide(c, earlier, d);
       if (verify) {
         rs.decide(checked, earlier, expected);

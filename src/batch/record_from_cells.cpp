@@ -30,6 +30,7 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
   for (const Column* col : columns) {
     const std::string& name = col->name;
     Cell x = col->get(row);
+    if (x.tag == Tag::unset) continue;  // not in this row at all: no field, not even an empty one
     const Column& src = col->source(row);
     if (name == "concerns") {
       switch (x.tag) {
@@ -68,7 +69,8 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
     }
     Scalar v;
     switch (x.tag) {
-      case Tag::absent: break;
+      case Tag::absent:
+      case Tag::unset: break;
       case Tag::boolean: v = x.i != 0; break;
       case Tag::integer: v = x.i; break;
       case Tag::real: v = x.d; break;

@@ -72,8 +72,15 @@ void count_history(const Program& p, const Contact& c, std::span<const PastConta
   }
 }
 
-// The earliest instant any counter's window reaches back to from `received`: history before it
-// never counts, so a batch need not look at it.
+std::string too_long_history(std::size_t items) {
+  return "history: " + std::to_string(items) + " earlier contacts, over the limit of " + std::to_string(kMaxHistoryItems);
+}
+
+std::string too_much_history() {
+  return "child: more than " + std::to_string(kMaxHistoryItems) +
+         " earlier contacts of this child inside the history windows (the limit of history items per contact)";
+}
+
 std::int64_t earliest_window_start(const Program& p, std::int64_t received) noexcept {
   const Received r(received);
   std::int64_t from = received;
@@ -331,7 +338,7 @@ namespace {
 
 bool resolve_history(const RuleSet& rs, std::span<const HistoryRecord> in, std::vector<PastContact>& out, std::string& error) {
   if (in.size() > kMaxHistoryItems) {
-    error = "history: " + std::to_string(in.size()) + " earlier contacts, over the limit of " + std::to_string(kMaxHistoryItems);
+    error = detail::too_long_history(in.size());
     return false;
   }
   out.resize(in.size());
@@ -422,8 +429,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
       std::span<const PastContact> window(first, past.end());
       if (window.size() > kMaxHistoryItems) {
         out[i].contact = c.id;
-        out[i].error = "child: more than " + std::to_string(kMaxHistoryItems) +
-                       " earlier contacts of this child inside the history windows (the limit of history items per contact)";
+        out[i].error = detail::too_much_history();
         continue;
       }
       decide(c, window, out[i]);

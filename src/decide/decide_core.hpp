@@ -13,6 +13,13 @@
 namespace frontdoor::detail {
 
 void count_history(const Program&, const Contact&, std::span<const PastContact>, std::int64_t* counters) noexcept;
+// The earliest instant any counter's window reaches back to from `received`: history before it
+// never counts, so a batch need not look at it (nor count it against kMaxHistoryItems).
+std::int64_t earliest_window_start(const Program&, std::int64_t received) noexcept;
+// A batch's message for a child with more than kMaxHistoryItems earlier rows inside the windows.
+std::string too_much_history();
+// The message for a contact given more than kMaxHistoryItems history items of its own.
+std::string too_long_history(std::size_t items);
 
 // Records, for explain, what each rule and routing entry read and what it came to.
 class StepTrace {

@@ -171,6 +171,8 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
           for (std::size_t k = 0; k < n && !found && bad.s == Value::ok; ++k)
             found = in.op == Op::in_int ? items[k].v == x.v : eval::str(p, c, items[k].v) == eval::str(p, c, x.v);
           x = bad.s != Value::ok ? bad : Value{found, Value::ok};
+        } else if (x.s != Value::unknown) {  // an overflow meets an unknown item: unknown wins, as for ==
+          if (Value bad = eval::first_not_ok(items, n); bad.s == Value::unknown) x = bad;
         }
         sp -= n;
         break;

@@ -20,7 +20,7 @@ history) and both decisions; the same files are written under the test's tmp_pat
 regenerates the I-th random document with N contacts.
 
 Engine divergences found by this run are fixed and kept as regression tests at the end of this file;
-one not fixed yet is an xfail(strict) test there.
+the long run's `in` finding is fixed and kept there too.
 """
 
 from __future__ import annotations
@@ -373,14 +373,8 @@ def test_engine_fractional_seconds_in_history():
     assert got[1]["rules"] == ["r0"], f"engine: {got[1]['rules']}"
 
 
-# ================================================================================================
-# Divergences found in the engine and NOT yet fixed (src/ is fixed separately): xfail(strict), so the
-# test fails (XPASS) once the engine is fixed and the marker must go.
-# ================================================================================================
-
-@pytest.mark.xfail(strict=True, reason="engine: `x in [..]` keeps an error (overflow) in x even when a list "
-                   "item is unknown; unknown must win (docs/semantics.md, reference R11). Found by a longer "
-                   "differential run: fdgen.case(54, 200), row 170; see docs/differential.md")
+# Found by the long differential run (fdgen.case(54, 200), row 170; docs/differential.md): `x in [..]`
+# kept an error (overflow) in x even when a list item was unknown; unknown must win, as for `==`.
 def test_engine_in_list_overflowed_item_with_unknown_list():
     text = small_doc("score + 9223372036854775807 in [age_months]", "score + 9223372036854775807 == age_months")
     got, want = decide_both(text, [{"id": "o", "received": "2026-06-01T10:00:00Z", "score": 1}])
