@@ -152,8 +152,8 @@ int run_decide(const DecideOptions& o) {
   // forces the record reader, which the tests compare it with.
   if (fmt == "jsonl" && o.audit.empty() && !ends_with(o.contacts, ".csv") && !ends_with(o.contacts, ".parquet") &&
       !std::getenv("FRONTDOOR_ROW_READER")) {
-    std::string text;
-    if (!read_text(o.contacts, text)) return kCannotRun;
+    simdjson::padded_string text;
+    if (!read_padded(o.contacts, text)) return kCannotRun;
     if (auto fast = decide_json_lines(*rules, text, o.threads)) {
       Output out;
       if (!out.open(o.output)) return kCannotRun;
@@ -161,7 +161,7 @@ int run_decide(const DecideOptions& o) {
       if (!out.finish()) return kCannotRun;
       return report_rejected(fast->result.errors.size(), fast->result.rows);
     }
-    std::istringstream in(text);
+    std::istringstream in(std::string(text.data(), text.size()));
     records = read_json_lines(in);
   } else if (!read_contacts(o.contacts, records)) {
     return kCannotRun;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <thread>
@@ -186,7 +187,7 @@ void on_threads(unsigned n, F&& body) {
 
 }  // namespace
 
-std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, const std::string& text, unsigned threads) {
+std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::padded_string& text, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // The lines that are rows: every non-blank line (a blank line is not a row, as in read_json_lines).
   std::vector<std::pair<std::size_t, std::size_t>> lines;  // begin, end (without the newline)
@@ -202,9 +203,9 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, const std::
   if (n < 2) return std::nullopt;
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
 
-  // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: the text is copied once into a
-  // padded buffer (the copy is what every cell's text points into).
-  sj::padded_string padded(text);
+  // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: the text is in a padded buffer,
+  // which every cell's text points into.
+  const sj::padded_string& padded = text;
   std::vector<Part> parts(threads);
   on_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
@@ -223,7 +224,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, const std::
 
   // The columns: one per key, in the order keys first appear; every cell absent unless given.
   FastDecisions out;
-  out.text = std::move(padded);
+  out.text = std::move(text);  // the buffer itself moves with it, so the cells' views stay good
   std::unordered_map<std::string, std::size_t> column_of;
   std::vector<std::vector<std::size_t>> remap(threads);
   for (unsigned t = 0; t < threads; ++t)
@@ -267,6 +268,24 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, const std::
   options.reasons = true;
   out.result = columns::decide_columns(rules, views, n, options);
   return out;
+}
+
+bool read_padded(const std::string& path, simdjson::padded_string& out) {
+  if (path == "-") {
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    out = simdjson::padded_string(text);
+    return true;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::cerr << "frontdoor: " << path << ": is a directory, not a file\n";
+    return false;
+  }
+  if (simdjson::padded_string::load(path).get(out)) {
+    std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
+    return false;
+  }
+  return true;
 }
 
 void write_json_lines(const RuleSet& rules, const FastDecisions& in, std::ostream& os, unsigned threads) {

@@ -26,8 +26,13 @@ struct FastDecisions {
   columns::BatchResult result;
 };
 
-// Decide every line of `text` (JSON Lines) as one batch; nullopt when the record reader must.
-std::optional<FastDecisions> decide_json_lines(const RuleSet&, const std::string& text, unsigned threads = 0);
+// A whole file ('-': stdin) read straight into simdjson's padded buffer; false (with a message) when
+// it cannot be read.
+bool read_padded(const std::string& path, simdjson::padded_string& out);
+
+// Decide every line of `text` (JSON Lines) as one batch, taking the text over; nullopt (and `text`
+// left as it was) when the record reader must.
+std::optional<FastDecisions> decide_json_lines(const RuleSet&, simdjson::padded_string& text, unsigned threads = 0);
 
 // The decisions as JSON Lines, exactly as DecisionView::to_json writes them.
 void write_json_lines(const RuleSet&, const FastDecisions&, std::ostream&, unsigned threads = 0);

@@ -114,10 +114,24 @@ std::string format_timestamp(std::int64_t ms) {
   auto days = static_cast<std::int32_t>(floor_div(t, 86400));
   auto secs = t - static_cast<std::int64_t>(days) * 86400;
   auto c = civil_from_days(days);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day, static_cast<int>(secs / 3600),
-                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
-  return buf;
+  if (c.year < 0 || c.year > 9999) {  // rare: let printf write the sign and the extra digits
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day, static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+    return buf;
+  }
+  // Digit by digit: a batch writes one of these per decision, and printf was a visible cost.
+  std::string s = "0000-00-00T00:00:00Z";
+  auto put = [&](std::size_t at, unsigned v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) s[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+  };
+  put(0, static_cast<unsigned>(c.year), 4);
+  put(5, c.month, 2);
+  put(8, c.day, 2);
+  put(11, static_cast<unsigned>(secs / 3600), 2);
+  put(14, static_cast<unsigned>(secs / 60 % 60), 2);
+  put(17, static_cast<unsigned>(secs % 60), 2);
+  return s;
 }
 
 std::int64_t minus_months(std::int64_t t, std::int64_t months) noexcept {
