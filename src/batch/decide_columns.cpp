@@ -135,7 +135,7 @@ struct Shared {
   const RuleSet& rules;
   const Program& p;
   std::vector<Plan> plans;
-  bool usable = true;  // false: a column the engine must word an error about (unknown or repeated)
+  bool usable = true;  // false: a column given twice, which the engine must word an error about
   struct Default {
     std::uint16_t slot;
     std::int64_t value;
