@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "frontdoor/detail/threads.hpp"
 #include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
@@ -177,13 +178,6 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
   return doc.current_location().get(rest) != sj::SUCCESS;
 }
 
-template <class F>
-void on_threads(unsigned n, F&& body) {
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back([&, t] { body(t); });
-  body(0u);
-  for (auto& th : threads) th.join();
-}
 
 }  // namespace
 
@@ -207,7 +201,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
   // which every cell's text points into.
   const sj::padded_string& padded = text;
   std::vector<Part> parts(threads);
-  on_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     Part& part = parts[t];
     sj::ondemand::parser parser;

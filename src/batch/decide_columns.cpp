@@ -1,4 +1,5 @@
 #include "frontdoor/columns.hpp"
+#include "frontdoor/detail/threads.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -511,27 +512,6 @@ bool same_decision(const Decision& a, const Decision& b) {
   return true;
 }
 
-template <class F>
-void run_threads(unsigned n, F&& body) {
-  std::vector<std::exception_ptr> errors(n);
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t)
-    threads.emplace_back([&, t] {
-      try {
-        body(t);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  try {
-    body(0u);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (auto& th : threads) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
 
 }  // namespace
 
@@ -683,7 +663,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   // 1. In input order: each row's child as the engine reads it (by two hashes) and received time.
   std::vector<std::uint64_t> hash(n, 0), hash2(n, 0);
   std::vector<std::uint8_t> has_child(n, 0);
-  run_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     std::string text;
     Reader child_reader(shared.child_col ? columns[*shared.child_col] : nullptr);
@@ -730,7 +710,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   std::vector<std::vector<std::uint32_t>> order(threads);  // rows
   std::vector<std::vector<std::uint8_t>> step(threads);    // kContinues, kFirstOfChild or kAlone
   std::vector<std::uint32_t> slot(n);                      // the row's place in its owner's order
-  run_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::vector<SortItem> items;
     std::vector<std::uint32_t> alone;
     for (std::size_t row = 0; row < n; ++row) {
@@ -791,7 +771,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   std::vector<std::vector<std::string>> strings(threads);
   std::vector<Packed> packed;
   for (unsigned t = 0; t < threads; ++t) packed.emplace_back(order[t].size(), shared.p.slot_names.size());
-  run_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     Fast fast(shared, columns);
     Contact c;
@@ -826,7 +806,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   // decides, then one in 4096); if they ever disagree it is turned off for the rest of the batch,
   // so a change in the engine can cost speed but never a wrong decision.
   std::atomic<bool> fast_ok{true};
-  run_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     const Packed& mine = packed[t];
     results[t].assign(order[t].size(), Result{});
     Contact c, checked;
@@ -969,7 +949,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   };
   auto combo_ids = merge(combos, out.combos);
   auto reason_ids = options.reasons ? merge(reasons, out.reasons) : std::vector<std::vector<std::int32_t>>(threads);
-  run_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     constexpr std::size_t kAhead = 8;
     for (std::size_t row = from; row < to; ++row) {

@@ -3,19 +3,11 @@
 #include <unordered_map>
 
 #include "frontdoor/columns.hpp"
+#include "frontdoor/detail/threads.hpp"
 #include "time/civil.hpp"
 #include "util/json.hpp"
 
 namespace frontdoor::columns {
-namespace {
-template <class F>
-void on_threads(unsigned n, F&& body) {
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n; ++t) threads.emplace_back([&, t] { body(t); });
-  body(0u);
-  for (auto& th : threads) th.join();
-}
-}  // namespace
 
 // Each distinct decision is put into words once, as a template with two holes (the contact's id and
 // the deadline); each row then copies its template around its own id and deadline.
@@ -43,7 +35,7 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   constexpr std::size_t kBlock = 1 << 14;  // rows per block: written in order, built in parallel
   std::vector<std::string> blocks((n + kBlock - 1) / kBlock);
-  on_threads(threads, [&](unsigned t) {
+  detail::run_threads(threads, [&](unsigned t) {
     std::string id;
     for (std::size_t b = t; b < blocks.size(); b += threads) {
       std::string& s = blocks[b];
