@@ -45,13 +45,16 @@ bool read_contacts(const std::string& path, std::vector<ContactRecord>& records)
   return true;
 }
 
+bool not_a_directory(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return true;
+  std::cerr << "frontdoor: " << path << ": is a directory, not a file\n";
+  return false;
+}
+
 bool read_text(const std::string& path, std::string& out) {
   std::stringstream text;
-  std::error_code ec;
-  if (path != "-" && std::filesystem::is_directory(path, ec)) {
-    std::cerr << "frontdoor: " << path << ": is a directory, not a file\n";
-    return false;
-  }
+  if (path != "-" && !not_a_directory(path)) return false;
   if (path == "-") {
     text << std::cin.rdbuf();
   } else {

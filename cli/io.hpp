@@ -19,6 +19,9 @@ std::shared_ptr<const RuleSet> load_for_use(const std::string& path);
 // when the file cannot be read at all; a bad row is still a record, with its problem set.
 bool read_contacts(const std::string& path, std::vector<ContactRecord>& records);
 
+// False (with a message) when `path` is a directory: reading one "succeeds" with nothing in it.
+bool not_a_directory(const std::string& path);
+
 // A whole file ('-': stdin) as text; false (with a message) when it cannot be read.
 bool read_text(const std::string& path, std::string& out);
 

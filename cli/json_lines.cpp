@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <thread>
 #include <unordered_map>
 
 #include "frontdoor/detail/threads.hpp"
+#include "io.hpp"
 #include "frontdoor/records.hpp"
 
 namespace frontdoor::cli {
@@ -270,11 +270,7 @@ bool read_padded(const std::string& path, simdjson::padded_string& out) {
     out = simdjson::padded_string(text);
     return true;
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::cerr << "frontdoor: " << path << ": is a directory, not a file\n";
-    return false;
-  }
+  if (!not_a_directory(path)) return false;
   if (simdjson::padded_string::load(path).get(out)) {
     std::cerr << "frontdoor: " << path << ": cannot open for reading\n";
     return false;
