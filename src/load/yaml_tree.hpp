@@ -1,6 +1,7 @@
-// The loader's own YAML tree. yaml-cpp is confined to yaml_reader.cpp, which turns its parse events
-// into this tree; nothing else sees a YAML::Node. Building from events (not YAML::Load) is what lets
-// us refuse aliases (no cycles, no billion laughs), see duplicate keys, and bound nesting ourselves.
+// The loader's own YAML tree. libfyaml is confined to yaml_reader.cpp, which turns its parse events
+// into this tree; nothing else sees a libfyaml type. Building from events (not from a parser's own
+// document tree) is what lets us refuse aliases (no cycles, no billion laughs), see duplicate keys,
+// and bound nesting and list sizes ourselves, as the document is read.
 #pragma once
 
 #include <string>
@@ -14,7 +15,11 @@ namespace frontdoor::detail {
 struct YamlNode {
   enum class Kind : unsigned char { null, scalar, sequence, mapping };
   Kind kind = Kind::null;
-  bool quoted = false;  // a quoted or block scalar: never a number, bool or null
+  bool quoted = false;  // a quoted or block scalar (or one tagged "!"): never a number, bool or null
+  // Byte offset of the node's first character: its anchor or tag if it has one, else the opening
+  // quote, the block scalar's `|` or `>`, a flow list's `[` or mapping's `{`, a block list's first
+  // `-`, a block mapping's first key. An empty value (`key:` and nothing) has none of its own: it is
+  // placed where the next token starts.
   SourceOffset at = kNoOffset;
   std::string value;                // scalars
   std::vector<YamlNode> children;   // sequence items; for a mapping, key, value, key, value, ...
@@ -45,7 +50,9 @@ struct YamlLimits {
 };
 
 // Parse one YAML document. Problems (syntax, aliases, duplicate keys, nesting, bad bytes) become
-// diagnostics; the returned tree is usable only when none of them is an error.
+// diagnostics; the returned tree is usable only when none of them is an error. A plain scalar that
+// is empty or ~, null, Null or NULL is a null node. Safe to call from any number of threads at once
+// (each call has its own parser); nothing is ever printed.
 YamlNode read_yaml(const SourceText& source, const YamlLimits& limits, std::vector<Diagnostic>& out);
 
 }  // namespace frontdoor::detail

@@ -15,7 +15,7 @@ READINGS OF THE SPEC (every place where SPEC.md is silent or ambiguous, and the 
 ------------------------------------------------------------------------------------------------
 Document
  R1.  YAML is read YAML-1.2 style: only true/false (any case) are booleans (yes/no/on/off stay
-      strings, as they do for a yaml-cpp reader that asks for strings); ints are decimal (or
+      strings, as they do in frontdoor's own reader, which keeps every scalar as text); ints are decimal (or
       0o/0x), so `010` is 10 and `1:30` is a string. Unquoted dates/timestamps
       are accepted as dates/datetimes. Scalars used as ids/enum values are stringified (`6` -> "6").
  R2.  Unknown keys are ValueErrors at top level (as SPEC says) and also inside levels, outcomes,
