@@ -30,7 +30,6 @@ struct Slot {
 // What one thread makes of its share of the lines.
 struct Part {
   std::vector<std::string> keys;  // thread-local key numbers -> names
-  std::unordered_map<std::string, std::uint32_t> key_of;
   std::vector<std::uint32_t> row_begin;  // per row: its first slot (and one past the last row)
   std::vector<Slot> slots;
   std::vector<std::pair<std::string_view, std::string_view>> entries;
@@ -38,13 +37,17 @@ struct Part {
   std::deque<std::string> owned;  // strings that needed unescaping
   bool ok = true;                 // false: a line the fast reader will not take
 
+  // The key's number. Lines mostly give their keys in the same order, so the key after the last
+  // one found is tried first; there are few keys, so a miss is a short scan.
   std::uint32_t key(std::string_view k) {
-    auto it = key_of.find(std::string(k));
-    if (it != key_of.end()) return it->second;
+    std::size_t guess = last_ + 1 < keys.size() ? last_ + 1 : 0;
+    if (guess < keys.size() && keys[guess] == k) return static_cast<std::uint32_t>(last_ = guess);
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == k) return static_cast<std::uint32_t>(last_ = i);
     keys.emplace_back(k);
-    key_of.emplace(keys.back(), static_cast<std::uint32_t>(keys.size() - 1));
-    return static_cast<std::uint32_t>(keys.size() - 1);
+    return static_cast<std::uint32_t>(last_ = keys.size() - 1);
   }
+  std::size_t last_ = static_cast<std::size_t>(-1);
 };
 
 // A string value as a view that outlives the parser: into the input when it has no escapes, else
@@ -65,12 +68,33 @@ bool text_of(sj::ondemand::value& v, Part& part, std::string_view& out) {
   return true;
 }
 
+// A key as a view into the input when it has no escapes (most keys), else unescaped into the
+// parser's buffer (good only until the next key); `in_input` says which.
+template <class Field>
+bool key_of(Field& field, std::string_view& k, bool& in_input) {
+  sj::ondemand::raw_json_string raw;
+  if (field.key().get(raw)) return false;
+  const char* p = raw.raw();
+  const char* q = p;
+  while (*q != '"' && *q != '\\') ++q;  // the input is padded, and simdjson has found the closing quote
+  in_input = *q == '"';
+  if (in_input) {
+    k = std::string_view(p, static_cast<std::size_t>(q - p));
+    return true;
+  }
+  return !field.unescaped_key().get(k);
+}
+
 bool concerns_cell(sj::ondemand::object obj, Part& part, Cell& cell) {
   auto start = part.entries.size();
   for (auto field : obj) {
     std::string_view k, level;
-    if (field.unescaped_key().get(k)) return false;
-    std::string concern(k);  // the key's buffer is reused by the next key
+    bool in_input = false;
+    if (!key_of(field, k, in_input)) return false;
+    if (!in_input) {  // the key's buffer is reused by the next key
+      part.owned.emplace_back(k);
+      k = part.owned.back();
+    }
     sj::ondemand::value v;
     if (field.value().get(v)) return false;
     sj::ondemand::json_type t;
@@ -83,8 +107,7 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Cell& cell) {
       return true;
     }
     if (!text_of(v, part, level)) return false;
-    part.owned.push_back(std::move(concern));
-    part.entries.emplace_back(part.owned.back(), level);
+    part.entries.emplace_back(k, level);
   }
   cell.tag = Tag::entries;
   cell.i = static_cast<std::int64_t>(start);
@@ -100,7 +123,8 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
   if (doc.get_object().get(obj)) return false;
   for (auto field : obj) {
     std::string_view k;
-    if (field.unescaped_key().get(k)) return false;
+    bool in_input = false;
+    if (!key_of(field, k, in_input)) return false;
     std::uint32_t key = part.key(k);
     sj::ondemand::value v;
     if (field.value().get(v)) return false;
@@ -183,6 +207,7 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
 
 std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::padded_string& text, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  columns::PhaseTimer timer;
   // The lines that are rows: every non-blank line (a blank line is not a row, as in read_json_lines).
   std::vector<std::pair<std::size_t, std::size_t>> lines;  // begin, end (without the newline)
   for (std::size_t at = 0; at < text.size();) {
@@ -195,6 +220,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
   }
   const std::size_t n = lines.size();
   if (n < 2) return std::nullopt;
+  timer.lap("lines");
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
 
   // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: the text is in a padded buffer,
@@ -215,6 +241,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
   });
   for (auto& p : parts)
     if (!p.ok) return std::nullopt;
+  timer.lap("parse");
 
   // The columns: one per key, in the order keys first appear; every cell absent unless given.
   FastDecisions out;
@@ -230,31 +257,52 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
         c.name = k;
         c.kind = columns::Kind::cells;
         c.length = n;
-        c.cells.assign(n, Cell::unset());  // a line without the key has no such field
       }
       remap[t].push_back(it->second);
     }
-  for (unsigned t = 0; t < threads; ++t) {
-    Part& part = parts[t];
+  // Only `concerns` has entries: its side table is every thread's, one after another.
+  std::vector<std::size_t> entry_base(threads, 0);
+  if (auto it = column_of.find("concerns"); it != column_of.end()) {
+    Column& c = *out.columns[it->second];
+    std::size_t total = 0;
+    for (unsigned t = 0; t < threads; ++t) entry_base[t] = total, total += parts[t].entries.size();
+    c.entries.reserve(total);
+    for (auto& part : parts) c.entries.insert(c.entries.end(), part.entries.begin(), part.entries.end());
+  }
+  // Every cell unset (a line without the key has no such field), then each thread's rows; a bad
+  // cell's problem (rare) is added after, one at a time.
+  struct Bad {
+    std::size_t row, column, problem;
+    unsigned thread;
+  };
+  std::vector<std::vector<Bad>> bad(threads);
+  detail::run_threads(threads, [&](unsigned t) {
+    for (std::size_t k = t; k < out.columns.size(); k += threads) out.columns[k]->cells.assign(n, Cell::unset());
+  });
+  detail::run_threads(threads, [&](unsigned t) {
+    const Part& part = parts[t];
     std::size_t first = n * t / threads;
     for (std::size_t r = 0; r + 1 < part.row_begin.size(); ++r)
       for (std::uint32_t s = part.row_begin[r]; s < part.row_begin[r + 1]; ++s) {
-        Column& c = *out.columns[remap[t][part.slots[s].key]];
+        std::size_t k = remap[t][part.slots[s].key];
         Cell cell = part.slots[s].cell;
-        if (cell.tag == Tag::entries) {
-          auto from = static_cast<std::size_t>(cell.i);
-          cell.i = static_cast<std::int64_t>(c.entries.size());
-          c.entries.insert(c.entries.end(), part.entries.begin() + static_cast<std::ptrdiff_t>(from),
-                           part.entries.begin() + static_cast<std::ptrdiff_t>(from + cell.len));
-        } else if (cell.tag == Tag::bad) {
-          c.problems.push_back(part.problems[cell.len]);
-          cell.len = static_cast<std::uint32_t>(c.problems.size() - 1);
-        }
-        c.cells[first + r] = cell;  // a key given twice in one line: the last wins, as in the record reader
+        if (cell.tag == Tag::entries) cell.i += static_cast<std::int64_t>(entry_base[t]);
+        else if (cell.tag == Tag::bad) bad[t].push_back({first + r, k, cell.len, t});
+        out.columns[k]->cells[first + r] = cell;  // a key given twice in one line: the last wins, as in the record reader
       }
-    out.owned.push_back(std::move(part.owned));  // moving the deque keeps its strings where they are
+  });
+  for (unsigned t = 0; t < threads; ++t) {
+    for (const Bad& b : bad[t]) {
+      Column& c = *out.columns[b.column];
+      Cell& cell = c.cells[b.row];
+      if (cell.tag != Tag::bad || cell.len != b.problem) continue;  // overwritten by the key given again
+      c.problems.push_back(parts[t].problems[b.problem]);
+      cell.len = static_cast<std::uint32_t>(c.problems.size() - 1);
+    }
+    out.owned.push_back(std::move(parts[t].owned));  // moving the deque keeps its strings where they are
   }
   out.lines = std::move(lines);
+  timer.lap("columns");
   std::vector<const Column*> views;
   for (auto& c : out.columns) views.push_back(c.get());
   columns::BatchOptions options;
@@ -265,6 +313,11 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
 }
 
 bool read_padded(const std::string& path, simdjson::padded_string& out) {
+  columns::PhaseTimer timer;
+  struct Lap {
+    columns::PhaseTimer& timer;
+    ~Lap() { timer.lap("read"); }
+  } lap{timer};
   if (path == "-") {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     out = simdjson::padded_string(text);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <ostream>
 
@@ -199,9 +200,27 @@ class Reader {
  public:
   explicit Reader(const Column* c = nullptr) : col_(c) {}
   Cell get(std::size_t row) {
+    // The kinds frames and the command line mostly give, read inline.
+    if (col_->kind == Kind::arrow_string) return arrow_text(*col_, row);
+    if (col_->kind == Kind::cells) return col_->cells[row];
     if (col_->kind != Kind::chunked) return col_->get(row);
     seek(row);
-    return col_->chunks[k_]->get(row - lo_);
+    const Column& chunk = *col_->chunks[k_];
+    if (chunk.kind == Kind::arrow_string) return arrow_text(chunk, row - lo_);
+    return chunk.get(row - lo_);
+  }
+  // The row's dictionary code when the column (or its chunk) is dictionary-coded, else -2; -1 is a
+  // missing cell. `dict` is then the dictionary the code indexes.
+  std::int32_t code(std::size_t row, const Column*& dict) {
+    const Column* c = col_;
+    if (c->kind == Kind::chunked) {
+      seek(row);
+      c = c->chunks[k_].get();
+      row -= lo_;
+    }
+    if (c->kind != Kind::dictionary) return -2;
+    dict = c->dictionary.get();
+    return static_cast<const std::int32_t*>(c->values)[row];
   }
   const Column& source(std::size_t row) {
     if (col_->kind != Kind::chunked) return col_->source(row);
@@ -210,6 +229,19 @@ class Reader {
   }
 
  private:
+  static Cell arrow_text(const Column& c, std::size_t row) {
+    auto r = static_cast<std::int64_t>(row);
+    if (c.validity && !c.valid_bit(r)) return {};
+    std::int64_t k = c.offset + r, b, e;
+    if (c.large) {
+      b = static_cast<const std::int64_t*>(c.offsets)[k];
+      e = static_cast<const std::int64_t*>(c.offsets)[k + 1];
+    } else {
+      b = static_cast<const std::int32_t*>(c.offsets)[k];
+      e = static_cast<const std::int32_t*>(c.offsets)[k + 1];
+    }
+    return Cell::text(std::string_view(c.data + b, static_cast<std::size_t>(e - b)));
+  }
   void seek(std::size_t row) {
     if (row >= lo_ && row < hi_) return;
     k_ = col_->chunk_of(row);
@@ -244,6 +276,20 @@ struct BatchResult {
 
 BatchResult decide_columns(const RuleSet&, const std::vector<const Column*>& columns, std::size_t rows, const BatchOptions& = {});
 
+// With FRONTDOOR_TIMING set in the environment, lap() prints to stderr the wall time since the last
+// lap (or construction), this thread's CPU time and the whole process's (all threads): how
+// decide_columns, write_json_lines and the command line's reader report their phases.
+class PhaseTimer {
+ public:
+  PhaseTimer();
+  void lap(const char* what);
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point wall_;
+  double cpu_ = 0, all_ = 0;
+};
+
 // The text the engine makes of a cell for `id` and `child` (empty when it makes none).
 bool cell_text(const Cell&, std::string& out);
 
@@ -251,7 +297,8 @@ bool cell_text(const Cell&, std::string& out);
 // Every row's decision as one line of SPEC's JSON, in row order, byte for byte what
 // DecisionView::to_json writes (the batch must have been decided with BatchOptions::reasons). Each
 // distinct decision is put into words once. `ids` is the id column; `rejected` gives the Decision of
-// a row the batch rejected, from its row number and the batch's message.
+// a row the batch rejected, from its row number and the batch's message (called from several threads
+// at once). Blocks of rows are put into words in parallel and written in order as they are ready.
 using RejectedRow = std::function<Decision(std::size_t row, const std::string& message)>;
 void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, const RejectedRow& rejected, std::ostream&,
                       unsigned threads = 0);

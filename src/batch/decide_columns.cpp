@@ -17,6 +17,11 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <sys/mman.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "compile/program.hpp"
 #include "decide/decide_core.hpp"
 #include "frontdoor/records.hpp"
@@ -39,6 +44,7 @@ struct Plan {
 
 constexpr std::int64_t kFail = INT64_MIN;
 constexpr std::size_t kCacheLimit = 1 << 16;
+constexpr std::size_t kCodeCacheLimit = 1 << 20;  // dictionaries up to this long have their codes cached
 
 // RuleSet::resolve's reading of values (src/decide/decide.cpp), for the cells the fast path takes.
 bool bool_of_text(std::string_view s, std::int64_t& out) {
@@ -81,46 +87,81 @@ inline std::uint64_t text_hash(std::string_view s) {
   return h;
 }
 
+// A text as a cache key: its hash and, for texts of up to 16 bytes (most cells: sources, channels,
+// booleans, enum values), two words that with the length identify it, so that a look-up compares
+// words instead of calling memcmp.
+struct TextKey {
+  std::string_view s;
+  std::uint64_t hash = 0, w0 = 0, w1 = 0;
+  explicit TextKey(std::string_view v) : s(v) {
+    const char* p = v.data();
+    std::size_t n = v.size();
+    if (n > 16) {
+      hash = text_hash(v);
+      return;
+    }
+    if (n >= 8) {  // two loads that overlap: with n they cover every byte once or twice
+      std::memcpy(&w0, p, 8);
+      std::memcpy(&w1, p + n - 8, 8);
+    } else if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w0 = a | (static_cast<std::uint64_t>(b) << 32);
+    } else if (n > 0) {
+      w0 = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+           (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
+    hash = mix(w0 ^ (0x9E3779B97F4A7C15ull + n), w1 ^ 0xBF58476D1CE4E5B9ull);
+  }
+  bool is_short() const { return s.size() <= 16; }
+};
+
 // An open-addressing map from texts (views into the frame, which outlives it) to small values.
 template <class V>
 class TextCache {
  public:
-  const V* find(std::string_view key, std::uint64_t h) const {
+  const V* find(const TextKey& key) const {
     if (slots_.empty()) return nullptr;
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const bool short_key = key.is_short();
+    for (std::size_t i = key.hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (!s.used) return nullptr;
-      if (s.hash == h && s.key == key) return &s.value;
+      if (s.hash != key.hash || s.key.size() != key.s.size()) continue;
+      if (short_key ? (s.w0 == key.w0 && s.w1 == key.w1) : s.key == key.s) return &s.value;
     }
   }
   bool full() const { return size_ >= kCacheLimit; }
-  void insert(std::string_view key, std::uint64_t h, V value) {
+  void insert(const TextKey& key, V value) {
     if (full()) return;
     if (2 * (size_ + 1) > slots_.size()) grow();
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    place({key.hash, key.w0, key.w1, key.s, value, true});
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0, w0 = 0, w1 = 0;
+    std::string_view key;
+    V value{};
+    bool used = false;
+  };
+  void place(const Slot& slot) {
+    for (std::size_t i = slot.hash & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (!s.used) {
-        s = {h, key, value, true};
+        s = slot;
         ++size_;
         return;
       }
     }
   }
-
- private:
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::string_view key;
-    V value{};
-    bool used = false;
-  };
   void grow() {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
     size_ = 0;
     for (auto& s : old)
-      if (s.used) insert(s.key, s.hash, s.value);
+      if (s.used) place(s);
   }
   std::vector<Slot> slots_;
   std::size_t mask_ = 0, size_ = 0;
@@ -217,11 +258,20 @@ struct Shared {
 class Fast {
  public:
   Fast(const Shared& s, const std::vector<const Column*>& columns)
-      : s_(s), cols_(columns), text_cache_(columns.size()) {
+      : s_(s), cols_(columns), text_cache_(columns.size()), codes_(columns.size()) {
     for (const Column* c : columns) readers_.emplace_back(c);
   }
 
   Cell cell(std::size_t column, std::size_t row) { return readers_[column].get(row); }
+
+  // The rows resolve() will be asked for, in increasing order: their cells are read a block at a
+  // time, column by column, so that each column is read front to back (a dozen columns read row by
+  // row are more streams than the hardware prefetches).
+  void range(std::size_t from, std::size_t to) {
+    to_ = to;
+    block_.resize(cols_.size() * kBlock);
+    fill(from);
+  }
 
   std::int64_t received_hint = kNoTime;  // the row's `received`, when the caller has parsed it already
 
@@ -240,21 +290,43 @@ class Fast {
     c.concern_levels.assign(p.doc.concerns.size(), 0);
     history = Cell{};
     if (!s_.usable) return false;
+    if (row < block_from_ || row >= block_to_) fill(row);
     bool has_id = false, has_received = false;
     std::optional<std::int32_t> dob;
     Cell concerns;
     const Column* concerns_src = nullptr;
+    const ConcernSet* coded_concerns = nullptr;
     for (std::size_t k = 0; k < cols_.size(); ++k) {
       const Plan& pl = s_.plans[k];
-      Cell x = readers_[k].get(row);
+      if (pl.role == Role::field && pl.type != FieldType::string) {
+        // A dictionary-coded cell: each code's value worked out once.
+        const Column* dict = nullptr;
+        std::int32_t code = readers_[k].code(row, dict);
+        if (code >= 0 && dict->length <= kCodeCacheLimit) {
+          CodeCache& cc = codes_[k];
+          if (cc.dict != dict) cc.reset(dict);
+          auto i = static_cast<std::size_t>(code);
+          if (!cc.seen[i]) {
+            Cell y = dict->get(i);
+            cc.seen[i] = y.tag == Tag::absent || y.tag == Tag::unset ? kCodeAbsent : field_scalar(k, pl, y, cc.values[i]) ? kCodeValue : kCodeFail;
+          }
+          if (cc.seen[i] == kCodeFail) return false;
+          if (cc.seen[i] == kCodeValue) {
+            c.values[pl.slot] = cc.values[i];
+            c.known[pl.slot] = 1;
+          }
+          continue;
+        }
+      }
+      Cell x = base_[k][row - block_from_];
       if (x.tag == Tag::unset) continue;  // not in this row at all
       switch (pl.role) {
-        case Role::id:
-          if (x.tag == Tag::absent || !cell_text(x, c.id) || c.id.empty()) return false;
+        case Role::id:  // the packed row does not carry the id: only whether the engine reads one
+          if (!nonempty_text(x)) return false;
           has_id = true;
           break;
-        case Role::child:
-          if (x.tag != Tag::absent && !cell_text(x, c.child)) return false;
+        case Role::child:  // nor the child, which only groups the rows (see decide_columns)
+          if (x.tag != Tag::absent && !has_text(x)) return false;
           break;
         case Role::received:
           if (x.tag == Tag::instant) {
@@ -285,10 +357,29 @@ class Fast {
           break;
         case Role::decided:
         case Role::recorded: break;
-        case Role::concerns:
+        case Role::concerns: {
+          const Column* dict = nullptr;
+          std::int32_t code = readers_[k].code(row, dict);
+          if (code >= 0 && x.tag == Tag::text && dict->length <= kCodeCacheLimit) {
+            CodeCache& cc = codes_[k];
+            if (cc.dict != dict) cc.reset(dict);
+            auto i = static_cast<std::size_t>(code);
+            if (!cc.seen[i]) {
+              const ConcernSet& set = concern_text(x.view());
+              if (set.ok) {
+                cc.sets.resize(dict->length);
+                cc.sets[i] = set;
+              }
+              cc.seen[i] = set.ok ? kCodeValue : kCodeFail;
+            }
+            if (cc.seen[i] == kCodeFail) return false;
+            coded_concerns = &cc.sets[i];
+            break;
+          }
           concerns = x;
           concerns_src = &readers_[k].source(row);
           break;
+        }
         case Role::history:
           if (x.tag != Tag::absent && x.tag != Tag::text) return false;
           history = x;
@@ -322,6 +413,7 @@ class Fast {
       c.values[p.slot_age_years] = months / 12;
       c.known[p.slot_age_months] = c.known[p.slot_age_years] = 1;
     }
+    if (coded_concerns) apply(*coded_concerns, c);
     switch (concerns.tag) {
       case Tag::absent: break;
       case Tag::text: {
@@ -355,16 +447,41 @@ class Fast {
   template <class F>
   std::int64_t cached(std::size_t column, std::string_view key, F&& compute) {
     auto& cache = text_cache_[column];
-    std::uint64_t h = text_hash(key);
-    if (const std::int64_t* v = cache.find(key, h)) return *v;
+    TextKey tk(key);
+    if (const std::int64_t* v = cache.find(tk)) return *v;
     std::int64_t v = compute(key);
-    cache.insert(key, h, v);
+    cache.insert(tk, v);
     return v;
   }
 
+  // cell_text's answer (without making the text), and whether that text is not empty.
+  static bool has_text(const Cell& x) {
+    switch (x.tag) {
+      case Tag::text:
+      case Tag::integer: return true;
+      case Tag::real: return std::isfinite(x.d) && x.d == std::trunc(x.d) && std::fabs(x.d) < 1e15;
+      default: return false;
+    }
+  }
+  static bool nonempty_text(const Cell& x) { return has_text(x) && (x.tag != Tag::text || x.len > 0); }
+
   bool field_value(std::size_t k, const Plan& pl, const Cell& x, Contact& c) {
-    const Field& f = s_.p.doc.fields[pl.field];
     std::int64_t v = 0;
+    if (pl.type == FieldType::string) {
+      if (!cell_text(x, scratch_)) return false;
+      v = static_cast<std::int64_t>(c.strings.size());
+      c.strings.push_back(scratch_);
+    } else if (!field_scalar(k, pl, x, v)) {
+      return false;
+    }
+    c.values[pl.slot] = v;
+    c.known[pl.slot] = 1;
+    return true;
+  }
+
+  // The value of a present cell of a boolean, integer or enum field; false: the engine's to word.
+  bool field_scalar(std::size_t k, const Plan& pl, const Cell& x, std::int64_t& v) {
+    const Field& f = s_.p.doc.fields[pl.field];
     switch (pl.type) {
       case FieldType::boolean:
         if (x.tag == Tag::boolean) v = x.i;
@@ -390,11 +507,7 @@ class Fast {
         } else return false;
         if ((f.min && v < *f.min) || (f.max && v > *f.max)) return false;
         break;
-      case FieldType::string:
-        if (!cell_text(x, scratch_)) return false;
-        v = static_cast<std::int64_t>(c.strings.size());
-        c.strings.push_back(scratch_);
-        break;
+      case FieldType::string: return false;
       case FieldType::enumeration: {
         auto find = [&f](std::string_view s) -> std::int64_t {
           auto it = std::find(f.values.begin(), f.values.end(), s);
@@ -410,8 +523,6 @@ class Fast {
         break;
       }
     }
-    c.values[pl.slot] = v;
-    c.known[pl.slot] = 1;
     return true;
   }
 
@@ -432,8 +543,8 @@ class Fast {
   }
 
   const ConcernSet& concern_text(std::string_view text) {
-    std::uint64_t h = text_hash(text);
-    if (const std::uint32_t* k = concern_cache_.find(text, h)) return sets_[*k];
+    TextKey h(text);
+    if (const std::uint32_t* k = concern_cache_.find(h)) return sets_[*k];
     entries_.clear();
     std::string problem;
     ConcernSet set;
@@ -443,7 +554,7 @@ class Fast {
       return spare_;
     }
     sets_.push_back(std::move(set));
-    concern_cache_.insert(text, h, static_cast<std::uint32_t>(sets_.size() - 1));
+    concern_cache_.insert(h, static_cast<std::uint32_t>(sets_.size() - 1));
     return sets_.back();
   }
 
@@ -457,7 +568,59 @@ class Fast {
   const Shared& s_;
   const std::vector<const Column*>& cols_;
   std::vector<Reader> readers_;
+  static constexpr std::size_t kBlock = 256;
+  void fill(std::size_t from) {
+    block_from_ = from;
+    block_to_ = std::max(from, std::min(to_, from + kBlock));
+    base_.resize(cols_.size());
+    for (std::size_t k = 0; k < cols_.size(); ++k) {
+      const Column& col = *cols_[k];
+      if (col.kind == Kind::cells) {  // read in place
+        base_[k] = col.cells.data() + from;
+        continue;
+      }
+      Cell* out = &block_[k * kBlock];
+      base_[k] = out;
+      if (col.kind == Kind::arrow_string && !col.large) {
+        // Field by field: copying whole Cells here makes the compiler stall on store forwarding.
+        const auto* offsets = static_cast<const std::int32_t*>(col.offsets) + col.offset;
+        for (std::size_t row = from; row < block_to_; ++row, ++out) {
+          if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
+            out->tag = Tag::absent;
+            continue;
+          }
+          out->p = col.data + offsets[row];
+          out->len = static_cast<std::uint32_t>(offsets[row + 1] - offsets[row]);
+          out->tag = Tag::text;
+        }
+        continue;
+      }
+      Reader& r = readers_[k];
+      for (std::size_t row = from; row < block_to_; ++row) {
+        Cell x = r.get(row);
+        std::memcpy(static_cast<void*>(out++), &x, sizeof x);
+      }
+    }
+  }
+  std::vector<Cell> block_;  // [column * kBlock + row - block_from_]
+  std::vector<const Cell*> base_;  // each column's cell of row block_from_
+  std::size_t block_from_ = 0, block_to_ = 0, to_ = 0;
   std::vector<TextCache<std::int64_t>> text_cache_;
+  // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
+  enum : std::uint8_t { kCodeUnseen = 0, kCodeAbsent, kCodeValue, kCodeFail };
+  struct CodeCache {
+    const Column* dict = nullptr;
+    std::vector<std::uint8_t> seen;
+    std::vector<std::int64_t> values;
+    std::vector<ConcernSet> sets;
+    void reset(const Column* d) {
+      dict = d;
+      seen.assign(d->length, kCodeUnseen);
+      values.assign(d->length, 0);
+      sets.clear();
+    }
+  };
+  std::vector<CodeCache> codes_;
   TextCache<std::uint32_t> concern_cache_;
   std::deque<ConcernSet> sets_;
   ConcernSet spare_;
@@ -465,10 +628,51 @@ class Fast {
   std::string scratch_;
 };
 
-struct SortItem {
-  std::uint64_t hash, hash2;  // the child, by two independent hashes
-  std::int64_t received;
-  std::uint32_t row;
+// A thread's children, each known by two independent hashes of its text (128 bits), numbered in
+// the order they first appear: an open-addressing table, so that grouping the rows by child needs
+// neither a sort nor string comparisons (two children would have to collide in both hashes).
+class GroupTable {
+ public:
+  explicit GroupTable(std::size_t expected) {
+    std::size_t cap = 64;
+    while (cap < expected) cap *= 2;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+  }
+  // The child's group, or `next` (which the caller then adds) when the child is new.
+  std::uint32_t find_or_add(std::uint64_t h1, std::uint64_t h2, std::uint32_t next) {
+    if (10 * (size_ + 1) > 6 * slots_.size()) grow();
+    for (std::size_t i = h1 & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.group == kEmpty) {
+        s = {h1, h2, next};
+        ++size_;
+        return next;
+      }
+      if (s.h1 == h1 && s.h2 == h2) return s.group;
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::uint64_t h1 = 0, h2 = 0;
+    std::uint32_t group = kEmpty;
+  };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (auto& s : old)
+      if (s.group != kEmpty)
+        for (std::size_t i = s.h1 & mask_;; i = (i + 1) & mask_)
+          if (slots_[i].group == kEmpty) {
+            slots_[i] = s;
+            break;
+          }
+  }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0, size_ = 0;
 };
 
 // FNV-1a, independent of std::hash: with it a child is known by 128 bits, so grouping the rows by
@@ -482,17 +686,39 @@ std::uint64_t fnv1a(std::string_view s) {
 // Interns decisions by what a part of the output depends on, so each distinct combination is put
 // into words once: per thread here, merged after.
 struct Interner {
-  std::unordered_map<std::string, std::int32_t> ids;
   std::vector<std::string> keys;
   std::vector<Decision> reps;
   std::int32_t add(const std::string& key, const Decision& d) {
-    auto [it, added] = ids.try_emplace(key, static_cast<std::int32_t>(reps.size()));
-    if (added) {
-      keys.push_back(key);
-      reps.push_back(d);
+    std::uint64_t h = text_hash(key);
+    if (2 * (keys.size() + 1) > slots_.size()) grow();
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      auto& [hash, id] = slots_[i];
+      if (id < 0) {
+        hash = h;
+        id = static_cast<std::int32_t>(keys.size());
+        keys.push_back(key);
+        reps.push_back(d);
+        return id;
+      }
+      if (hash == h && keys[static_cast<std::size_t>(id)] == key) return id;
     }
-    return it->second;
   }
+
+ private:
+  void grow() {
+    auto old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, {0, -1});
+    mask_ = slots_.size() - 1;
+    for (auto& [hash, id] : old)
+      if (id >= 0)
+        for (std::size_t i = hash & mask_;; i = (i + 1) & mask_)
+          if (slots_[i].second < 0) {
+            slots_[i] = {hash, id};
+            break;
+          }
+  }
+  std::vector<std::pair<std::uint64_t, std::int32_t>> slots_;  // (hash, id); id -1: empty
+  std::size_t mask_ = 0;
 };
 
 void put16(std::string& k, std::uint32_t v) {
@@ -515,6 +741,32 @@ bool same_decision(const Decision& a, const Decision& b) {
 
 }  // namespace
 
+namespace {
+double cpu_seconds(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+}  // namespace
+
+PhaseTimer::PhaseTimer() : on_(std::getenv("FRONTDOOR_TIMING") != nullptr) {
+  if (!on_) return;
+  wall_ = std::chrono::steady_clock::now();
+  cpu_ = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+  all_ = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+void PhaseTimer::lap(const char* what) {
+  if (!on_) return;
+  auto now = std::chrono::steady_clock::now();
+  double cpu = cpu_seconds(CLOCK_THREAD_CPUTIME_ID), all = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+  std::fprintf(stderr, "%-8s wall %.3f cpu %.3f all-threads %.3f\n", what, std::chrono::duration<double>(now - wall_).count(), cpu - cpu_,
+               all - all_);
+  wall_ = now;
+  cpu_ = cpu;
+  all_ = all;
+}
+
 bool cell_text(const Cell& x, std::string& out) {
   switch (x.tag) {
     case Tag::text: out.assign(x.p, x.len); return true;
@@ -527,6 +779,25 @@ bool cell_text(const Cell& x, std::string& out) {
       return false;
     default: return false;
   }
+}
+
+// A large buffer (not zeroed) for a batch's arrays: on 2 MiB pages where the kernel gives them on
+// request (transparent huge pages in madvise mode), so that first touching it costs a few page
+// faults, not one per 4 KiB.
+void* big_alloc(std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  void* p = nullptr;
+  if (bytes >= 4 * kHuge) {
+    bytes = (bytes + kHuge - 1) / kHuge * kHuge;
+    p = std::aligned_alloc(kHuge, bytes);
+#if defined(MADV_HUGEPAGE)
+    if (p) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  } else {
+    p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  }
+  if (!p) throw std::bad_alloc();
+  return p;
 }
 
 // A row resolved by the fast path, packed into (for the documents councils write) one cache line:
@@ -552,8 +823,7 @@ struct Packed {
     concerns_at = known_at + (s + 7) / 8;
     stride = (concerns_at + 3 * kMaxConcerns + 63) / 64 * 64;
     // Not zeroed: every row's header is written before it is read.
-    data.reset(static_cast<std::byte*>(std::aligned_alloc(64, std::max<std::size_t>(n, 1) * stride)));
-    if (!data) throw std::bad_alloc();
+    data.reset(static_cast<std::byte*>(big_alloc(std::max<std::size_t>(n, 1) * stride)));
   }
   std::byte* row(std::size_t r) const { return data.get() + r * stride; }
   Header& header(std::size_t r) const { return *reinterpret_cast<Header*>(row(r)); }
@@ -565,8 +835,11 @@ struct Packed {
     return true;
   }
 
-  void pack(std::size_t r, const Contact& c, std::uint8_t flags, std::uint8_t thread, std::vector<std::string>& strings) const {
-    std::byte* p = row(r);
+  // The row is made in `scratch` (stride bytes, 16-aligned) and then stored past the caches: it is
+  // read back only when its owner decides it, after the whole phase.
+  void pack(std::size_t r, const Contact& c, std::uint8_t flags, std::uint8_t thread, std::vector<std::string>& strings,
+            std::byte* scratch) const {
+    std::byte* p = scratch;
     Header& h = *reinterpret_cast<Header*>(p);
     h.received = c.received;
     h.flags = flags;
@@ -578,9 +851,11 @@ struct Packed {
     auto* values = reinterpret_cast<std::int16_t*>(p + sizeof(Header));
     for (std::size_t k = 0; k < slots; ++k) values[k] = static_cast<std::int16_t>(c.values[k]);
     auto* known = reinterpret_cast<std::uint8_t*>(p + known_at);
-    std::memset(known, 0, (slots + 7) / 8);
-    for (std::size_t k = 0; k < slots; ++k)
-      if (c.known[k]) known[k >> 3] |= static_cast<std::uint8_t>(1u << (k & 7));
+    for (std::size_t k = 0; k < slots; k += 8) {
+      std::uint8_t bits = 0;
+      for (std::size_t j = k; j < std::min(slots, k + 8); ++j) bits |= static_cast<std::uint8_t>((c.known[j] != 0) << (j - k));
+      known[k >> 3] = bits;
+    }
     auto* cs = reinterpret_cast<std::uint8_t*>(p + concerns_at);
     for (std::size_t i = 0; i < c.concerns.size(); ++i) {
       std::uint16_t k = c.concerns[i];
@@ -588,6 +863,13 @@ struct Packed {
       cs[3 * i + 1] = static_cast<std::uint8_t>(k >> 8);
       cs[3 * i + 2] = c.concern_levels[k];
     }
+    std::byte* to = row(r);
+#if defined(__SSE2__)
+    for (std::size_t off = 0; off < stride; off += 16)
+      _mm_stream_si128(reinterpret_cast<__m128i*>(to + off), _mm_load_si128(reinterpret_cast<const __m128i*>(scratch + off)));
+#else
+    std::memcpy(to, scratch, stride);
+#endif
   }
 
   void unpack(std::size_t r, Contact& c, const Program& p, const std::vector<std::vector<std::string>>& strings) const {
@@ -644,25 +926,13 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   if (n < 20000) threads = 1;
   threads = std::min(threads, 64u);
 
-  auto cpu_now = [] {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-  };
-  auto clock0 = std::chrono::steady_clock::now();
-  double cpu0 = cpu_now();
-  auto lap = [&](const char* what) {  // FRONTDOOR_TIMING=1: each phase's wall time (and this thread's CPU time)
-    if (!std::getenv("FRONTDOOR_TIMING")) return;
-    auto now = std::chrono::steady_clock::now();
-    double cpu = cpu_now();
-    std::fprintf(stderr, "%-8s wall %.3f cpu %.3f\n", what, std::chrono::duration<double>(now - clock0).count(), cpu - cpu0);
-    clock0 = now;
-    cpu0 = cpu;
-  };
+  PhaseTimer timer;
+  auto lap = [&](const char* what) { timer.lap(what); };
 
-  // 1. In input order: each row's child as the engine reads it (by two hashes) and received time.
+  // 1. In input order: each row's child as the engine reads it (by two hashes), received time, and
+  //    the thread that will decide it (its owner): a child's rows all go to one thread.
   std::vector<std::uint64_t> hash(n, 0), hash2(n, 0);
-  std::vector<std::uint8_t> has_child(n, 0);
+  std::vector<std::uint8_t> has_child(n, 0), owner(n, 0);
   detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     std::string text;
@@ -670,6 +940,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     Reader received_reader(shared.received_col ? columns[*shared.received_col] : nullptr);
     Reader decided_reader(shared.decided_col ? columns[*shared.decided_col] : nullptr);
     for (std::size_t row = from; row < to; ++row) {
+      owner[row] = static_cast<std::uint8_t>(row % threads);
       if (shared.child_col) {
         Cell x = child_reader.get(row);
         std::string_view who;
@@ -682,6 +953,8 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
           has_child[row] = 1;
           hash[row] = text_hash(who);
           hash2[row] = fnv1a(who);
+          // The high half picks the thread; the low bits index GroupTable.
+          owner[row] = static_cast<std::uint8_t>(((hash[row] >> 32) * threads) >> 32);
         }
       }
       if (shared.received_col) {
@@ -698,70 +971,65 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   });
   lap("keys");
 
-  // 2. Each thread takes the children whose hash falls to it (and every threads-th row without a
-  //    child) and puts them in the order it will decide them in: each child's rows together, in
+  // 2. Each thread puts its rows in the order it will decide them in: each child's rows together, in
   //    (received, input) order, and the children (and the rows without one) in the order they first
   //    appear, so that this order follows the input's closely and the packing below is nearly
-  //    sequential.
-  auto owner = [&](std::size_t row) -> unsigned {
-    return static_cast<unsigned>(has_child[row] ? hash[row] % threads : row % threads);
-  };
+  //    sequential. Children are grouped by a hash table (GroupTable), not a sort.
   enum : std::uint8_t { kContinues = 0, kFirstOfChild = 1, kAlone = 2 };
   std::vector<std::vector<std::uint32_t>> order(threads);  // rows
   std::vector<std::vector<std::uint8_t>> step(threads);    // kContinues, kFirstOfChild or kAlone
   std::vector<std::uint32_t> slot(n);                      // the row's place in its owner's order
   detail::run_threads(threads, [&](unsigned t) {
-    std::vector<SortItem> items;
-    std::vector<std::uint32_t> alone;
+    constexpr std::uint32_t kAloneBit = 1u << 31;
+    GroupTable table(n / threads);
+    std::vector<std::uint32_t> size;  // rows per group (kAloneBit: a row without a child), by first appearance
     for (std::size_t row = 0; row < n; ++row) {
-      if (owner(row) != t) continue;
-      if (has_child[row]) items.push_back({hash[row], hash2[row], out.received[row], static_cast<std::uint32_t>(row)});
-      else alone.push_back(static_cast<std::uint32_t>(row));
-    }
-    std::sort(items.begin(), items.end(), [](const SortItem& a, const SortItem& b) {
-      if (a.hash != b.hash) return a.hash < b.hash;
-      if (a.hash2 != b.hash2) return a.hash2 < b.hash2;
-      if (a.received != b.received) return a.received < b.received;
-      return a.row < b.row;
-    });
-    // Each child's rows in (received, input) order make a group; the groups, and the rows without
-    // a child, are laid out in the order their first row appears in the input.
-    std::vector<std::uint32_t> group_size, group_base;
-    for (std::size_t i = 0; i < items.size();) {
-      std::size_t j = i;
-      auto g = static_cast<std::uint32_t>(group_size.size());
-      while (j < items.size() && items[j].hash == items[i].hash && items[j].hash2 == items[i].hash2) {
-        slot[items[j].row] = g;  // for now: the row's group ...
-        hash2[items[j].row] = j - i;  // ... and its rank in it (hash2 is not needed any more)
-        ++j;
+      if (owner[row] != t) continue;
+      auto next = static_cast<std::uint32_t>(size.size());
+      std::uint32_t g = next;
+      if (!has_child[row]) {
+        size.push_back(kAloneBit | 1);
+      } else {
+        g = table.find_or_add(hash[row], hash2[row], next);
+        if (g == next) size.push_back(0);
+        ++size[g];
       }
-      group_size.push_back(static_cast<std::uint32_t>(j - i));
-      i = j;
+      slot[row] = g;  // for now: the row's group
     }
-    group_base.assign(group_size.size(), UINT32_MAX);
+    std::vector<std::uint32_t> base(size.size());
+    std::uint32_t total = 0;
+    for (std::size_t g = 0; g < size.size(); ++g) {
+      base[g] = total;
+      total += size[g] & ~kAloneBit;
+    }
     auto& rows = order[t];
     auto& kinds = step[t];
-    rows.resize(items.size() + alone.size());
-    kinds.resize(rows.size());
-    std::uint32_t cursor = 0;
+    rows.resize(total);
+    kinds.resize(total);
+    std::vector<std::int64_t> when(total);  // each place's received time, to sort a child's rows by
     for (std::size_t row = 0; row < n; ++row) {
-      if (owner(row) != t) continue;
-      if (!has_child[row]) {
-        slot[row] = cursor;
-        rows[cursor] = static_cast<std::uint32_t>(row);
-        kinds[cursor++] = kAlone;
-        continue;
-      }
-      std::uint32_t g = slot[row];
-      if (group_base[g] == UINT32_MAX) {
-        group_base[g] = cursor;
-        cursor += group_size[g];
-      }
-      auto rank = static_cast<std::uint32_t>(hash2[row]);
-      std::uint32_t at = group_base[g] + rank;
-      slot[row] = at;
+      if (owner[row] != t) continue;
+      std::uint32_t at = base[slot[row]]++;  // a child's rows in input order for now
       rows[at] = static_cast<std::uint32_t>(row);
-      kinds[at] = rank == 0 ? kFirstOfChild : kContinues;
+      when[at] = out.received[row];
+      slot[row] = at;
+    }
+    std::vector<std::pair<std::int64_t, std::uint32_t>> scratch;
+    for (std::size_t g = 0, at = 0; g < size.size(); ++g) {
+      std::size_t len = size[g] & ~kAloneBit, end = at + len;
+      kinds[at] = (size[g] & kAloneBit) ? kAlone : kFirstOfChild;
+      for (std::size_t i = at + 1; i < end; ++i) kinds[i] = kContinues;
+      if (len > 1 && !std::is_sorted(when.begin() + static_cast<std::ptrdiff_t>(at), when.begin() + static_cast<std::ptrdiff_t>(end))) {
+        // (received, input) order: the rows are in input order, so a stable sort by received.
+        scratch.clear();
+        for (std::size_t i = at; i < end; ++i) scratch.emplace_back(when[i], rows[i]);
+        std::stable_sort(scratch.begin(), scratch.end(), [](auto& a, auto& b) { return a.first < b.first; });
+        for (std::size_t i = at; i < end; ++i) {
+          rows[i] = scratch[i - at].second;
+          slot[rows[i]] = static_cast<std::uint32_t>(i);
+        }
+      }
+      at = end;
     }
   });
   lap("order");
@@ -774,18 +1042,25 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     Fast fast(shared, columns);
+    fast.range(from, to);
     Contact c;
     Cell history;
+    std::size_t stride = packed.empty() ? 64 : packed[0].stride;
+    std::unique_ptr<std::byte, void (*)(void*)> scratch(static_cast<std::byte*>(std::aligned_alloc(64, stride)), std::free);
+    std::memset(scratch.get(), 0, stride);
     for (std::size_t row = from; row < to; ++row) {
-      const Packed& into = packed[owner(row)];
+      const Packed& into = packed[owner[row]];
       fast.received_hint = out.received[row];
       if (fast.resolve(row, c, history) && into.fits(c)) {
         std::uint8_t flags = Packed::kFast | (history.tag == Tag::text ? Packed::kOwnHistory : 0);
-        into.pack(slot[row], c, flags, static_cast<std::uint8_t>(t), strings[t]);
+        into.pack(slot[row], c, flags, static_cast<std::uint8_t>(t), strings[t], scratch.get());
       } else {
         into.header(slot[row]).flags = 0;
       }
     }
+#if defined(__SSE2__)
+    _mm_sfence();  // the streamed rows are seen by the thread that decides them
+#endif
   });
   lap("resolve");
 
@@ -869,8 +1144,8 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       std::span<const PastContact> earlier = own;
       if (!has_own) {
         // As RuleSet::decide_batch: only the child's rows inside the counters' windows, and at most
-        // kMaxHistoryItems of them.
-        std::int64_t from = detail::earliest_window_start(shared.p, c.received);
+        // kMaxHistoryItems of them (none to look at for a child's first row).
+        std::int64_t from = past == 0 ? 0 : detail::earliest_window_start(shared.p, c.received);
         auto first = std::lower_bound(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(past), from,
                                       [](const PastContact& h, std::int64_t t) { return h.received < t; });
         earlier = std::span<const PastContact>(first, pool.begin() + static_cast<std::ptrdiff_t>(past));
@@ -953,8 +1228,8 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     constexpr std::size_t kAhead = 8;
     for (std::size_t row = from; row < to; ++row) {
-      if (row + kAhead < to) __builtin_prefetch(&results[owner(row + kAhead)][slot[row + kAhead]]);
-      unsigned o = owner(row);
+      if (row + kAhead < to) __builtin_prefetch(&results[owner[row + kAhead]][slot[row + kAhead]]);
+      unsigned o = owner[row];
       const Result& r = results[o][slot[row]];
       out.level[row] = r.level;
       out.outcome[row] = r.outcome;

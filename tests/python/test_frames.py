@@ -145,3 +145,34 @@ def test_empty_frames(doc):
     empty = pd.DataFrame({"id": pd.Series([], dtype=object), "received": pd.Series([], dtype=object)})
     assert len(doc.decide_many(empty)) == 0
     assert doc.decide_many(pa.table({"id": pa.array([], pa.string())})).num_rows == 0
+
+
+def test_dictionary_coded_columns_decide_like_plain_ones(doc, contacts):
+    # Every text column as a categorical (pandas) or dictionary (Arrow, one dictionary per chunk): the
+    # batch works each code out once, which must give what the cells give one by one, including
+    # invalid booleans and enum values, unknown concerns and levels, empty text and missing cells.
+    odd = contacts.head(400).copy()
+    odd.loc[odd.index[0::7], "consent"] = "maybe"
+    odd.loc[odd.index[1::7], "open_case"] = "bogus"
+    odd.loc[odd.index[2::7], "concerns"] = "not_a_concern=early_help"
+    odd.loc[odd.index[3::7], "concerns"] = "self_harm=nonsense"
+    odd.loc[odd.index[4::7], "telling_family_raises_risk"] = ""
+    odd.loc[odd.index[5::7], "disabled"] = "TRUE"
+    odd.loc[odd.index[6::11], "police_protection"] = None
+    odd.loc[odd.index[6::13], "open_case"] = ""
+    # Enough rows for several threads (the batch decides small frames on one).
+    big = pd.concat([odd.assign(id=odd["id"] + f"~{j}", child=odd["child"] + f"~{j}") for j in range(60)], ignore_index=True)
+    text = [c for c in big.columns if c not in ("id", "child", "received", "dob")]
+    expected = [row_as_json(r) for r in frame_rows(doc.decide_many(big, threads=2))]
+    assert sum(1 for r in expected if r["error"]) > 1000  # the odd values are rejected, row by row
+    cats = big.astype({c: "category" for c in text})
+    assert [row_as_json(r) for r in frame_rows(doc.decide_many(cats, threads=2))] == expected
+    table = pa.Table.from_pandas(big, preserve_index=False)
+    for c in text:
+        i = table.schema.get_field_index(c)
+        col = table.column(i)
+        halves = [col.slice(0, len(col) // 3).combine_chunks().dictionary_encode(),
+                  col.slice(len(col) // 3).combine_chunks().dictionary_encode()]  # two dictionaries, in another order
+        table = table.set_column(i, c, pa.chunked_array(halves))
+    assert table.column("consent").num_chunks == 2
+    assert [row_as_json(r) for r in frame_rows(doc.decide_many(table, threads=2))] == expected
