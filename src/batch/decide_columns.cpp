@@ -423,23 +423,13 @@ class Fast {
         break;
       }
       case Tag::entries: {
-        entries_.clear();
-        for (std::uint32_t k = 0; k < concerns.len; ++k) {
-          auto& [name, level] = concerns_src->entries[static_cast<std::size_t>(concerns.i) + k];
-          entries_.push_back({std::string(name), std::string(level)});
-        }
-        ConcernSet set = make_set(entries_);
+        const ConcernSet& set = concern_entries(concerns_src->entries.data() + concerns.i, concerns.len);
         if (!set.ok) return false;
         apply(set, c);
         break;
       }
       default: return false;
     }
-    for (std::uint16_t k = 0; k < c.concern_levels.size(); ++k)
-      if (c.concern_levels[k]) {
-        c.concerns.push_back(k);
-        if (k < 64) c.concern_bits |= 1ull << k;
-      }
     return true;
   }
 
@@ -538,6 +528,7 @@ class Fast {
         if (k == ci->second) return set;  // given more than once
       set.items.emplace_back(ci->second, static_cast<std::uint8_t>(li->second));
     }
+    std::sort(set.items.begin(), set.items.end());  // document order (each concern once)
     set.ok = true;
     return set;
   }
@@ -558,10 +549,38 @@ class Fast {
     return sets_.back();
   }
 
+  // A row has one concerns cell, so one set, whose items are in document order (make_set).
+  // Concerns given as a mapping (JSON Lines objects), cached by their entries: each entry as its two
+  // texts with their lengths, so that different entries never make the same key.
+  const ConcernSet& concern_entries(const std::pair<std::string_view, std::string_view>* items, std::size_t count) {
+    key_.clear();
+    auto put = [&](std::string_view x) {
+      auto len = static_cast<std::uint32_t>(x.size());
+      key_.append(reinterpret_cast<const char*>(&len), sizeof len);
+      key_.append(x);
+    };
+    for (std::size_t k = 0; k < count; ++k) put(items[k].first), put(items[k].second);
+    TextKey h(key_);
+    if (const std::uint32_t* k = entries_cache_.find(h)) return sets_[*k];
+    entries_.clear();
+    for (std::size_t k = 0; k < count; ++k) entries_.push_back({std::string(items[k].first), std::string(items[k].second)});
+    ConcernSet set = make_set(entries_);
+    if (entries_cache_.full()) {
+      spare_ = std::move(set);
+      return spare_;
+    }
+    sets_.push_back(std::move(set));
+    keys_.push_back(key_);  // the cache's key views point here
+    entries_cache_.insert(TextKey(keys_.back()), static_cast<std::uint32_t>(sets_.size() - 1));
+    return sets_.back();
+  }
+
   void apply(const ConcernSet& set, Contact& c) const {
     for (auto& [k, l] : set.items) {
       c.concern_levels[k] = static_cast<std::uint8_t>(l + 1);
       c.domains |= s_.p.concern_domain_bit[k];
+      c.concerns.push_back(k);
+      if (k < 64) c.concern_bits |= 1ull << k;
     }
   }
 
@@ -621,7 +640,9 @@ class Fast {
     }
   };
   std::vector<CodeCache> codes_;
-  TextCache<std::uint32_t> concern_cache_;
+  TextCache<std::uint32_t> concern_cache_, entries_cache_;
+  std::deque<std::string> keys_;  // entries_cache_'s keys
+  std::string key_;
   std::deque<ConcernSet> sets_;
   ConcernSet spare_;
   std::vector<ConcernEntry> entries_;
@@ -639,6 +660,7 @@ class GroupTable {
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
   }
+  void prefetch(std::uint64_t h1) const { __builtin_prefetch(&slots_[h1 & mask_]); }
   // The child's group, or `next` (which the caller then adds) when the child is new.
   std::uint32_t find_or_add(std::uint64_t h1, std::uint64_t h2, std::uint32_t next) {
     if (10 * (size_ + 1) > 6 * slots_.size()) grow();
@@ -984,6 +1006,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     GroupTable table(n / threads);
     std::vector<std::uint32_t> size;  // rows per group (kAloneBit: a row without a child), by first appearance
     for (std::size_t row = 0; row < n; ++row) {
+      if (row + 16 < n && has_child[row + 16]) table.prefetch(hash[row + 16]);
       if (owner[row] != t) continue;
       auto next = static_cast<std::uint32_t>(size.size());
       std::uint32_t g = next;

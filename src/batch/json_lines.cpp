@@ -46,22 +46,22 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
   struct Template {
     std::string head, tail;  // {"contact": <id> <head> <deadline> <tail>
   };
-  std::vector<Template> templates;
-  for (const Decision& rep : r.reasons) {
-    Decision d = rep;
-    d.contact.clear();
-    std::string json = rules.view(d).to_json();
-    Template t;
-    std::size_t level = json.find(",\"level\":"), deadline = json.find("\"deadline\":", level);
-    std::size_t flags = json.find(",\"flags\":", deadline);
-    t.head = json.substr(level, deadline + 11 - level);
-    t.tail = json.substr(flags) + "\n";
-    templates.push_back(std::move(t));
-  }
-  std::unordered_map<std::size_t, const std::string*> rejected;  // row -> the batch's message
-  for (auto& [row, message] : r.errors) rejected[row] = &message;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
+  std::vector<Template> templates(r.reasons.size());
+  detail::run_threads(threads, [&](unsigned t) {
+    for (std::size_t k = t; k < r.reasons.size(); k += threads) {
+      Decision d = r.reasons[k];
+      d.contact.clear();
+      std::string json = rules.view(d).to_json();
+      std::size_t level = json.find(",\"level\":"), deadline = json.find("\"deadline\":", level);
+      std::size_t flags = json.find(",\"flags\":", deadline);
+      templates[k].head = json.substr(level, deadline + 11 - level);
+      templates[k].tail = json.substr(flags) + "\n";
+    }
+  });
+  std::unordered_map<std::size_t, const std::string*> rejected;  // row -> the batch's message
+  for (auto& [row, message] : r.errors) rejected[row] = &message;
   timer.lap("templates");
   // Blocks of rows are built in parallel into each thread's own buffer (reused, and small enough to
   // stay in cache) and written in order as soon as each one's turn comes.
