@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <bit>
 
 #include "compile/program.hpp"
 #include "time/civil.hpp"
@@ -69,7 +70,7 @@ class Emitter {
     emit(e_.root);
     b.end = static_cast<std::uint32_t>(p_.code.size());
     b.guard_begin = static_cast<std::uint32_t>(p_.guards.size());
-    guards(e_.root);
+    b.exact = guards(e_.root);
     b.guard_end = static_cast<std::uint32_t>(p_.guards.size());
     return b;
   }
@@ -122,80 +123,83 @@ class Emitter {
     return pack_operand(o, c, info.level ? 0 : info.slot);
   }
 
-  // The top-level conjuncts that are plain tests of one value become guards (see Guard).
-  void guards(std::uint32_t i) {
+  // The top-level conjuncts that are plain tests of one value become guards (see Guard). True when
+  // every conjunct became one: the guards are then the whole condition (Block::exact).
+  bool guards(std::uint32_t i) {
     const ExprNode& n = node(i);
     using R = Guard::Reads;
     switch (n.kind) {
       case NodeKind::name:
-        if (n.type.k == K::boolean) guard_on(i, 1, 1, 0);
-        return;
+        return n.type.k == K::boolean && guard_on(i, 1, 1, 0);
       case NodeKind::op_not:
-        if (node(n.kids[0]).kind == NodeKind::name && node(n.kids[0]).type.k == K::boolean) guard_on(n.kids[0], 0, 0, 0);
-        return;
+        return node(n.kids[0]).kind == NodeKind::name && node(n.kids[0]).type.k == K::boolean && guard_on(n.kids[0], 0, 0, 0);
       case NodeKind::call:
-        if (n.fn == Fn::concern) p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), 1, INT64_MAX, 0});
-        if (n.fn == Fn::concern_at_least) p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), n.value2 + 1, INT64_MAX, 0});
-        return;
+        if (n.fn == Fn::concern) return p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), 1, INT64_MAX, 0}), true;
+        if (n.fn == Fn::concern_at_least)
+          return p_.guards.push_back({R::concern, static_cast<std::uint32_t>(n.value), n.value2 + 1, INT64_MAX, 0}), true;
+        return false;
       case NodeKind::binary: break;
-      default: return;
+      default: return false;
     }
     std::uint32_t l = n.kids[0], r = n.kids[1];
-    if (n.op == BinOp::land) return guards(l), guards(r);
+    if (n.op == BinOp::land) {
+      bool exact = guards(l);
+      return guards(r) && exact;
+    }
     if (n.op == BinOp::in) {
       const ExprNode& L = node(r);
-      if (!is_operand(l) || L.kind != NodeKind::list) return;
+      if (!is_operand(l) || L.kind != NodeKind::list) return false;
       std::uint64_t set = 0;
       for (auto k : L.kids) {
-        if (!is_const(k) || node(k).value < 0 || node(k).value > 63) return;
+        if (!is_const(k) || node(k).value < 0 || node(k).value > 63) return false;
         set |= 1ull << node(k).value;
       }
-      if (set) guard_on(l, 0, 0, set);  // an empty list never holds, but that is rare enough to leave to the code
-      return;
+      return set && guard_on(l, 0, 0, set);  // an empty list never holds, but that is rare enough to leave to the code
     }
-    if (n.op < BinOp::eq || n.op > BinOp::ge || n.op == BinOp::ne) return;
+    if (n.op < BinOp::eq || n.op > BinOp::ge || n.op == BinOp::ne) return false;
     BinOp op = n.op;
     if (is_const(l)) {  // 6 > age_months is age_months < 6
       std::swap(l, r);
       op = op == BinOp::lt ? BinOp::gt : op == BinOp::le ? BinOp::ge : op == BinOp::gt ? BinOp::lt : op == BinOp::ge ? BinOp::le : op;
     }
-    if (!is_const(r)) return;
+    if (!is_const(r)) return false;
     std::int64_t v = node(r).value;
     switch (op) {
-      case BinOp::eq: guard_on(l, v, v, 0); return;
-      case BinOp::lt: if (v != INT64_MIN) guard_on(l, INT64_MIN, v - 1, 0); return;
-      case BinOp::le: guard_on(l, INT64_MIN, v, 0); return;
-      case BinOp::gt: if (v != INT64_MAX) guard_on(l, v + 1, INT64_MAX, 0); return;
-      case BinOp::ge: guard_on(l, v, INT64_MAX, 0); return;
-      default: return;
+      case BinOp::eq: return guard_on(l, v, v, 0);
+      case BinOp::lt: return v != INT64_MIN && guard_on(l, INT64_MIN, v - 1, 0);
+      case BinOp::le: return guard_on(l, INT64_MIN, v, 0);
+      case BinOp::gt: return v != INT64_MAX && guard_on(l, v + 1, INT64_MAX, 0);
+      case BinOp::ge: return guard_on(l, v, INT64_MAX, 0);
+      default: return false;
     }
   }
 
   // A guard that `value` lies in [lo, hi] (or in `set`), when `value` is something a guard can read:
   // a name that is not text, count_at_least() or domain_count(), or a history counter plus or minus
   // a constant (counters are small and never negative, so the sum cannot overflow when the constant
-  // is moderate, and counter + k >= v is exactly counter >= v - k).
-  void guard_on(std::uint32_t value, std::int64_t lo, std::int64_t hi, std::uint64_t set) {
+  // is moderate, and counter + k >= v is exactly counter >= v - k). True when it made the guard.
+  bool guard_on(std::uint32_t value, std::int64_t lo, std::int64_t hi, std::uint64_t set) {
     using R = Guard::Reads;
     const ExprNode& n = node(value);
     if (is_operand(value)) {
       const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
       p_.guards.push_back({info.level ? R::level : info.counter ? R::counter : R::name, info.level ? 0u : info.slot, lo, hi, set});
-      return;
+      return true;
     }
     if (n.kind == NodeKind::call && (n.fn == Fn::count_at_least || n.fn == Fn::domain_count)) {
       p_.guards.push_back({n.fn == Fn::count_at_least ? R::count_at_least : R::domain_count, static_cast<std::uint32_t>(n.value), lo, hi, set});
-      return;
+      return true;
     }
-    if (set || n.kind != NodeKind::binary || (n.op != BinOp::add && n.op != BinOp::sub)) return;
+    if (set || n.kind != NodeKind::binary || (n.op != BinOp::add && n.op != BinOp::sub)) return false;
     std::uint32_t x = n.kids[0], k = n.kids[1];
     if (n.op == BinOp::add && is_const(x)) std::swap(x, k);
-    if (!is_const(k) || node(x).kind != NodeKind::name || !p_.env.names[static_cast<std::size_t>(node(x).value)].counter) return;
+    if (!is_const(k) || node(x).kind != NodeKind::name || !p_.env.names[static_cast<std::size_t>(node(x).value)].counter) return false;
     constexpr std::int64_t kModerate = std::int64_t{1} << 40;
     std::int64_t shift = n.op == BinOp::add ? node(k).value : -node(k).value;
-    if (node(k).value < -kModerate || node(k).value > kModerate) return;
+    if (node(k).value < -kModerate || node(k).value > kModerate) return false;
     auto shifted = [&](std::int64_t b) { return b == INT64_MIN || b == INT64_MAX ? b : std::clamp(b, -kModerate * 4, kModerate * 4) - shift; };
     p_.guards.push_back({R::counter, p_.env.names[static_cast<std::size_t>(node(x).value)].slot, shifted(lo), shifted(hi), 0});
+    return true;
   }
 
   static std::string quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -415,6 +419,124 @@ void compile_condition(Program& p, const Condition& c, const CompileOptions& opt
   if (p.max_stack > kMaxStack) d.error("FD208", c.at, "this expression needs more evaluation stack than the limit of " + std::to_string(kMaxStack));
 }
 
+// Moves every guard that does not read the level into the screen (see Screen), and leaves
+// Program::guards with the level's guards only.
+void build_screen(Program& p) {
+  using R = Guard::Reads;
+  Screen& s = p.screen;
+  std::vector<Block*> blocks;  // conditions: rules, then routing entries
+  for (auto& b : p.rule_when) blocks.push_back(&b);
+  for (auto& b : p.routing_when) blocks.push_back(&b);
+  const std::size_t cw = (blocks.size() + 63) / 64;
+  s.condition_words = static_cast<std::uint32_t>(cw);
+
+  // 1. Each operand's tests, with the condition each guards; the concern masks likewise.
+  struct Use {
+    Guard test;
+    std::size_t condition;
+  };
+  std::vector<std::uint32_t>* by_kind[] = {&s.names, &s.counters, &s.concerns, &s.count_levels, &s.domains};
+  std::vector<std::vector<Use>> uses[5];
+  std::vector<std::pair<std::size_t, std::size_t>> need_uses;  // (mask, condition)
+  std::vector<Guard> level_guards;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    Block& b = *blocks[i];
+    auto first_level = static_cast<std::uint32_t>(level_guards.size());
+    for (std::uint32_t g = b.guard_begin; g < b.guard_end; ++g) {
+      const Guard& x = p.guards[g];
+      if (x.reads == R::level) {
+        level_guards.push_back(x);
+        continue;
+      }
+      int kind = x.reads == R::name ? 0 : x.reads == R::counter ? 1 : x.reads == R::concern ? 2 : x.reads == R::count_at_least ? 3 : 4;
+      auto& list = *by_kind[kind];
+      auto at = static_cast<std::size_t>(std::find(list.begin(), list.end(), x.slot) - list.begin());
+      if (at == list.size()) list.push_back(x.slot), uses[kind].emplace_back();
+      uses[kind][at].push_back({x, i});
+    }
+    // A mask of one concern that a guard already tests (concern("x") is level >= 1) adds nothing.
+    auto guarded = [&](std::uint64_t m) {
+      if (std::popcount(m) != 1) return false;
+      for (std::uint32_t g = b.guard_begin; g < b.guard_end; ++g)
+        if (p.guards[g].reads == R::concern && p.guards[g].slot == static_cast<std::uint32_t>(std::countr_zero(m))) return true;
+      return false;
+    };
+    for (auto m : b.needs) {
+      if (guarded(m)) continue;
+      auto at = static_cast<std::size_t>(std::find(s.needs.begin(), s.needs.end(), m) - s.needs.begin());
+      if (at == s.needs.size()) s.needs.push_back(m);
+      need_uses.push_back({at, i});
+    }
+    b.needs.clear();
+    b.needs.shrink_to_fit();
+    b.guard_begin = first_level;
+    b.guard_end = static_cast<std::uint32_t>(level_guards.size());
+  }
+  p.guards = std::move(level_guards);
+  s.need_closes.assign((s.needs.size() + 1) * cw, 0);  // row 0 closes nothing; mask i's row is i + 1
+  for (auto [mask, condition] : need_uses) s.need_closes[(mask + 1) * cw + condition / 64] |= 1ull << (condition % 64);
+
+  // 2. Each operand's cuts (the values where one of its tests changes) and, for every value from
+  // just below the first cut to the last, the conditions some test fails on there. Past either end
+  // nothing changes, so a value is clamped into that range. An operand whose cuts lie too far apart
+  // for a row per value keeps a row per interval between cuts instead.
+  constexpr std::int64_t kMaxDenseRows = 256;
+  s.closes.assign(cw, 0);  // row 0: closes nothing
+  for (auto& kind : uses)
+    for (auto& tests : kind) {
+      std::vector<std::int64_t> cuts;
+      for (const auto& u : tests) {
+        const Guard& g = u.test;
+        if (g.set) {
+          cuts.push_back(0);
+          cuts.push_back(64);
+          for (int v = 1; v < 64; ++v)
+            if (((g.set >> v) & 1) != ((g.set >> (v - 1)) & 1)) cuts.push_back(v);
+        } else {
+          if (g.lo != INT64_MIN) cuts.push_back(g.lo);
+          if (g.hi != INT64_MAX) cuts.push_back(g.hi + 1);
+        }
+      }
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      Screen::Operand op;
+      const auto first_row = s.closes.size() / cw;
+      op.lo = cuts.empty() ? 0 : cuts.front() - 1;  // cuts never hold INT64_MIN
+      auto add_row = [&](std::int64_t at) {
+        std::size_t row = s.closes.size();
+        s.closes.resize(row + cw, 0);
+        for (const auto& u : tests)
+          if (!u.test.passes(at)) s.closes[row + u.condition / 64] |= 1ull << (u.condition % 64);
+      };
+      // Unsigned: the cuts may lie anywhere in the 64-bit range, and their distance still fits.
+      if (cuts.empty() || static_cast<std::uint64_t>(cuts.back()) - static_cast<std::uint64_t>(op.lo) < kMaxDenseRows) {
+        op.hi = cuts.empty() ? op.lo : cuts.back();
+        op.base = static_cast<std::uint64_t>(first_row) - static_cast<std::uint64_t>(op.lo);
+        const std::uint64_t span = static_cast<std::uint64_t>(op.hi) - static_cast<std::uint64_t>(op.lo);
+        for (std::uint64_t k = 0; k <= span; ++k) add_row(op.lo + static_cast<std::int64_t>(k));  // never past hi
+      } else {
+        op.lo = INT64_MIN, op.hi = INT64_MAX, op.base = static_cast<std::uint64_t>(first_row);
+        op.cuts_begin = static_cast<std::uint32_t>(s.cuts.size());
+        s.cuts.insert(s.cuts.end(), cuts.begin(), cuts.end());
+        op.cuts_end = static_cast<std::uint32_t>(s.cuts.size());
+        add_row(INT64_MIN);
+        for (auto v : cuts) add_row(v);
+      }
+      s.operands.push_back(op);
+    }
+
+  s.exact.assign(cw, 0);
+  for (std::size_t i = 0; i < blocks.size(); ++i)
+    if (blocks[i]->exact) s.exact[i / 64] |= 1ull << (i % 64);
+  s.name_unsure.assign((uses[0].size() + 1) * cw, 0);  // row 0 for a known name; name j's row is j + 1
+  for (std::size_t j = 0; j < uses[0].size(); ++j)
+    for (const auto& u : uses[0][j])
+      if (blocks[u.condition]->exact) s.name_unsure[(j + 1) * cw + u.condition / 64] |= 1ull << (u.condition % 64);
+  for (const auto& c : p.doc.concerns) s.concern_domain.push_back(c.domain);
+  for (const auto& r : p.doc.rules) p.rule_raise_to.push_back(r.raise_to);
+  for (const auto& r : p.doc.routing) p.routing_outcome.push_back(r.outcome);
+}
+
 }  // namespace
 
 void compile_program(Program& p, const CompileOptions& opt, std::vector<Diagnostic>& out) {
@@ -425,7 +547,15 @@ void compile_program(Program& p, const CompileOptions& opt, std::vector<Diagnost
   for (std::size_t i = 0; i < p.doc.rules.size(); ++i) compile_condition(p, p.doc.rules[i].when, opt, d, p.rule_when[i]);
   for (std::size_t i = 0; i < p.doc.routing.size(); ++i) compile_condition(p, p.doc.routing[i].when, opt, d, p.routing_when[i]);
   check_expectations(p, d);
-  if (!d.has_errors()) p.calendar = std::make_unique<WorkCalendar>(p.doc.calendar);
+  // The loader already caps any list at 2,000 items; this keeps the hot path's fixed bitsets safe
+  // from any other way in.
+  if (p.doc.rules.size() > kMaxConditions)
+    d.error("FD208", p.doc.rules[kMaxConditions].at, "more rules than the limit of " + std::to_string(kMaxConditions));
+  if (p.doc.routing.size() > kMaxConditions)
+    d.error("FD208", p.doc.routing[kMaxConditions].at, "more routing entries than the limit of " + std::to_string(kMaxConditions));
+  if (d.has_errors()) return;
+  build_screen(p);
+  p.calendar = std::make_unique<WorkCalendar>(p.doc.calendar);
 }
 
 }  // namespace frontdoor::detail

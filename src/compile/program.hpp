@@ -84,17 +84,56 @@ struct Guard {
   }
 };
 
+// The guards that do not read the level, settled once per decision before any rule runs, without
+// a branch on any of them. A condition is false when any of its guards fails, so each guard that
+// fails closes its conditions, and only the conditions left open are visited at all (see
+// decide_core). The guards are grouped by the value they read (the operand): an operand's tests
+// cut the number line into intervals, and each interval has one set of closed conditions, so a
+// contact costs one look-up per operand however many tests read it.
+struct Screen {
+  // The operands, in the order they are read: name slots (a name the contact does not have closes
+  // nothing), history counters, concern levels (0 absent, else level + 1), count_at_least levels
+  // and domains.
+  std::vector<std::uint32_t> names, counters, concerns, count_levels, domains;
+  // How operand j's value finds its row of `closes` (a row is condition_words masks of the
+  // conditions, rules then routing entries, that its failed tests close). Mostly a row per value
+  // from lo to hi, the value clamped into that range, so the row is base + the clamped value;
+  // where the tests' cuts (the values at which one of them changes) lie far apart, a row per
+  // interval between cuts[cuts_begin .. cuts_end): the value's row is then base + the number of
+  // cuts <= value. Row 0 closes nothing: it is the row of a name the contact does not have.
+  struct Operand {
+    std::int64_t lo = 0, hi = 0;
+    std::uint64_t base = 0;  // unsigned: base + value wraps to the row, whatever the value's range
+    std::uint32_t cuts_begin = 0, cuts_end = 0;
+  };
+  std::vector<Operand> operands;
+  std::vector<std::int64_t> cuts;
+  std::vector<std::uint64_t> closes;
+  // Concern masks: a condition needs one of the mask's concerns (concern("x") || concern("y")
+  // needs one of {x, y}). need_closes: row i + 1 holds the conditions mask i closes; row 0 none.
+  std::vector<std::uint64_t> needs, need_closes;
+  // The conditions that are nothing but their guards (Block::exact), as condition_words masks: one
+  // the screen leaves open, whose level guards pass and whose names are all known, holds without
+  // running its code. name_unsure: row j + 1 holds the exact conditions that read name operand j
+  // (row 0 is empty: the row of a known name).
+  std::vector<std::uint64_t> exact, name_unsure;
+  std::uint32_t condition_words = 0;
+  std::vector<Index> concern_domain;  // concern -> its domain, for domain_count()
+};
+
 struct Block {
   std::uint32_t begin = 0, end = 0;
-  std::uint32_t guard_begin = 0, guard_end = 0;  // this condition's range of Program::guards
-  // The condition is false (and known) unless, for every mask here, the contact has one of its
-  // concerns: concern("x") && concern("y") needs {x} and {y}; concern("x") || concern("y") needs
-  // {x, y}. Checked with one AND per mask before any instruction runs.
+  std::uint32_t guard_begin = 0, guard_end = 0;    // this condition's level guards (Program::guards)
+  // Until the screen is built: this condition's concern masks. The condition is false (and known)
+  // unless, for every mask, the contact has one of its concerns: concern("x") && concern("y") needs
+  // {x} and {y}; concern("x") || concern("y") needs {x, y}.
   std::vector<std::uint64_t> needs;
+  bool exact = false;  // every top-level conjunct is a guard: the guards decide the condition
 };
 
 inline constexpr std::size_t kMaxStack = 512;
 inline constexpr std::size_t kMaxCounters = 64;
+inline constexpr std::size_t kMaxConditions = 4096;  // rules, or routing entries (the loader allows 2000)
 
 struct Program {
   ThresholdDocument doc;
@@ -111,7 +150,10 @@ struct Program {
   std::vector<std::string> strings;
   std::vector<std::string> labels;  // per instruction: what a read instruction reads, for traces
   std::vector<Block> rule_when, routing_when;
-  std::vector<Guard> guards;
+  std::vector<Guard> guards;  // as emitted, every guard; once the screen is built, the level's only
+  Screen screen;
+  std::vector<Index> rule_raise_to;     // doc.rules[r].raise_to, packed for the hot loop
+  std::vector<Index> routing_outcome;   // doc.routing[r].outcome
   std::uint32_t max_stack = 0;
 
   std::vector<std::uint64_t> concern_domain_bit;

@@ -58,9 +58,12 @@ void count_history(const Program& p, const Contact& c, std::span<const PastConta
     return;
   }
   const Received received(c.received);
+  std::int64_t from = 0;
   for (std::size_t i = 0; i < counters_decl.size(); ++i) {
     const Counter& k = counters_decl[i];
-    std::int64_t from = window_start(k, received), n = 0;
+    if (i == 0 || k.unit != counters_decl[i - 1].unit || k.within != counters_decl[i - 1].within)
+      from = window_start(k, received);  // counters often share a window
+    std::int64_t n = 0;
     for (const PastContact& h : history) {
       if (h.received < from || h.received >= c.received) continue;
       if (k.count == Counter::Count::referrals && !h.referral) continue;

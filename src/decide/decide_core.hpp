@@ -2,6 +2,7 @@
 // with StepTrace for explain. Nothing here allocates once the Decision's buffers have grown.
 #pragma once
 
+#include <bit>
 #include <span>
 #include <string>
 #include <vector>
@@ -81,40 +82,86 @@ struct NoStepTrace : NoTrace {
   void end(const Value&) noexcept {}
 };
 
-// False when the guard's value is known and fails its test; true when it passes or is unknown.
-inline bool passes(const Program& p, const Guard& g, const EvalContext& ctx) noexcept {
-  const Contact& c = ctx.contact;
-  switch (g.reads) {
-    case Guard::Reads::name: return !c.known[g.slot] || g.passes(c.values[g.slot]);
-    case Guard::Reads::counter: return g.passes(ctx.counters[g.slot]);
-    case Guard::Reads::level: return g.passes(ctx.level);
-    case Guard::Reads::concern: return g.passes(c.concern_levels[g.slot]);
-    case Guard::Reads::count_at_least: {
-      std::int64_t n = 0;
-      for (auto k : c.concerns) n += c.concern_levels[k] > g.slot;
-      return g.passes(n);
-    }
-    case Guard::Reads::domain_count: {
-      std::int64_t n = 0;
-      for (auto k : c.concerns) n += p.doc.concerns[k].domain == g.slot;
-      return g.passes(n);
-    }
+// The row of `closes` for an operand's value (see Screen::Operand). AnySparse: whether any
+// operand keeps cuts (most documents have none, and then the test is compiled away).
+template <bool AnySparse>
+inline std::size_t screen_row(const Screen& s, const Screen::Operand& op, std::int64_t x) noexcept {
+  if (!AnySparse || op.cuts_begin == op.cuts_end) [[likely]]
+    return static_cast<std::size_t>(op.base + static_cast<std::uint64_t>(std::clamp(x, op.lo, op.hi)));
+  auto row = static_cast<std::size_t>(op.base);
+  for (std::uint32_t k = op.cuts_begin; k < op.cuts_end; ++k) row += x >= s.cuts[k];
+  return row;
+}
+
+// Runs the screen for one contact (see Screen). Leaves in `open` the conditions (rules, then
+// routing entries) that no failed guard closes, and in `sure` those of them that hold once their
+// level guards pass: the exact conditions none of whose names is missing. Branch-free: whether a
+// guard fails is data, and a branch on it would mispredict. OneWord: at most 64 conditions, the
+// usual case, where the masks gather in registers.
+template <bool OneWord, bool AnySparse>
+void run_screen(const Program& p, const Contact& c, const std::int64_t* counters, std::uint64_t* open,
+                std::uint64_t* sure) noexcept {
+  const Screen& s = p.screen;
+  const std::size_t words = OneWord ? 1 : s.condition_words;
+  const Screen::Operand* op = s.operands.data();
+  const std::uint64_t* closes = s.closes.data();
+  std::uint64_t closed = 0, unsure = 0;
+  if constexpr (!OneWord) std::fill_n(open, words, ~std::uint64_t{0}), std::copy_n(s.exact.data(), words, sure);
+  auto close = [&](const std::uint64_t* row) {
+    if constexpr (OneWord) closed |= *row;
+    else
+      for (std::size_t w = 0; w < words; ++w) open[w] &= ~row[w];
+  };
+  for (std::size_t j = 0; j < s.names.size(); ++j) {
+    const auto slot = s.names[j];
+    const bool known = c.known[slot];
+    std::size_t row = screen_row<AnySparse>(s, *op++, c.values[slot]);
+    close(closes + (known ? row : 0) * words);
+    const std::uint64_t* missing = s.name_unsure.data() + (known ? 0 : j + 1) * words;
+    if constexpr (OneWord) unsure |= *missing;
+    else
+      for (std::size_t w = 0; w < words; ++w) sure[w] &= ~missing[w];
   }
+  for (auto k : s.counters) close(closes + screen_row<AnySparse>(s, *op++, counters[k]) * words);
+  for (auto k : s.concerns) close(closes + screen_row<AnySparse>(s, *op++, c.concern_levels[k]) * words);
+  for (auto level : s.count_levels) {
+    std::int64_t count = 0;
+    for (auto k : c.concerns) count += c.concern_levels[k] > level;
+    close(closes + screen_row<AnySparse>(s, *op++, count) * words);
+  }
+  for (auto domain : s.domains) {
+    std::int64_t count = 0;
+    for (auto k : c.concerns) count += s.concern_domain[k] == domain;
+    close(closes + screen_row<AnySparse>(s, *op++, count) * words);
+  }
+  for (std::size_t i = 0; i < s.needs.size(); ++i)  // row 0 when the contact has one of the concerns
+    close(s.need_closes.data() + ((c.concern_bits & s.needs[i]) ? 0 : i + 1) * words);
+  if constexpr (OneWord) open[0] = ~closed, sure[0] = s.exact[0] & ~unsure;
+}
+
+inline bool has(const std::uint64_t* bits, std::size_t i) noexcept { return (bits[i / 64] >> (i % 64)) & 1; }
+
+// Calls f(r) for each condition first + r, r < count, left open, in order, until f returns true.
+template <class F>
+inline void for_each_open(const std::uint64_t* open, std::size_t first, std::size_t count, F&& f) {
+  for (std::size_t w = first / 64; w * 64 < first + count; ++w) {
+    std::uint64_t b = open[w];
+    if (w * 64 < first) b &= ~std::uint64_t{0} << (first - w * 64);
+    if ((w + 1) * 64 > first + count) b &= (std::uint64_t{1} << ((first + count) - w * 64)) - 1;  // < 64 here
+    for (; b; b &= b - 1)
+      if (f(static_cast<Index>(w * 64 + static_cast<std::size_t>(std::countr_zero(b)) - first))) return;
+  }
+}
+
+inline bool level_guards_pass(const Program& p, const Block& b, Index level) noexcept {
+  for (std::uint32_t g = b.guard_begin; g < b.guard_end; ++g)
+    if (!p.guards[g].passes(level)) return false;
   return true;
 }
 
-template <class Trace>
-Value run_condition(const Program& p, const Block& b, const EvalContext& ctx, Trace& trace, bool routing, Index entry) {
-  if constexpr (!Trace::enabled) {  // explain evaluates everything, to show every value it read
-    for (std::uint64_t mask : b.needs)
-      if (!(ctx.contact.concern_bits & mask)) return Value{0, Value::ok};
-    for (std::uint32_t g = b.guard_begin; g < b.guard_end; ++g)
-      if (!passes(p, p.guards[g], ctx)) return Value{0, Value::ok};
-  }
-  if constexpr (Trace::enabled) trace.begin(routing, entry, ctx.level);
-  Value v = evaluate(p, b, ctx, trace);
-  if constexpr (Trace::enabled) trace.end(v);
-  return v;
+inline void note_unknown(Decision& out, UnknownCondition::Where where, Index entry, const Value& v) {
+  out.unknowns.push_back({where, v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow,
+                          entry, v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
 }
 
 template <class Trace>
@@ -136,34 +183,53 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
 
   // 2. Rules, top to bottom; `level` is the level reached so far and only ever rises.
   Index level = base;
-  for (Index r = 0; r < doc.rules.size(); ++r) {
-    Value v = run_condition(p, p.rule_when[r], EvalContext{c, counters, level}, trace, false, r);
-    if (v.s == Value::ok) {
-      if (!v.v) continue;
-      out.rules.push_back(r);
-      Index to = doc.rules[r].raise_to;
-      if (to != kNoIndex && to > level) level = to;
-    } else {
-      out.unknowns.push_back({UnknownCondition::Where::rule,
-                              v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow, r,
-                              v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
-    }
+  auto rule = [&](Index r, const Value& v) {
+    if (v.s != Value::ok) return note_unknown(out, UnknownCondition::Where::rule, r, v);
+    if (!v.v) return;
+    out.rules.push_back(r);
+    Index to = p.rule_raise_to[r];
+    if (to != kNoIndex && to > level) level = to;
+  };
+  // 3. Routing: the first entry that holds, else the level's own route. True: stop.
+  auto route = [&](Index r, const Value& v) {
+    if (v.s == Value::ok && v.v) return out.routing = r, true;
+    if (v.s != Value::ok) note_unknown(out, UnknownCondition::Where::routing, r, v);
+    return false;
+  };
+  const std::size_t rules = doc.rules.size(), routing = doc.routing.size();
+  if constexpr (Trace::enabled) {  // explain evaluates everything, to show every value it read
+    auto traced = [&](bool is_routing, Index r) {
+      const Block& b = is_routing ? p.routing_when[r] : p.rule_when[r];
+      trace.begin(is_routing, r, level);
+      Value v = evaluate(p, b, EvalContext{c, counters, level}, trace);
+      trace.end(v);
+      return v;
+    };
+    for (Index r = 0; r < rules; ++r) rule(r, traced(false, r));
+    out.level = level;
+    for (Index r = 0; r < routing; ++r)
+      if (route(r, traced(true, r))) break;
+  } else {  // the screen settles most conditions as false; only the open ones run
+    std::uint64_t open[2 * kMaxConditions / 64], sure[2 * kMaxConditions / 64];
+    const Screen& s = p.screen;
+    if (s.condition_words == 1 && s.cuts.empty()) run_screen<true, false>(p, c, counters, open, sure);
+    else if (s.condition_words == 1) run_screen<true, true>(p, c, counters, open, sure);
+    else run_screen<false, true>(p, c, counters, open, sure);
+    auto run = [&](const Block& b, std::size_t condition) {
+      return has(sure, condition) ? Value{1, Value::ok} : evaluate(p, b, EvalContext{c, counters, level}, trace);
+    };
+    for_each_open(open, 0, rules, [&](Index r) {
+      const Block& b = p.rule_when[r];
+      if (level_guards_pass(p, b, level)) rule(r, run(b, r));
+      return false;
+    });
+    out.level = level;
+    for_each_open(open, rules, routing, [&](Index r) {
+      const Block& b = p.routing_when[r];
+      return level_guards_pass(p, b, level) && route(r, run(b, rules + r));
+    });
   }
-  out.level = level;
-
-  // 3. Routing: the first entry that holds, else the level's own route.
-  for (Index r = 0; r < doc.routing.size(); ++r) {
-    Value v = run_condition(p, p.routing_when[r], EvalContext{c, counters, level}, trace, true, r);
-    if (v.s == Value::ok && v.v) {
-      out.routing = r;
-      break;
-    }
-    if (v.s != Value::ok)
-      out.unknowns.push_back({UnknownCondition::Where::routing,
-                              v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow, r,
-                              v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
-  }
-  out.outcome = out.routing != kNoIndex ? doc.routing[out.routing].outcome : doc.levels[level].route;
+  out.outcome = out.routing != kNoIndex ? p.routing_outcome[out.routing] : doc.levels[level].route;
 
   // 4. Deadline, in working time where the outcome says so.
   out.deadline = p.calendar->add(c.received, doc.outcomes[out.outcome].decide_within);

@@ -18,7 +18,8 @@ struct CivilDate {
 std::int32_t days_from_civil(CivilDate) noexcept;  // days since 1970-01-01
 CivilDate civil_from_days(std::int32_t days) noexcept;
 std::uint32_t last_day_of_month(std::int32_t year, std::uint32_t month) noexcept;
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+// a / b rounded down, for b > 0 (every caller divides by a positive constant).
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept { return a / b - (a % b < 0); }
 inline std::int32_t weekday(std::int32_t days) noexcept {  // 0 = Sunday ... 6 = Saturday
   return static_cast<std::int32_t>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
+
 #include "compile/program.hpp"
 #include "documents.hpp"
 
@@ -292,4 +294,59 @@ routing:
     }
   }
   CHECK(compared == 480);
+}
+
+// The same with more conditions than one 64-bit word of the screen holds, a value whose tests lie
+// too far apart for a row per value (score <= 100000), a test at the edge of the 64-bit range, and
+// conditions that are nothing but their guards (which hold without running their code once their
+// names are known) beside ones that are not.
+TEST_CASE("guards never change a decision: past 64 conditions, far-apart tests and missing names") {
+  std::string rules = "rules:\n";
+  const char* patterns[] = {
+      "score >= %d && concern(\"neglect\")",
+      "score < %d || consent",
+      "score <= 100000 && score >= %d",
+      "age_months > 9223372036854775806 || score == %d",
+      "!consent && level >= \"complex\" && score > %d",
+      "note == \"x\" && score > %d",
+      "open_case in [\"cin\", \"cp_plan\"] && score != %d",
+  };
+  const char* raises[] = {"early_help", "complex", "acute"};
+  for (int i = 0; i < 70; ++i) {
+    char when[160];
+    std::snprintf(when, sizeof when, patterns[i % 7], (i * 13) % 101);
+    rules += "  - {id: r" + std::to_string(i) + ", when: '" + when + "'" +
+             (i % 5 == 0 ? std::string(", raise_to: ") + raises[i / 5 % 3] : "") + ", because: \"b\"}\n";
+  }
+  rules += R"(routing:
+  - {id: route_a, when: 'level >= "acute" && !consent', outcome: allocated, because: "a"}
+  - {id: route_b, when: 'score <= 100000 && score >= 40 && level <= "complex"', outcome: allocated, because: "b"}
+  - {id: route_c, when: 'consent', outcome: allocated, because: "c"}
+)";
+  auto rs = compile_ok(document(rules));
+  const auto& screen = rs->program().screen;
+  CHECK(screen.condition_words == 2);   // 73 conditions
+  CHECK(!screen.cuts.empty());          // score's tests, 0 .. 100001, keep cuts
+  CHECK(screen.exact[0] != 0);          // some conditions are only their guards
+  const char* levels[] = {nullptr, "early_help", "complex", "acute"};
+  std::size_t compared = 0;
+  for (int score : {-1, 0, 1, 12, 39, 40, 41, 64, 77, 100}) {
+    for (int mix = 0; mix < 36; ++mix) {
+      ContactRecord c = contact();
+      if (score >= 0) c.set("score", std::int64_t{score});
+      if (mix % 3 == 1) c.set("consent", true);
+      if (mix % 3 == 2) c.set("consent", false);
+      if (mix % 4 != 3) c.set("dob", std::string(mix % 2 ? "2026-01-01" : "2010-06-30"));
+      static const char* cases[] = {"none", "cin", "cp_plan"};
+      c.set("open_case", std::string(cases[mix % 3]));
+      if (mix % 5 == 0) c.set("note", std::string("x"));
+      if (const char* l = levels[mix % 4]) c.concerns.push_back({"neglect", l});
+      auto fast = rs->view(rs->decide(c)).to_json();
+      auto full = rs->view(rs->explain(c).decision).to_json();
+      INFO("score " << score << ", mix " << mix);
+      CHECK(fast == full);
+      ++compared;
+    }
+  }
+  CHECK(compared == 360);
 }
