@@ -480,7 +480,10 @@ void build_screen(Program& p) {
   // just below the first cut to the last, the conditions some test fails on there. Past either end
   // nothing changes, so a value is clamped into that range. An operand whose cuts lie too far apart
   // for a row per value keeps a row per interval between cuts instead.
-  constexpr std::int64_t kMaxDenseRows = 256;
+  // A dense operand takes at most 256 words (2 KiB) of masks, so a document with thousands of
+  // conditions and many values to read cannot make the table large: with more than one word per
+  // row, fewer values get a row each.
+  const std::uint64_t max_dense_rows = std::max<std::uint64_t>(256 / std::max<std::size_t>(cw, 1), 2);
   s.closes.assign(cw, 0);  // row 0: closes nothing
   for (auto& kind : uses)
     for (auto& tests : kind) {
@@ -509,7 +512,7 @@ void build_screen(Program& p) {
           if (!u.test.passes(at)) s.closes[row + u.condition / 64] |= 1ull << (u.condition % 64);
       };
       // Unsigned: the cuts may lie anywhere in the 64-bit range, and their distance still fits.
-      if (cuts.empty() || static_cast<std::uint64_t>(cuts.back()) - static_cast<std::uint64_t>(op.lo) < kMaxDenseRows) {
+      if (cuts.empty() || static_cast<std::uint64_t>(cuts.back()) - static_cast<std::uint64_t>(op.lo) < max_dense_rows) {
         op.hi = cuts.empty() ? op.lo : cuts.back();
         op.base = static_cast<std::uint64_t>(first_row) - static_cast<std::uint64_t>(op.lo);
         const std::uint64_t span = static_cast<std::uint64_t>(op.hi) - static_cast<std::uint64_t>(op.lo);

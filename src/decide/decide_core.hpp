@@ -2,6 +2,7 @@
 // with StepTrace for explain. Nothing here allocates once the Decision's buffers have grown.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <span>
 #include <string>
@@ -88,9 +89,9 @@ template <bool AnySparse>
 inline std::size_t screen_row(const Screen& s, const Screen::Operand& op, std::int64_t x) noexcept {
   if (!AnySparse || op.cuts_begin == op.cuts_end) [[likely]]
     return static_cast<std::size_t>(op.base + static_cast<std::uint64_t>(std::clamp(x, op.lo, op.hi)));
-  auto row = static_cast<std::size_t>(op.base);
-  for (std::uint32_t k = op.cuts_begin; k < op.cuts_end; ++k) row += x >= s.cuts[k];
-  return row;
+  const std::int64_t* cuts = s.cuts.data();  // sorted: the number of cuts <= x by binary search
+  return static_cast<std::size_t>(op.base) +
+         static_cast<std::size_t>(std::upper_bound(cuts + op.cuts_begin, cuts + op.cuts_end, x) - (cuts + op.cuts_begin));
 }
 
 // Runs the screen for one contact (see Screen). Leaves in `open` the conditions (rules, then
