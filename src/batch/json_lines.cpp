@@ -10,32 +10,6 @@
 #include "util/json.hpp"
 
 namespace frontdoor::columns {
-namespace {
-
-// detail::format_timestamp's text, appended without a string of its own.
-void append_timestamp(std::string& s, std::int64_t ms) {
-  std::int64_t t = detail::floor_div(ms, 1000);
-  auto days = static_cast<std::int32_t>(detail::floor_div(t, 86400));
-  auto secs = t - static_cast<std::int64_t>(days) * 86400;
-  auto c = detail::civil_from_days(days);
-  if (c.year < 0 || c.year > 9999) {
-    s += detail::format_timestamp(ms);
-    return;
-  }
-  char buf[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
-  auto put = [&](std::size_t at, unsigned v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
-  };
-  put(0, static_cast<unsigned>(c.year), 4);
-  put(5, c.month, 2);
-  put(8, c.day, 2);
-  put(11, static_cast<unsigned>(secs / 3600), 2);
-  put(14, static_cast<unsigned>(secs / 60 % 60), 2);
-  put(17, static_cast<unsigned>(secs % 60), 2);
-  s.append(buf, sizeof buf);
-}
-
-}  // namespace
 
 // Each distinct decision is put into words once, as a template with two holes (the contact's id and
 // the deadline); each row then copies its template around its own id and deadline.
@@ -97,7 +71,7 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
             s += "null";
           } else {
             s += '"';
-            append_timestamp(s, r.deadline[row]);
+            detail::append_timestamp(s, r.deadline[row]);
             s += '"';
           }
           s += tpl.tail;

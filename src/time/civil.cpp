@@ -1,5 +1,6 @@
 #include "time/civil.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace frontdoor::detail {
@@ -109,21 +110,22 @@ std::string format_date(std::int32_t days) {
   return buf;
 }
 
-std::string format_timestamp(std::int64_t ms) {
+void append_timestamp(std::string& s, std::int64_t ms) {
   std::int64_t t = floor_div(ms, 1000);
   auto days = static_cast<std::int32_t>(floor_div(t, 86400));
   auto secs = t - static_cast<std::int64_t>(days) * 86400;
   auto c = civil_from_days(days);
   if (c.year < 0 || c.year > 9999) {  // rare: let printf write the sign and the extra digits
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day, static_cast<int>(secs / 3600),
-                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
-    return buf;
+    int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day, static_cast<int>(secs / 3600),
+                          static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+    s.append(buf, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof buf) - 1)));
+    return;
   }
   // Digit by digit: a batch writes one of these per decision, and printf was a visible cost.
-  std::string s = "0000-00-00T00:00:00Z";
+  char buf[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
   auto put = [&](std::size_t at, unsigned v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10) s[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
   };
   put(0, static_cast<unsigned>(c.year), 4);
   put(5, c.month, 2);
@@ -131,6 +133,12 @@ std::string format_timestamp(std::int64_t ms) {
   put(11, static_cast<unsigned>(secs / 3600), 2);
   put(14, static_cast<unsigned>(secs / 60 % 60), 2);
   put(17, static_cast<unsigned>(secs % 60), 2);
+  s.append(buf, sizeof buf);
+}
+
+std::string format_timestamp(std::int64_t ms) {
+  std::string s;
+  append_timestamp(s, ms);
   return s;
 }
 

@@ -33,6 +33,7 @@ inline constexpr std::int64_t kMsPerDay = 86400000;
 // past the millisecond are dropped. An offset is required: a local time without one is ambiguous.
 std::optional<std::int64_t> parse_timestamp(std::string_view) noexcept;
 std::string format_timestamp(std::int64_t ms);  // YYYY-MM-DDTHH:MM:SSZ (whole seconds, rounded down)
+void append_timestamp(std::string& s, std::int64_t ms);  // the same text, appended to s
 std::string format_date(std::int32_t days);          // YYYY-MM-DD
 
 // The same instant `months` calendar months earlier: same day of month (clamped to the month's end),

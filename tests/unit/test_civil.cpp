@@ -55,3 +55,14 @@ TEST_CASE("an offset may be whole hours") {
   CHECK(format_timestamp(*parse_timestamp("2026-05-04T11:00:00+01")) == "2026-05-04T10:00:00Z");
   CHECK_FALSE(parse_timestamp("2026-05-04T11:00:00+1").has_value());
 }
+
+TEST_CASE("timestamps are written digit by digit, and years outside 0000-9999 with their sign") {
+  using frontdoor::detail::append_timestamp;
+  std::string s = "deadline ";
+  append_timestamp(s, 0);
+  CHECK(s == "deadline 1970-01-01T00:00:00Z");
+  CHECK(format_timestamp(-1) == "1969-12-31T23:59:59Z");
+  CHECK(format_timestamp(253402300799000) == "9999-12-31T23:59:59Z");
+  CHECK(format_timestamp(253402300800000) == "10000-01-01T00:00:00Z");
+  CHECK(format_timestamp(-62167219201000) == "-001-12-31T23:59:59Z");
+}
