@@ -535,9 +535,6 @@ void build_screen(Program& p) {
   for (std::size_t j = 0; j < uses[0].size(); ++j)
     for (const auto& u : uses[0][j])
       if (blocks[u.condition]->exact) s.name_unsure[(j + 1) * cw + u.condition / 64] |= 1ull << (u.condition % 64);
-  for (const auto& c : p.doc.concerns) s.concern_domain.push_back(c.domain);
-  for (const auto& r : p.doc.rules) p.rule_raise_to.push_back(r.raise_to);
-  for (const auto& r : p.doc.routing) p.routing_outcome.push_back(r.outcome);
 }
 
 }  // namespace

@@ -118,7 +118,6 @@ struct Screen {
   // (row 0 is empty: the row of a known name).
   std::vector<std::uint64_t> exact, name_unsure;
   std::uint32_t condition_words = 0;
-  std::vector<Index> concern_domain;  // concern -> its domain, for domain_count()
 };
 
 struct Block {
@@ -152,8 +151,6 @@ struct Program {
   std::vector<Block> rule_when, routing_when;
   std::vector<Guard> guards;  // as emitted, every guard; once the screen is built, the level's only
   Screen screen;
-  std::vector<Index> rule_raise_to;     // doc.rules[r].raise_to, packed for the hot loop
-  std::vector<Index> routing_outcome;   // doc.routing[r].outcome
   std::uint32_t max_stack = 0;
 
   std::vector<std::uint64_t> concern_domain_bit;

@@ -132,7 +132,7 @@ void run_screen(const Program& p, const Contact& c, const std::int64_t* counters
   }
   for (auto domain : s.domains) {
     std::int64_t count = 0;
-    for (auto k : c.concerns) count += s.concern_domain[k] == domain;
+    for (auto k : c.concerns) count += p.doc.concerns[k].domain == domain;
     close(closes + screen_row<AnySparse>(s, *op++, count) * words);
   }
   for (std::size_t i = 0; i < s.needs.size(); ++i)  // row 0 when the contact has one of the concerns
@@ -188,7 +188,7 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
     if (v.s != Value::ok) return note_unknown(out, UnknownCondition::Where::rule, r, v);
     if (!v.v) return;
     out.rules.push_back(r);
-    Index to = p.rule_raise_to[r];
+    Index to = doc.rules[r].raise_to;
     if (to != kNoIndex && to > level) level = to;
   };
   // 3. Routing: the first entry that holds, else the level's own route. True: stop.
@@ -230,7 +230,7 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
       return level_guards_pass(p, b, level) && route(r, run(b, rules + r));
     });
   }
-  out.outcome = out.routing != kNoIndex ? p.routing_outcome[out.routing] : doc.levels[level].route;
+  out.outcome = out.routing != kNoIndex ? doc.routing[out.routing].outcome : doc.levels[level].route;
 
   // 4. Deadline, in working time where the outcome says so.
   out.deadline = p.calendar->add(c.received, doc.outcomes[out.outcome].decide_within);
