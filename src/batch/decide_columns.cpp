@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <chrono>
@@ -269,7 +270,7 @@ class Fast {
   // row are more streams than the hardware prefetches).
   void range(std::size_t from, std::size_t to) {
     to_ = to;
-    block_.resize(cols_.size() * kBlock);
+    block_.resize(cols_.size() * kColumnStride);
     fill(from);
   }
 
@@ -292,7 +293,7 @@ class Fast {
     if (!s_.usable) return false;
     if (row < block_from_ || row >= block_to_) fill(row);
     bool has_id = false, has_received = false;
-    std::optional<std::int32_t> dob;
+    std::optional<detail::CivilDate> dob;
     Cell concerns;
     const Column* concerns_src = nullptr;
     const ConcernSet* coded_concerns = nullptr;
@@ -347,10 +348,10 @@ class Fast {
         case Role::dob:
           if (x.tag == Tag::absent) break;
           if (x.tag == Tag::text) {
-            dob = detail::parse_date(x.view());
+            dob = date_of_birth(x.view());
             if (!dob) return false;
           } else if (x.tag == Tag::local) {
-            dob = static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay));
+            dob = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
           } else {
             return false;
           }
@@ -406,9 +407,9 @@ class Fast {
       c.values[p.slot_age_months] = c.values[p.slot_age_years] = 0;
       c.known[p.slot_age_months] = c.known[p.slot_age_years] = 1;
     } else if (dob) {
-      std::int32_t today = p.calendar->local_day(c.received);
+      const detail::CivilDate& today = civil_day(p.calendar->local_day(c.received));
       std::int64_t months = detail::months_between(*dob, today);
-      if (months < 0 && *dob > today) return false;
+      if (months < 0 && std::tie(dob->year, dob->month, dob->day) > std::tie(today.year, today.month, today.day)) return false;
       c.values[p.slot_age_months] = months;
       c.values[p.slot_age_years] = months / 12;
       c.known[p.slot_age_months] = c.known[p.slot_age_years] = 1;
@@ -442,6 +443,21 @@ class Fast {
     std::int64_t v = compute(key);
     cache.insert(tk, v);
     return v;
+  }
+
+  // Dates of birth repeat (a year of contacts has a few thousand), so each text is parsed once.
+  std::optional<detail::CivilDate> date_of_birth(std::string_view text) {
+    TextKey key(text);
+    if (const Dob* d = dob_cache_.find(key)) return d->ok ? std::optional(d->date) : std::nullopt;
+    auto days = detail::parse_date(text);
+    Dob d{days.has_value(), days ? detail::civil_from_days(*days) : detail::CivilDate{}};
+    dob_cache_.insert(key, d);
+    return d.ok ? std::optional(d.date) : std::nullopt;
+  }
+  // The calendar date of a local day: rows in input order mostly share the previous row's.
+  const detail::CivilDate& civil_day(std::int32_t day) {
+    if (day != today_) today_ = day, today_date_ = detail::civil_from_days(day);
+    return today_date_;
   }
 
   // cell_text's answer (without making the text), and whether that text is not empty.
@@ -588,6 +604,9 @@ class Fast {
   const std::vector<const Column*>& cols_;
   std::vector<Reader> readers_;
   static constexpr std::size_t kBlock = 256;
+  // A column's cells of a block are 4 KiB; a row's cells would then all map to the same L1 set and
+  // evict each other (a dozen columns, 8 ways). One cache line more per column spreads them.
+  static constexpr std::size_t kColumnStride = kBlock + 64 / sizeof(Cell);
   void fill(std::size_t from) {
     block_from_ = from;
     block_to_ = std::max(from, std::min(to_, from + kBlock));
@@ -598,7 +617,7 @@ class Fast {
         base_[k] = col.cells.data() + from;
         continue;
       }
-      Cell* out = &block_[k * kBlock];
+      Cell* out = &block_[k * kColumnStride];
       base_[k] = out;
       if (col.kind == Kind::arrow_string && !col.large) {
         // Field by field: copying whole Cells here makes the compiler stall on store forwarding.
@@ -621,10 +640,17 @@ class Fast {
       }
     }
   }
-  std::vector<Cell> block_;  // [column * kBlock + row - block_from_]
+  std::vector<Cell> block_;  // [column * kColumnStride + row - block_from_]
   std::vector<const Cell*> base_;  // each column's cell of row block_from_
   std::size_t block_from_ = 0, block_to_ = 0, to_ = 0;
   std::vector<TextCache<std::int64_t>> text_cache_;
+  struct Dob {
+    bool ok = false;
+    detail::CivilDate date{};
+  };
+  TextCache<Dob> dob_cache_;
+  std::int32_t today_ = INT32_MIN;
+  detail::CivilDate today_date_{};
   // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
   enum : std::uint8_t { kCodeUnseen = 0, kCodeAbsent, kCodeValue, kCodeFail };
   struct CodeCache {
@@ -707,23 +733,28 @@ std::uint64_t fnv1a(std::string_view s) {
 
 // Interns decisions by what a part of the output depends on, so each distinct combination is put
 // into words once: per thread here, merged after.
+// `same(id)`: the decision is the same as reps[id] in what matters; `key()`: that as text, made only
+// for a new one (the threads' keys are merged by it).
 struct Interner {
   std::vector<std::string> keys;
   std::vector<Decision> reps;
-  std::int32_t add(const std::string& key, const Decision& d) {
-    std::uint64_t h = text_hash(key);
+  template <class Same, class Key>
+  std::int32_t add(std::uint64_t h, const Decision& d, Same&& same, Key&& key) {
     if (2 * (keys.size() + 1) > slots_.size()) grow();
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       auto& [hash, id] = slots_[i];
       if (id < 0) {
         hash = h;
         id = static_cast<std::int32_t>(keys.size());
-        keys.push_back(key);
+        keys.push_back(key());
         reps.push_back(d);
         return id;
       }
-      if (hash == h && keys[static_cast<std::size_t>(id)] == key) return id;
+      if (hash == h && same(static_cast<std::size_t>(id))) return id;
     }
+  }
+  std::int32_t add(const std::string& key, const Decision& d) {
+    return add(text_hash(key), d, [&](std::size_t id) { return keys[id] == key; }, [&] { return key; });
   }
 
  private:
@@ -929,6 +960,8 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   for (const Column* c : columns)
     if (c->length != n) throw std::invalid_argument("column '" + c->name + "' does not have one cell per row");
   if (n >= (std::size_t{1} << 32)) throw std::invalid_argument("a batch holds at most 4,294,967,295 rows");
+  PhaseTimer timer;
+  auto lap = [&](const char* what) { timer.lap(what); };
   const Shared shared(rs, columns);
   const ThresholdDocument& doc = shared.p.doc;
   BatchResult out;
@@ -948,8 +981,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   if (n < 20000) threads = 1;
   threads = std::min(threads, 64u);
 
-  PhaseTimer timer;
-  auto lap = [&](const char* what) { timer.lap(what); };
+  lap("setup");
 
   // 1. In input order: each row's child as the engine reads it (by two hashes), received time, and
   //    the thread that will decide it (its owner): a child's rows all go to one thread.
@@ -961,6 +993,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     Reader child_reader(shared.child_col ? columns[*shared.child_col] : nullptr);
     Reader received_reader(shared.received_col ? columns[*shared.received_col] : nullptr);
     Reader decided_reader(shared.decided_col ? columns[*shared.decided_col] : nullptr);
+    detail::DateMemo received_date, decided_date;
     for (std::size_t row = from; row < to; ++row) {
       owner[row] = static_cast<std::uint8_t>(row % threads);
       if (shared.child_col) {
@@ -982,12 +1015,12 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       if (shared.received_col) {
         Cell x = received_reader.get(row);
         if (x.tag == Tag::instant) out.received[row] = x.i;
-        else if (x.tag == Tag::text) out.received[row] = detail::parse_timestamp(x.view()).value_or(kNoTime);
+        else if (x.tag == Tag::text) out.received[row] = detail::parse_timestamp(x.view(), received_date).value_or(kNoTime);
       }
       if (shared.decided_col) {
         Cell x = decided_reader.get(row);
         if (x.tag == Tag::instant) out.decided[row] = x.i;
-        else if (x.tag == Tag::text) out.decided[row] = detail::parse_timestamp(x.view()).value_or(kNoTime);
+        else if (x.tag == Tag::text) out.decided[row] = detail::parse_timestamp(x.view(), decided_date).value_or(kNoTime);
       }
     }
   });
@@ -1104,6 +1137,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   // decides, then one in 4096); if they ever disagree it is turned off for the rest of the batch,
   // so a change in the engine can cost speed but never a wrong decision.
   std::atomic<bool> fast_ok{true};
+  const std::int64_t shortest = detail::shortest_window(shared.p);
   detail::run_threads(threads, [&](unsigned t) {
     const Packed& mine = packed[t];
     results[t].assign(order[t].size(), Result{});
@@ -1168,10 +1202,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       if (!has_own) {
         // As RuleSet::decide_batch: only the child's rows inside the counters' windows, and at most
         // kMaxHistoryItems of them (none to look at for a child's first row).
-        std::int64_t from = past == 0 ? 0 : detail::earliest_window_start(shared.p, c.received);
-        auto first = std::lower_bound(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(past), from,
-                                      [](const PastContact& h, std::int64_t t) { return h.received < t; });
-        earlier = std::span<const PastContact>(first, pool.begin() + static_cast<std::ptrdiff_t>(past));
+        earlier = detail::history_in_windows(shared.p, shortest, c.received, std::span<const PastContact>(pool.data(), past));
         if (earlier.size() > kMaxHistoryItems) return reject(row, detail::too_much_history());
       }
       rs.decide(c, earlier, d);
@@ -1192,11 +1223,19 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       r.category = static_cast<std::int16_t>(oc.category);
       r.referral = oc.referral;
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : d.deadline;  // no decide_within: no deadline
-      key.clear();
-      put16(key, d.outcome);
-      for (auto x : d.rules) put16(key, x);
-      r.combo = combos[t].add(key, d);
+      // What the actions, flags and rules columns depend on: the outcome and the rules that held.
+      auto combo_key = [&] {
+        key.clear();
+        put16(key, d.outcome);
+        for (auto x : d.rules) put16(key, x);
+        return key;
+      };
+      std::uint64_t h = mix(d.outcome + 0x9E3779B97F4A7C15ull, d.rules.size() + 0xBF58476D1CE4E5B9ull);
+      for (auto x : d.rules) h = mix(h ^ x, 0x94D049BB133111EBull);
+      r.combo = combos[t].add(
+          h, d, [&](std::size_t id) { return combos[t].reps[id].outcome == d.outcome && combos[t].reps[id].rules == d.rules; }, combo_key);
       if (options.reasons) {
+        combo_key();
         put16(key, d.level);
         put16(key, d.base_level);
         put16(key, d.routing);

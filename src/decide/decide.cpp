@@ -84,11 +84,28 @@ std::string too_much_history() {
          " earlier contacts of this child inside the history windows (the limit of history items per contact)";
 }
 
-std::int64_t earliest_window_start(const Program& p, std::int64_t received) noexcept {
+std::int64_t shortest_window(const Program& p) noexcept {
+  if (p.doc.counters.empty()) return 0;
+  constexpr std::int64_t kLongest = std::int64_t{1} << 50;  // ~35,000 years: far past any received
+  std::int64_t shortest = kLongest;
+  for (const Counter& k : p.doc.counters) {
+    // A window of n months spans n consecutive months, each at least 28 days; clamping the start
+    // to a shorter month's end only moves it earlier.
+    std::int64_t days_per = k.unit == Counter::Unit::days ? 1 : k.unit == Counter::Unit::weeks ? 7 : 28;
+    std::int64_t within = std::clamp<std::int64_t>(k.within, 0, kLongest / (28 * kMsPerDay));
+    shortest = std::min(shortest, within * days_per * kMsPerDay);
+  }
+  return shortest;
+}
+
+std::span<const PastContact> history_in_windows(const Program& p, std::int64_t shortest, std::int64_t received,
+                                                std::span<const PastContact> past) noexcept {
+  if (past.empty() || received - past.front().received <= shortest) return past;
   const Received r(received);
   std::int64_t from = received;
   for (const Counter& k : p.doc.counters) from = std::min(from, window_start(k, r));
-  return from;
+  auto first = std::lower_bound(past.begin(), past.end(), from, [](const PastContact& h, std::int64_t t) { return h.received < t; });
+  return past.subspan(static_cast<std::size_t>(first - past.begin()));
 }
 
 }  // namespace detail
@@ -410,6 +427,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
     return contacts[a].received < contacts[b].received;
   });
   std::vector<PastContact> past, own;
+  const std::int64_t shortest = detail::shortest_window(p);
   std::string current_child;
   std::size_t done = rows.size() - order.size();
   for (std::size_t i : order) {
@@ -426,10 +444,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
       decide(c, own, out[i]);
     } else {
       // The child's earlier rows are in time order; those before every counter's window never count.
-      std::int64_t from = detail::earliest_window_start(p, c.received);
-      auto first = std::lower_bound(past.begin(), past.end(), from,
-                                    [](const PastContact& h, std::int64_t t) { return h.received < t; });
-      std::span<const PastContact> window(first, past.end());
+      std::span<const PastContact> window = detail::history_in_windows(p, shortest, c.received, past);
       if (window.size() > kMaxHistoryItems) {
         out[i].contact = c.id;
         out[i].error = detail::too_much_history();

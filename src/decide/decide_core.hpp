@@ -15,9 +15,14 @@
 namespace frontdoor::detail {
 
 void count_history(const Program&, const Contact&, std::span<const PastContact>, std::int64_t* counters) noexcept;
-// The earliest instant any counter's window reaches back to from `received`: history before it
-// never counts, so a batch need not look at it (nor count it against kMaxHistoryItems).
-std::int64_t earliest_window_start(const Program&, std::int64_t received) noexcept;
+// A lower bound (ms) on how far every counter's window reaches back from any `received`.
+std::int64_t shortest_window(const Program&) noexcept;
+// The tail of a child's earlier rows (in time order) that any counter's window reaches from
+// `received`: history before it never counts, so a batch need not look at it (nor count it against
+// kMaxHistoryItems). `shortest` is shortest_window's: when the oldest row is that recent, every row
+// is inside every window and no window start needs working out.
+std::span<const PastContact> history_in_windows(const Program&, std::int64_t shortest, std::int64_t received,
+                                                std::span<const PastContact> past) noexcept;
 // A batch's message for a child with more than kMaxHistoryItems earlier rows inside the windows.
 std::string too_much_history();
 // The message for a contact given more than kMaxHistoryItems history items of its own.

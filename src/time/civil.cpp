@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace frontdoor::detail {
 
@@ -56,11 +57,14 @@ std::optional<std::int32_t> parse_date(std::string_view s) noexcept {
   return days_from_civil({y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)});
 }
 
-std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
-  if (s.size() < 17 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) return std::nullopt;
-  auto day = parse_date(s.substr(0, 10));
+namespace {
+
+bool has_time(std::string_view s) noexcept { return s.size() >= 17 && (s[10] == 'T' || s[10] == 't' || s[10] == ' '); }
+
+// The rest of a timestamp, from its time of day, on `day`.
+std::optional<std::int64_t> time_on(std::int32_t day, std::string_view s) noexcept {
   int hh, mm, ss = 0;
-  if (!day || !digits(s, 11, 2, hh) || s[13] != ':' || !digits(s, 14, 2, mm)) return std::nullopt;
+  if (!digits(s, 11, 2, hh) || s[13] != ':' || !digits(s, 14, 2, mm)) return std::nullopt;
   std::size_t p = 16;
   std::int64_t ms = 0;
   if (p < s.size() && s[p] == ':') {
@@ -100,7 +104,28 @@ std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
     return std::nullopt;
   }
   if (p != s.size()) return std::nullopt;
-  return (static_cast<std::int64_t>(*day) * 86400 + hh * 3600 + mm * 60 + ss - offset) * 1000 + ms;
+  return (static_cast<std::int64_t>(day) * 86400 + hh * 3600 + mm * 60 + ss - offset) * 1000 + ms;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_timestamp(std::string_view s) noexcept {
+  if (!has_time(s)) return std::nullopt;
+  auto day = parse_date(s.substr(0, 10));
+  if (!day) return std::nullopt;
+  return time_on(*day, s);
+}
+
+std::optional<std::int64_t> parse_timestamp(std::string_view s, DateMemo& memo) noexcept {
+  if (!has_time(s)) return std::nullopt;
+  if (!memo.set || std::memcmp(memo.text, s.data(), 10) != 0) {
+    auto day = parse_date(s.substr(0, 10));
+    if (!day) return std::nullopt;
+    std::memcpy(memo.text, s.data(), 10);
+    memo.day = *day;
+    memo.set = true;
+  }
+  return time_on(memo.day, s);
 }
 
 std::string format_date(std::int32_t days) {
@@ -154,7 +179,10 @@ std::int64_t minus_months(std::int64_t t, std::int64_t months) noexcept {
 }
 
 std::int64_t months_between(std::int32_t from, std::int32_t to) noexcept {
-  auto a = civil_from_days(from), b = civil_from_days(to);
+  return months_between(civil_from_days(from), civil_from_days(to));
+}
+
+std::int64_t months_between(const CivilDate& a, const CivilDate& b) noexcept {
   std::int64_t months = (static_cast<std::int64_t>(b.year) - a.year) * 12 + (static_cast<std::int64_t>(b.month) - a.month);
   // dob + m months is clamped to the month's end (31 Jan + 1 month = 28 Feb), as windows are.
   if (b.day < a.day && b.day != last_day_of_month(b.year, b.month)) --months;

@@ -32,6 +32,14 @@ inline constexpr std::int64_t kMsPerDay = 86400000;
 // "YYYY-MM-DDTHH:MM[:SS[.frac]](Z|+HH:MM|-HH:MM|+HHMM)" -> milliseconds since epoch, UTC. Digits
 // past the millisecond are dropped. An offset is required: a local time without one is ambiguous.
 std::optional<std::int64_t> parse_timestamp(std::string_view) noexcept;
+// The date parse_timestamp last read through it and the day that came to: a column of timestamps in
+// time order mostly repeats the row before's date, which then needs no calendar arithmetic.
+struct DateMemo {
+  char text[10] = {};
+  std::int32_t day = 0;
+  bool set = false;
+};
+std::optional<std::int64_t> parse_timestamp(std::string_view, DateMemo&) noexcept;
 std::string format_timestamp(std::int64_t ms);  // YYYY-MM-DDTHH:MM:SSZ (whole seconds, rounded down)
 void append_timestamp(std::string& s, std::int64_t ms);  // the same text, appended to s
 std::string format_date(std::int32_t days);          // YYYY-MM-DD
@@ -42,5 +50,6 @@ std::int64_t minus_months(std::int64_t ms, std::int64_t months) noexcept;
 
 // Completed months and years from birth date to date (both days since epoch); negative if before.
 std::int64_t months_between(std::int32_t from, std::int32_t to) noexcept;
+std::int64_t months_between(const CivilDate& from, const CivilDate& to) noexcept;
 
 }  // namespace frontdoor::detail

@@ -33,6 +33,16 @@ TEST_CASE("timestamps need an offset and are stored in UTC") {
   CHECK_FALSE(parse_timestamp("2026-05-04T10:00:00Zjunk").has_value());
 }
 
+TEST_CASE("a column of timestamps read through one DateMemo reads as each one alone") {
+  DateMemo memo;
+  for (const char* s : {"2026-05-04T10:00:00Z", "2026-05-04T23:59:59.5+01:00", "2026-05-05T00:00Z", "2026-05-05T00:00",
+                        "2026-02-30T10:00:00Z", "2026-02-30T10:00:00Z", "2026-02-28T10:00:00Z", "2026-02-28", "", "2026-02-28T24:00:00Z",
+                        "2026-02-28T10:00:00-0430", "2026-02-28t10:00:00z"}) {
+    CAPTURE(s);
+    CHECK(parse_timestamp(s, memo) == parse_timestamp(s));
+  }
+}
+
 TEST_CASE("a months window keeps the day of month, clamped to the month's end") {
   auto t = *parse_timestamp("2026-05-31T12:00:00Z");
   CHECK(format_timestamp(minus_months(t, 3)) == "2026-02-28T12:00:00Z");
@@ -49,6 +59,7 @@ TEST_CASE("completed months of age") {
   CHECK(months_between(d("2024-02-29"), d("2025-02-28")) == 12);
   CHECK(months_between(d("2026-05-04"), d("2026-05-04")) == 0);
   CHECK(months_between(d("2026-05-05"), d("2026-05-04")) < 0);
+  CHECK(months_between(civil_from_days(d("2026-01-31")), civil_from_days(d("2026-02-28"))) == 1);  // the same from calendar dates
 }
 
 TEST_CASE("an offset may be whole hours") {

@@ -3,7 +3,9 @@
 #include <cstdio>
 
 #include "compile/program.hpp"
+#include "decide/decide_core.hpp"
 #include "documents.hpp"
+#include "time/civil.hpp"
 
 using namespace fdtest;
 using frontdoor::ContactRecord;
@@ -349,4 +351,34 @@ TEST_CASE("guards never change a decision: past 64 conditions, far-apart tests a
     }
   }
   CHECK(compared == 360);
+}
+
+// The history a batch gives decide: a child's earlier rows from where the furthest-reaching window
+// begins (testshire's: similar_3m, referrals_12m, same_concern_4w), found without working out any
+// window when the oldest row is inside the shortest one.
+TEST_CASE("a child's history starts where its longest window begins") {
+  using namespace frontdoor::detail;
+  auto rs = compile_ok(document());
+  const Program& p = rs->program();
+  const std::int64_t shortest = shortest_window(p);
+  CHECK(shortest == 28 * kMsPerDay);  // 4 weeks; 3 months is at least 84 days
+  for (const char* when : {"2026-05-31T12:00:00Z", "2028-02-29T08:30:00Z", "2026-03-31T00:00:00Z"}) {
+    CAPTURE(when);
+    const std::int64_t received = *parse_timestamp(when);
+    const std::int64_t start = minus_months(received, 12);
+    std::vector<frontdoor::PastContact> past;
+    for (std::int64_t t : {start - 400 * kMsPerDay, start - 1, start, start + 1, received - shortest - 1, received - shortest,
+                           received - 1, received}) {
+      past.emplace_back();
+      past.back().received = t;
+    }
+    for (std::size_t from = 0; from <= past.size(); ++from) {
+      std::span<const frontdoor::PastContact> rows(past.data() + from, past.size() - from);
+      std::size_t expected = 0;
+      while (expected < rows.size() && rows[expected].received < start) ++expected;
+      auto got = history_in_windows(p, shortest, received, rows);
+      CHECK(got.data() == rows.data() + expected);
+      CHECK(got.size() == rows.size() - expected);
+    }
+  }
 }
