@@ -259,7 +259,7 @@ struct Shared {
 class Fast {
  public:
   Fast(const Shared& s, const std::vector<const Column*>& columns)
-      : s_(s), cols_(columns), text_cache_(columns.size()), codes_(columns.size()) {
+      : s_(s), cols_(columns), text_cache_(columns.size()), recent_(columns.size() * kRecent), codes_(columns.size()) {
     for (const Column* c : columns) readers_.emplace_back(c);
   }
 
@@ -348,7 +348,7 @@ class Fast {
         case Role::dob:
           if (x.tag == Tag::absent) break;
           if (x.tag == Tag::text) {
-            dob = date_of_birth(x.view());
+            dob = detail::parse_civil_date(x.view());  // age needs the calendar date, not a day number
             if (!dob) return false;
           } else if (x.tag == Tag::local) {
             dob = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
@@ -437,23 +437,19 @@ class Fast {
  private:
   template <class F>
   std::int64_t cached(std::size_t column, std::string_view key, F&& compute) {
-    auto& cache = text_cache_[column];
     TextKey tk(key);
-    if (const std::int64_t* v = cache.find(tk)) return *v;
-    std::int64_t v = compute(key);
-    cache.insert(tk, v);
+    // A column of booleans or codes has a handful of texts: the last short text to land in each of
+    // 64 places answers almost every cell with one comparison.
+    Recent* recent = tk.is_short() ? &recent_[column * kRecent + (tk.hash >> 58)] : nullptr;
+    if (recent && recent->len == key.size() && recent->w0 == tk.w0 && recent->w1 == tk.w1) return recent->value;
+    auto& cache = text_cache_[column];
+    const std::int64_t* found = cache.find(tk);
+    std::int64_t v = found ? *found : compute(key);
+    if (!found) cache.insert(tk, v);
+    if (recent) *recent = {tk.w0, tk.w1, key.size(), v};
     return v;
   }
 
-  // Dates of birth repeat (a year of contacts has a few thousand), so each text is parsed once.
-  std::optional<detail::CivilDate> date_of_birth(std::string_view text) {
-    TextKey key(text);
-    if (const Dob* d = dob_cache_.find(key)) return d->ok ? std::optional(d->date) : std::nullopt;
-    auto days = detail::parse_date(text);
-    Dob d{days.has_value(), days ? detail::civil_from_days(*days) : detail::CivilDate{}};
-    dob_cache_.insert(key, d);
-    return d.ok ? std::optional(d.date) : std::nullopt;
-  }
   // The calendar date of a local day: rows in input order mostly share the previous row's.
   const detail::CivilDate& civil_day(std::int32_t day) {
     if (day != today_) today_ = day, today_date_ = detail::civil_from_days(day);
@@ -644,11 +640,13 @@ class Fast {
   std::vector<const Cell*> base_;  // each column's cell of row block_from_
   std::size_t block_from_ = 0, block_to_ = 0, to_ = 0;
   std::vector<TextCache<std::int64_t>> text_cache_;
-  struct Dob {
-    bool ok = false;
-    detail::CivilDate date{};
+  struct Recent {
+    std::uint64_t w0 = 0, w1 = 0;
+    std::size_t len = SIZE_MAX;  // no text yet
+    std::int64_t value = 0;
   };
-  TextCache<Dob> dob_cache_;
+  static constexpr std::size_t kRecent = 64;
+  std::vector<Recent> recent_;  // [column * kRecent + place]
   std::int32_t today_ = INT32_MIN;
   detail::CivilDate today_date_{};
   // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
@@ -904,10 +902,12 @@ struct Packed {
     auto* values = reinterpret_cast<std::int16_t*>(p + sizeof(Header));
     for (std::size_t k = 0; k < slots; ++k) values[k] = static_cast<std::int16_t>(c.values[k]);
     auto* known = reinterpret_cast<std::uint8_t*>(p + known_at);
+    // Eight known bytes (each 0 or 1) at a time: one multiply gathers byte i's bit into bit i of the
+    // top byte (unpack's spread, reversed).
     for (std::size_t k = 0; k < slots; k += 8) {
-      std::uint8_t bits = 0;
-      for (std::size_t j = k; j < std::min(slots, k + 8); ++j) bits |= static_cast<std::uint8_t>((c.known[j] != 0) << (j - k));
-      known[k >> 3] = bits;
+      std::uint64_t word = 0;
+      std::memcpy(&word, c.known.data() + k, std::min<std::size_t>(8, slots - k));
+      known[k >> 3] = static_cast<std::uint8_t>((word * 0x0102040810204080ull) >> 56);
     }
     auto* cs = reinterpret_cast<std::uint8_t*>(p + concerns_at);
     for (std::size_t i = 0; i < c.concerns.size(); ++i) {
@@ -935,9 +935,13 @@ struct Packed {
     c.known.resize(slots);
     const auto* values = reinterpret_cast<const std::int16_t*>(at + sizeof(Header));
     const auto* known = reinterpret_cast<const std::uint8_t*>(at + known_at);
-    for (std::size_t k = 0; k < slots; ++k) {
-      c.values[k] = values[k];
-      c.known[k] = (known[k >> 3] >> (k & 7)) & 1;
+    for (std::size_t k = 0; k < slots; ++k) c.values[k] = values[k];
+    // Eight known bits at a time: the byte copied into each byte of a word, byte i keeping bit i,
+    // and each byte's 0 or 2^i turned into 0 or 1 by adding 0x7F (no carry out of a byte).
+    for (std::size_t k = 0; k < slots; k += 8) {
+      std::uint64_t spread = (((known[k >> 3] * 0x0101010101010101ull) & 0x8040201008040201ull) + 0x7F7F7F7F7F7F7F7Full) >> 7 &
+                             0x0101010101010101ull;
+      std::memcpy(c.known.data() + k, &spread, std::min<std::size_t>(8, slots - k));
     }
     c.concern_levels.assign(p.doc.concerns.size(), 0);
     c.concerns.clear();
@@ -1137,7 +1141,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   // decides, then one in 4096); if they ever disagree it is turned off for the rest of the batch,
   // so a change in the engine can cost speed but never a wrong decision.
   std::atomic<bool> fast_ok{true};
-  const std::int64_t shortest = detail::shortest_window(shared.p);
+  const std::int64_t reach = detail::window_reach(shared.p);
   detail::run_threads(threads, [&](unsigned t) {
     const Packed& mine = packed[t];
     results[t].assign(order[t].size(), Result{});
@@ -1202,7 +1206,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       if (!has_own) {
         // As RuleSet::decide_batch: only the child's rows inside the counters' windows, and at most
         // kMaxHistoryItems of them (none to look at for a child's first row).
-        earlier = detail::history_in_windows(shared.p, shortest, c.received, std::span<const PastContact>(pool.data(), past));
+        earlier = detail::history_in_windows(shared.p, reach, c.received, std::span<const PastContact>(pool.data(), past));
         if (earlier.size() > kMaxHistoryItems) return reject(row, detail::too_much_history());
       }
       rs.decide(c, earlier, d);

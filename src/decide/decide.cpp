@@ -84,28 +84,31 @@ std::string too_much_history() {
          " earlier contacts of this child inside the history windows (the limit of history items per contact)";
 }
 
-std::int64_t shortest_window(const Program& p) noexcept {
-  if (p.doc.counters.empty()) return 0;
+std::int64_t window_reach(const Program& p) noexcept {
   constexpr std::int64_t kLongest = std::int64_t{1} << 50;  // ~35,000 years: far past any received
-  std::int64_t shortest = kLongest;
+  std::int64_t reach = 0;
   for (const Counter& k : p.doc.counters) {
-    // A window of n months spans n consecutive months, each at least 28 days; clamping the start
-    // to a shorter month's end only moves it earlier.
-    std::int64_t days_per = k.unit == Counter::Unit::days ? 1 : k.unit == Counter::Unit::weeks ? 7 : 28;
-    std::int64_t within = std::clamp<std::int64_t>(k.within, 0, kLongest / (28 * kMsPerDay));
-    shortest = std::min(shortest, within * days_per * kMsPerDay);
+    // A window of n months spans n consecutive months of at most 31 days (the start keeps the time
+    // of day; clamping it to a shorter month's end only moves it later).
+    std::int64_t days_per = k.unit == Counter::Unit::days ? 1 : k.unit == Counter::Unit::weeks ? 7 : 31;
+    std::int64_t within = std::clamp<std::int64_t>(k.within, 0, kLongest / (31 * kMsPerDay));
+    reach = std::max(reach, within * days_per * kMsPerDay);
   }
-  return shortest;
+  return reach;
 }
 
-std::span<const PastContact> history_in_windows(const Program& p, std::int64_t shortest, std::int64_t received,
+std::span<const PastContact> history_in_windows(const Program& p, std::int64_t reach, std::int64_t received,
                                                 std::span<const PastContact> past) noexcept {
-  if (past.empty() || received - past.front().received <= shortest) return past;
-  const Received r(received);
-  std::int64_t from = received;
-  for (const Counter& k : p.doc.counters) from = std::min(from, window_start(k, r));
-  auto first = std::lower_bound(past.begin(), past.end(), from, [](const PastContact& h, std::int64_t t) { return h.received < t; });
-  return past.subspan(static_cast<std::size_t>(first - past.begin()));
+  auto from = [&](std::int64_t t) {
+    auto first = std::lower_bound(past.begin(), past.end(), t, [](const PastContact& h, std::int64_t x) { return h.received < x; });
+    return past.subspan(static_cast<std::size_t>(first - past.begin()));
+  };
+  if (!past.empty() && received - past.front().received > reach) past = from(received - reach);
+  if (past.size() <= kMaxHistoryItems) return past;
+  const Received r(received);  // too many: the limit counts only the rows inside the windows
+  std::int64_t start = received;
+  for (const Counter& k : p.doc.counters) start = std::min(start, window_start(k, r));
+  return from(start);
 }
 
 }  // namespace detail
@@ -427,7 +430,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
     return contacts[a].received < contacts[b].received;
   });
   std::vector<PastContact> past, own;
-  const std::int64_t shortest = detail::shortest_window(p);
+  const std::int64_t reach = detail::window_reach(p);
   std::string current_child;
   std::size_t done = rows.size() - order.size();
   for (std::size_t i : order) {
@@ -444,7 +447,7 @@ std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
       decide(c, own, out[i]);
     } else {
       // The child's earlier rows are in time order; those before every counter's window never count.
-      std::span<const PastContact> window = detail::history_in_windows(p, shortest, c.received, past);
+      std::span<const PastContact> window = detail::history_in_windows(p, reach, c.received, past);
       if (window.size() > kMaxHistoryItems) {
         out[i].contact = c.id;
         out[i].error = detail::too_much_history();

@@ -15,13 +15,14 @@
 namespace frontdoor::detail {
 
 void count_history(const Program&, const Contact&, std::span<const PastContact>, std::int64_t* counters) noexcept;
-// A lower bound (ms) on how far every counter's window reaches back from any `received`.
-std::int64_t shortest_window(const Program&) noexcept;
-// The tail of a child's earlier rows (in time order) that any counter's window reaches from
-// `received`: history before it never counts, so a batch need not look at it (nor count it against
-// kMaxHistoryItems). `shortest` is shortest_window's: when the oldest row is that recent, every row
-// is inside every window and no window start needs working out.
-std::span<const PastContact> history_in_windows(const Program&, std::int64_t shortest, std::int64_t received,
+// An upper bound (ms) on how far back any counter's window reaches from any `received`.
+std::int64_t window_reach(const Program&) noexcept;
+// The tail of a child's earlier rows (in time order) that decide needs from `received`: every row a
+// counter's window reaches, perhaps with a few older ones (count_history skips those itself), and
+// exactly the rows inside the windows when they are more than kMaxHistoryItems, so that a batch
+// counts only those against the limit. `reach` is window_reach's: rows older than it never count, and
+// finding them needs no calendar arithmetic.
+std::span<const PastContact> history_in_windows(const Program&, std::int64_t reach, std::int64_t received,
                                                 std::span<const PastContact> past) noexcept;
 // A batch's message for a child with more than kMaxHistoryItems earlier rows inside the windows.
 std::string too_much_history();

@@ -48,13 +48,19 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexce
 }
 }  // namespace
 
-std::optional<std::int32_t> parse_date(std::string_view s) noexcept {
+std::optional<CivilDate> parse_civil_date(std::string_view s) noexcept {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return std::nullopt;
   if (m < 1 || m > 12 || d < 1 || static_cast<std::uint32_t>(d) > last_day_of_month(y, static_cast<std::uint32_t>(m)))
     return std::nullopt;
-  return days_from_civil({y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)});
+  return CivilDate{y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)};
+}
+
+std::optional<std::int32_t> parse_date(std::string_view s) noexcept {
+  auto c = parse_civil_date(s);
+  if (!c) return std::nullopt;
+  return days_from_civil(*c);
 }
 
 namespace {

@@ -26,6 +26,8 @@ inline std::int32_t weekday(std::int32_t days) noexcept {  // 0 = Sunday ... 6 =
 
 // "YYYY-MM-DD" (a real date) -> days since epoch.
 std::optional<std::int32_t> parse_date(std::string_view) noexcept;
+// The same date as year, month and day (no calendar arithmetic).
+std::optional<CivilDate> parse_civil_date(std::string_view) noexcept;
 // Instants are milliseconds since the Unix epoch, UTC: two contacts a fraction of a second apart are
 // still one before the other (SPEC 2.2 windows are half-open).
 inline constexpr std::int64_t kMsPerDay = 86400000;

@@ -353,32 +353,39 @@ TEST_CASE("guards never change a decision: past 64 conditions, far-apart tests a
   CHECK(compared == 360);
 }
 
-// The history a batch gives decide: a child's earlier rows from where the furthest-reaching window
-// begins (testshire's: similar_3m, referrals_12m, same_concern_4w), found without working out any
-// window when the oldest row is inside the shortest one.
-TEST_CASE("a child's history starts where its longest window begins") {
+// The history a batch gives decide: a child's earlier rows back to where the furthest-reaching window
+// could begin (testshire's: similar_3m, referrals_12m, same_concern_4w) with no calendar arithmetic,
+// and exactly the rows inside the windows when there are more than kMaxHistoryItems of them.
+TEST_CASE("a child's history reaches back as far as its longest window") {
   using namespace frontdoor::detail;
   auto rs = compile_ok(document());
   const Program& p = rs->program();
-  const std::int64_t shortest = shortest_window(p);
-  CHECK(shortest == 28 * kMsPerDay);  // 4 weeks; 3 months is at least 84 days
+  const std::int64_t reach = window_reach(p);
+  CHECK(reach == 12 * 31 * kMsPerDay);
   for (const char* when : {"2026-05-31T12:00:00Z", "2028-02-29T08:30:00Z", "2026-03-31T00:00:00Z"}) {
     CAPTURE(when);
     const std::int64_t received = *parse_timestamp(when);
-    const std::int64_t start = minus_months(received, 12);
+    const std::int64_t start = minus_months(received, 12);  // where the 12-month window begins
+    CHECK(received - start <= reach);
     std::vector<frontdoor::PastContact> past;
-    for (std::int64_t t : {start - 400 * kMsPerDay, start - 1, start, start + 1, received - shortest - 1, received - shortest,
+    for (std::int64_t t : {received - reach - 400 * kMsPerDay, received - reach - 1, received - reach, start - 1, start, start + 1,
                            received - 1, received}) {
       past.emplace_back();
       past.back().received = t;
     }
     for (std::size_t from = 0; from <= past.size(); ++from) {
       std::span<const frontdoor::PastContact> rows(past.data() + from, past.size() - from);
-      std::size_t expected = 0;
-      while (expected < rows.size() && rows[expected].received < start) ++expected;
-      auto got = history_in_windows(p, shortest, received, rows);
-      CHECK(got.data() == rows.data() + expected);
-      CHECK(got.size() == rows.size() - expected);
+      std::size_t first = 0;
+      while (first < rows.size() && rows[first].received < received - reach) ++first;
+      auto got = history_in_windows(p, reach, received, rows);
+      CHECK(got.data() == rows.data() + first);
+      CHECK(got.size() == rows.size() - first);
     }
+    // Over the limit: the rows just outside the windows are cut off, so only those inside count.
+    std::vector<frontdoor::PastContact> many(frontdoor::kMaxHistoryItems + 3);
+    for (std::size_t i = 0; i < many.size(); ++i) many[i].received = i < 3 ? start - 1 : start + static_cast<std::int64_t>(i);
+    auto got = history_in_windows(p, reach, received, many);
+    CHECK(got.size() == frontdoor::kMaxHistoryItems);
+    CHECK(got.front().received == start + 3);
   }
 }
