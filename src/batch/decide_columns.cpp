@@ -1204,8 +1204,8 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       }
       std::span<const PastContact> earlier = own;
       if (!has_own) {
-        // As RuleSet::decide_batch: only the child's rows inside the counters' windows, and at most
-        // kMaxHistoryItems of them (none to look at for a child's first row).
+        // As RuleSet::decide_batch: the child's rows the counters' windows can reach, and at most
+        // kMaxHistoryItems inside them (none to look at for a child's first row).
         earlier = detail::history_in_windows(shared.p, reach, c.received, std::span<const PastContact>(pool.data(), past));
         if (earlier.size() > kMaxHistoryItems) return reject(row, detail::too_much_history());
       }
@@ -1239,7 +1239,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       r.combo = combos[t].add(
           h, d, [&](std::size_t id) { return combos[t].reps[id].outcome == d.outcome && combos[t].reps[id].rules == d.rules; }, combo_key);
       if (options.reasons) {
-        combo_key();
+        combo_key();  // a reason's key begins with its combo's
         put16(key, d.level);
         put16(key, d.base_level);
         put16(key, d.routing);
