@@ -255,424 +255,6 @@ struct Shared {
   }
 };
 
-// The fast path: one per thread (its caches are its own).
-class Fast {
- public:
-  Fast(const Shared& s, const std::vector<const Column*>& columns)
-      : s_(s), cols_(columns), text_cache_(columns.size()), recent_(columns.size() * kRecent), codes_(columns.size()) {
-    for (const Column* c : columns) readers_.emplace_back(c);
-  }
-
-  Cell cell(std::size_t column, std::size_t row) { return readers_[column].get(row); }
-
-  // The rows resolve() will be asked for, in increasing order: their cells are read a block at a
-  // time, column by column, so that each column is read front to back (a dozen columns read row by
-  // row are more streams than the hardware prefetches).
-  void range(std::size_t from, std::size_t to) {
-    to_ = to;
-    block_.resize(cols_.size() * kColumnStride);
-    fill(from);
-  }
-
-  std::int64_t received_hint = kNoTime;  // the row's `received`, when the caller has parsed it already
-
-  // True: `c` is the contact the engine's resolve would make. False: hand the row to the engine.
-  bool resolve(std::size_t row, Contact& c, Cell& history) {
-    const Program& p = s_.p;
-    c.id.clear();
-    c.child.clear();
-    c.strings.clear();
-    c.concerns.clear();
-    c.received = 0;
-    c.domains = 0;
-    c.concern_bits = 0;
-    c.values.assign(p.slot_names.size(), 0);
-    c.known.assign(p.slot_names.size(), 0);
-    c.concern_levels.assign(p.doc.concerns.size(), 0);
-    history = Cell{};
-    if (!s_.usable) return false;
-    if (row < block_from_ || row >= block_to_) fill(row);
-    bool has_id = false, has_received = false;
-    std::optional<detail::CivilDate> dob;
-    Cell concerns;
-    const Column* concerns_src = nullptr;
-    const ConcernSet* coded_concerns = nullptr;
-    for (std::size_t k = 0; k < cols_.size(); ++k) {
-      const Plan& pl = s_.plans[k];
-      if (pl.role == Role::field && pl.type != FieldType::string) {
-        // A dictionary-coded cell: each code's value worked out once.
-        const Column* dict = nullptr;
-        std::int32_t code = readers_[k].code(row, dict);
-        if (code >= 0 && dict->length <= kCodeCacheLimit) {
-          CodeCache& cc = codes_[k];
-          if (cc.dict != dict) cc.reset(dict);
-          auto i = static_cast<std::size_t>(code);
-          if (!cc.seen[i]) {
-            Cell y = dict->get(i);
-            cc.seen[i] = y.tag == Tag::absent || y.tag == Tag::unset ? kCodeAbsent : field_scalar(k, pl, y, cc.values[i]) ? kCodeValue : kCodeFail;
-          }
-          if (cc.seen[i] == kCodeFail) return false;
-          if (cc.seen[i] == kCodeValue) {
-            c.values[pl.slot] = cc.values[i];
-            c.known[pl.slot] = 1;
-          }
-          continue;
-        }
-      }
-      Cell x = base_[k][row - block_from_];
-      if (x.tag == Tag::unset) continue;  // not in this row at all
-      switch (pl.role) {
-        case Role::id:  // the packed row does not carry the id: only whether the engine reads one
-          if (!nonempty_text(x)) return false;
-          has_id = true;
-          break;
-        case Role::child:  // nor the child, which only groups the rows (see decide_columns)
-          if (x.tag != Tag::absent && !has_text(x)) return false;
-          break;
-        case Role::received:
-          if (x.tag == Tag::instant) {
-            c.received = x.i;
-          } else if (x.tag == Tag::text) {
-            if (received_hint != kNoTime) {  // already parsed by the caller
-              c.received = received_hint;
-            } else {
-              auto t = detail::parse_timestamp(x.view());
-              if (!t) return false;
-              c.received = *t;
-            }
-          } else {
-            return false;
-          }
-          has_received = true;
-          break;
-        case Role::dob:
-          if (x.tag == Tag::absent) break;
-          if (x.tag == Tag::text) {
-            dob = detail::parse_civil_date(x.view());  // age needs the calendar date, not a day number
-            if (!dob) return false;
-          } else if (x.tag == Tag::local) {
-            dob = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
-          } else {
-            return false;
-          }
-          break;
-        case Role::decided:
-        case Role::recorded: break;
-        case Role::concerns: {
-          const Column* dict = nullptr;
-          std::int32_t code = readers_[k].code(row, dict);
-          if (code >= 0 && x.tag == Tag::text && dict->length <= kCodeCacheLimit) {
-            CodeCache& cc = codes_[k];
-            if (cc.dict != dict) cc.reset(dict);
-            auto i = static_cast<std::size_t>(code);
-            if (!cc.seen[i]) {
-              const ConcernSet& set = concern_text(x.view());
-              if (set.ok) {
-                cc.sets.resize(dict->length);
-                cc.sets[i] = set;
-              }
-              cc.seen[i] = set.ok ? kCodeValue : kCodeFail;
-            }
-            if (cc.seen[i] == kCodeFail) return false;
-            coded_concerns = &cc.sets[i];
-            break;
-          }
-          concerns = x;
-          concerns_src = &readers_[k].source(row);
-          break;
-        }
-        case Role::history:
-          if (x.tag != Tag::absent && x.tag != Tag::text) return false;
-          history = x;
-          break;
-        case Role::field:
-          if (x.tag == Tag::absent) break;
-          if (!field_value(k, pl, x, c)) return false;
-          break;
-        case Role::other: return false;
-      }
-    }
-    if (!has_id || !has_received) return false;
-    for (const auto& d : s_.defaults) {
-      if (c.known[d.slot]) continue;
-      if (d.text) {
-        c.values[d.slot] = static_cast<std::int64_t>(c.strings.size());
-        c.strings.push_back(d.string);
-      } else {
-        c.values[d.slot] = d.value;
-      }
-      c.known[d.slot] = 1;
-    }
-    if (c.known[p.slot_unborn] && c.values[p.slot_unborn]) {
-      c.values[p.slot_age_months] = c.values[p.slot_age_years] = 0;
-      c.known[p.slot_age_months] = c.known[p.slot_age_years] = 1;
-    } else if (dob) {
-      const detail::CivilDate& today = civil_day(p.calendar->local_day(c.received));
-      std::int64_t months = detail::months_between(*dob, today);
-      if (months < 0 && std::tie(dob->year, dob->month, dob->day) > std::tie(today.year, today.month, today.day)) return false;
-      c.values[p.slot_age_months] = months;
-      c.values[p.slot_age_years] = months / 12;
-      c.known[p.slot_age_months] = c.known[p.slot_age_years] = 1;
-    }
-    if (coded_concerns) apply(*coded_concerns, c);
-    switch (concerns.tag) {
-      case Tag::absent: break;
-      case Tag::text: {
-        const ConcernSet& set = concern_text(concerns.view());
-        if (!set.ok) return false;
-        apply(set, c);
-        break;
-      }
-      case Tag::entries: {
-        const ConcernSet& set = concern_entries(concerns_src->entries.data() + concerns.i, concerns.len);
-        if (!set.ok) return false;
-        apply(set, c);
-        break;
-      }
-      default: return false;
-    }
-    return true;
-  }
-
- private:
-  template <class F>
-  std::int64_t cached(std::size_t column, std::string_view key, F&& compute) {
-    TextKey tk(key);
-    // A column of booleans or codes has a handful of texts: the last short text to land in each of
-    // 64 places answers almost every cell with one comparison.
-    Recent* recent = tk.is_short() ? &recent_[column * kRecent + (tk.hash >> 58)] : nullptr;
-    if (recent && recent->len == key.size() && recent->w0 == tk.w0 && recent->w1 == tk.w1) return recent->value;
-    auto& cache = text_cache_[column];
-    const std::int64_t* found = cache.find(tk);
-    std::int64_t v = found ? *found : compute(key);
-    if (!found) cache.insert(tk, v);
-    if (recent) *recent = {tk.w0, tk.w1, key.size(), v};
-    return v;
-  }
-
-  // The calendar date of a local day: rows in input order mostly share the previous row's.
-  const detail::CivilDate& civil_day(std::int32_t day) {
-    if (day != today_) today_ = day, today_date_ = detail::civil_from_days(day);
-    return today_date_;
-  }
-
-  // cell_text's answer (without making the text), and whether that text is not empty.
-  static bool has_text(const Cell& x) {
-    switch (x.tag) {
-      case Tag::text:
-      case Tag::integer: return true;
-      case Tag::real: return std::isfinite(x.d) && x.d == std::trunc(x.d) && std::fabs(x.d) < 1e15;
-      default: return false;
-    }
-  }
-  static bool nonempty_text(const Cell& x) { return has_text(x) && (x.tag != Tag::text || x.len > 0); }
-
-  bool field_value(std::size_t k, const Plan& pl, const Cell& x, Contact& c) {
-    std::int64_t v = 0;
-    if (pl.type == FieldType::string) {
-      if (!cell_text(x, scratch_)) return false;
-      v = static_cast<std::int64_t>(c.strings.size());
-      c.strings.push_back(scratch_);
-    } else if (!field_scalar(k, pl, x, v)) {
-      return false;
-    }
-    c.values[pl.slot] = v;
-    c.known[pl.slot] = 1;
-    return true;
-  }
-
-  // The value of a present cell of a boolean, integer or enum field; false: the engine's to word.
-  bool field_scalar(std::size_t k, const Plan& pl, const Cell& x, std::int64_t& v) {
-    const Field& f = s_.p.doc.fields[pl.field];
-    switch (pl.type) {
-      case FieldType::boolean:
-        if (x.tag == Tag::boolean) v = x.i;
-        else if (x.tag == Tag::integer && (x.i == 0 || x.i == 1)) v = x.i;
-        else if (x.tag == Tag::real && (x.d == 0 || x.d == 1)) v = static_cast<std::int64_t>(x.d);
-        else if (x.tag == Tag::text) {
-          v = cached(k, x.view(), [](std::string_view s) {
-            std::int64_t b;
-            return bool_of_text(s, b) ? b : kFail;
-          });
-          if (v == kFail) return false;
-        } else return false;
-        break;
-      case FieldType::integer:
-        if (x.tag == Tag::integer) v = x.i;
-        else if (x.tag == Tag::real) {
-          if (!std::isfinite(x.d) || x.d != std::trunc(x.d) || std::fabs(x.d) > 9.007199254740992e15) return false;
-          v = static_cast<std::int64_t>(x.d);
-        } else if (x.tag == Tag::text) {
-          std::int64_t parsed = 0;
-          if (!int_of_text(x.view(), parsed)) return false;
-          v = parsed;
-        } else return false;
-        if ((f.min && v < *f.min) || (f.max && v > *f.max)) return false;
-        break;
-      case FieldType::string: return false;
-      case FieldType::enumeration: {
-        auto find = [&f](std::string_view s) -> std::int64_t {
-          auto it = std::find(f.values.begin(), f.values.end(), s);
-          return it == f.values.end() ? kFail : static_cast<std::int64_t>(it - f.values.begin());
-        };
-        if (x.tag == Tag::text) {
-          v = cached(k, x.view(), find);
-        } else {
-          if (!cell_text(x, scratch_)) return false;
-          v = find(scratch_);
-        }
-        if (v == kFail) return false;
-        break;
-      }
-    }
-    return true;
-  }
-
-  ConcernSet make_set(const std::vector<ConcernEntry>& entries) const {
-    ConcernSet set;
-    const Program& p = s_.p;
-    for (const auto& e : entries) {
-      auto ci = p.concern_by_name.find(e.concern);
-      auto li = p.level_by_name.find(e.level);
-      if (ci == p.concern_by_name.end() || li == p.level_by_name.end()) return set;
-      if (!s_.has_descriptor[ci->second][li->second]) return set;
-      for (auto& [k, l] : set.items)
-        if (k == ci->second) return set;  // given more than once
-      set.items.emplace_back(ci->second, static_cast<std::uint8_t>(li->second));
-    }
-    std::sort(set.items.begin(), set.items.end());  // document order (each concern once)
-    set.ok = true;
-    return set;
-  }
-
-  const ConcernSet& concern_text(std::string_view text) {
-    TextKey h(text);
-    if (const std::uint32_t* k = concern_cache_.find(h)) return sets_[*k];
-    entries_.clear();
-    std::string problem;
-    ConcernSet set;
-    if (parse_concerns(text, entries_, problem)) set = make_set(entries_);
-    if (concern_cache_.full()) {
-      spare_ = std::move(set);
-      return spare_;
-    }
-    sets_.push_back(std::move(set));
-    concern_cache_.insert(h, static_cast<std::uint32_t>(sets_.size() - 1));
-    return sets_.back();
-  }
-
-  // A row has one concerns cell, so one set, whose items are in document order (make_set).
-  // Concerns given as a mapping (JSON Lines objects), cached by their entries: each entry as its two
-  // texts with their lengths, so that different entries never make the same key.
-  const ConcernSet& concern_entries(const std::pair<std::string_view, std::string_view>* items, std::size_t count) {
-    key_.clear();
-    auto put = [&](std::string_view x) {
-      auto len = static_cast<std::uint32_t>(x.size());
-      key_.append(reinterpret_cast<const char*>(&len), sizeof len);
-      key_.append(x);
-    };
-    for (std::size_t k = 0; k < count; ++k) put(items[k].first), put(items[k].second);
-    TextKey h(key_);
-    if (const std::uint32_t* k = entries_cache_.find(h)) return sets_[*k];
-    entries_.clear();
-    for (std::size_t k = 0; k < count; ++k) entries_.push_back({std::string(items[k].first), std::string(items[k].second)});
-    ConcernSet set = make_set(entries_);
-    if (entries_cache_.full()) {
-      spare_ = std::move(set);
-      return spare_;
-    }
-    sets_.push_back(std::move(set));
-    keys_.push_back(key_);  // the cache's key views point here
-    entries_cache_.insert(TextKey(keys_.back()), static_cast<std::uint32_t>(sets_.size() - 1));
-    return sets_.back();
-  }
-
-  void apply(const ConcernSet& set, Contact& c) const {
-    for (auto& [k, l] : set.items) {
-      c.concern_levels[k] = static_cast<std::uint8_t>(l + 1);
-      c.domains |= s_.p.concern_domain_bit[k];
-      c.concerns.push_back(k);
-      if (k < 64) c.concern_bits |= 1ull << k;
-    }
-  }
-
-  const Shared& s_;
-  const std::vector<const Column*>& cols_;
-  std::vector<Reader> readers_;
-  static constexpr std::size_t kBlock = 256;
-  // A column's cells of a block are 4 KiB; a row's cells would then all map to the same L1 set and
-  // evict each other (a dozen columns, 8 ways). One cache line more per column spreads them.
-  static constexpr std::size_t kColumnStride = kBlock + 64 / sizeof(Cell);
-  void fill(std::size_t from) {
-    block_from_ = from;
-    block_to_ = std::max(from, std::min(to_, from + kBlock));
-    base_.resize(cols_.size());
-    for (std::size_t k = 0; k < cols_.size(); ++k) {
-      const Column& col = *cols_[k];
-      if (col.kind == Kind::cells) {  // read in place
-        base_[k] = col.cells.data() + from;
-        continue;
-      }
-      Cell* out = &block_[k * kColumnStride];
-      base_[k] = out;
-      if (col.kind == Kind::arrow_string && !col.large) {
-        // Field by field: copying whole Cells here makes the compiler stall on store forwarding.
-        const auto* offsets = static_cast<const std::int32_t*>(col.offsets) + col.offset;
-        for (std::size_t row = from; row < block_to_; ++row, ++out) {
-          if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
-            out->tag = Tag::absent;
-            continue;
-          }
-          out->p = col.data + offsets[row];
-          out->len = static_cast<std::uint32_t>(offsets[row + 1] - offsets[row]);
-          out->tag = Tag::text;
-        }
-        continue;
-      }
-      Reader& r = readers_[k];
-      for (std::size_t row = from; row < block_to_; ++row) {
-        Cell x = r.get(row);
-        std::memcpy(static_cast<void*>(out++), &x, sizeof x);
-      }
-    }
-  }
-  std::vector<Cell> block_;  // [column * kColumnStride + row - block_from_]
-  std::vector<const Cell*> base_;  // each column's cell of row block_from_
-  std::size_t block_from_ = 0, block_to_ = 0, to_ = 0;
-  std::vector<TextCache<std::int64_t>> text_cache_;
-  struct Recent {
-    std::uint64_t w0 = 0, w1 = 0;
-    std::size_t len = SIZE_MAX;  // no text yet
-    std::int64_t value = 0;
-  };
-  static constexpr std::size_t kRecent = 64;
-  std::vector<Recent> recent_;  // [column * kRecent + place]
-  std::int32_t today_ = INT32_MIN;
-  detail::CivilDate today_date_{};
-  // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
-  enum : std::uint8_t { kCodeUnseen = 0, kCodeAbsent, kCodeValue, kCodeFail };
-  struct CodeCache {
-    const Column* dict = nullptr;
-    std::vector<std::uint8_t> seen;
-    std::vector<std::int64_t> values;
-    std::vector<ConcernSet> sets;
-    void reset(const Column* d) {
-      dict = d;
-      seen.assign(d->length, kCodeUnseen);
-      values.assign(d->length, 0);
-      sets.clear();
-    }
-  };
-  std::vector<CodeCache> codes_;
-  TextCache<std::uint32_t> concern_cache_, entries_cache_;
-  std::deque<std::string> keys_;  // entries_cache_'s keys
-  std::string key_;
-  std::deque<ConcernSet> sets_;
-  ConcernSet spare_;
-  std::vector<ConcernEntry> entries_;
-  std::string scratch_;
-};
-
 // A thread's children, each known by two independent hashes of its text (128 bits), numbered in
 // the order they first appear: an open-addressing table, so that grouping the rows by child needs
 // neither a sort nor string comparisons (two children would have to collide in both hashes).
@@ -879,49 +461,15 @@ struct Packed {
   std::byte* row(std::size_t r) const { return data.get() + r * stride; }
   Header& header(std::size_t r) const { return *reinterpret_cast<Header*>(row(r)); }
 
-  bool fits(const Contact& c) const {
-    if (c.concerns.size() > kMaxConcerns || c.strings.size() > 255) return false;
-    for (auto v : c.values)
-      if (v < INT16_MIN || v > INT16_MAX) return false;
-    return true;
-  }
-
-  // The row is made in `scratch` (stride bytes, 16-aligned) and then stored past the caches: it is
-  // read back only when its owner decides it, after the whole phase.
-  void pack(std::size_t r, const Contact& c, std::uint8_t flags, std::uint8_t thread, std::vector<std::string>& strings,
-            std::byte* scratch) const {
-    std::byte* p = scratch;
-    Header& h = *reinterpret_cast<Header*>(p);
-    h.received = c.received;
-    h.flags = flags;
-    h.string_thread = thread;
-    h.string_start = static_cast<std::uint32_t>(strings.size());
-    h.string_count = static_cast<std::uint8_t>(c.strings.size());
-    h.concerns = static_cast<std::uint8_t>(c.concerns.size());
-    for (auto& x : c.strings) strings.push_back(x);
-    auto* values = reinterpret_cast<std::int16_t*>(p + sizeof(Header));
-    for (std::size_t k = 0; k < slots; ++k) values[k] = static_cast<std::int16_t>(c.values[k]);
-    auto* known = reinterpret_cast<std::uint8_t*>(p + known_at);
-    // Eight known bytes (each 0 or 1) at a time: one multiply gathers byte i's bit into bit i of the
-    // top byte (unpack's spread, reversed).
-    for (std::size_t k = 0; k < slots; k += 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, c.known.data() + k, std::min<std::size_t>(8, slots - k));
-      known[k >> 3] = static_cast<std::uint8_t>((word * 0x0102040810204080ull) >> 56);
-    }
-    auto* cs = reinterpret_cast<std::uint8_t*>(p + concerns_at);
-    for (std::size_t i = 0; i < c.concerns.size(); ++i) {
-      std::uint16_t k = c.concerns[i];
-      cs[3 * i] = static_cast<std::uint8_t>(k & 0xFF);
-      cs[3 * i + 1] = static_cast<std::uint8_t>(k >> 8);
-      cs[3 * i + 2] = c.concern_levels[k];
-    }
+  // A row made by the fast path (stride bytes, 16-aligned) is stored past the caches: it is read
+  // back only when its owner decides it, after the whole phase.
+  void store(std::size_t r, const std::byte* made) const {
     std::byte* to = row(r);
 #if defined(__SSE2__)
     for (std::size_t off = 0; off < stride; off += 16)
-      _mm_stream_si128(reinterpret_cast<__m128i*>(to + off), _mm_load_si128(reinterpret_cast<const __m128i*>(scratch + off)));
+      _mm_stream_si128(reinterpret_cast<__m128i*>(to + off), _mm_load_si128(reinterpret_cast<const __m128i*>(made + off)));
 #else
-    std::memcpy(to, scratch, stride);
+    std::memcpy(to, made, stride);
 #endif
   }
 
@@ -959,6 +507,467 @@ struct Packed {
     for (std::uint32_t k = 0; k < h.string_count; ++k) c.strings.push_back(strings[h.string_thread][h.string_start + k]);
   }
 };
+
+namespace {
+
+// The fast path: one per thread (its caches are its own). It resolves a block of rows at a time,
+// column by column, straight into their packed form: each column is read front to back with its
+// caches warm, and no row is put together as a Contact first. A row it cannot take (one the engine
+// would reject, or whose values do not fit the packed form) is left to the engine's own resolve,
+// which words the error; it must otherwise give exactly what RuleSet::resolve gives (checked on a
+// sample of rows as they are decided, and by the differential tests).
+class Fast {
+ public:
+  static constexpr std::size_t kBlock = 256;
+
+  Fast(const Shared& s, const std::vector<const Column*>& columns, const Packed& layout)
+      : s_(s),
+        cols_(columns),
+        layout_(layout),
+        rows_(static_cast<std::byte*>(std::aligned_alloc(64, kBlock * layout.stride)), std::free),
+        text_cache_(columns.size()),
+        recent_(columns.size() * kRecent),
+        codes_(columns.size()),
+        text_of_(columns.size(), SIZE_MAX) {
+    if (!rows_) throw std::bad_alloc();
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      readers_.emplace_back(columns[k]);
+      if (s_.plans[k].role == Role::field && s_.plans[k].type == FieldType::string) {
+        text_of_[k] = text_columns_.size();
+        text_columns_.push_back(k);
+      }
+    }
+    texts_.resize(text_columns_.size() * kBlock);
+    has_text_.resize(text_columns_.size() * kBlock);
+  }
+
+  // Resolves rows [from, to) (at most kBlock of them), given each row's received time as the keys
+  // phase read it, then calls store(row, bytes) for each: bytes is the packed row (its strings
+  // appended to `strings`), or null for a row left to the engine.
+  template <class Store>
+  void resolve(std::size_t from, std::size_t to, const std::int64_t* received, std::uint8_t thread, std::vector<std::string>& strings,
+               Store&& store) {
+    const std::size_t m = to - from;
+    std::memset(rows_.get(), 0, m * layout_.stride);
+    std::memset(state_, 0, m);
+    if (!s_.usable) {  // a column given twice: the engine words the error
+      for (std::size_t i = 0; i < m; ++i) store(from + i, nullptr);
+      return;
+    }
+    for (std::size_t k = 0; k < cols_.size(); ++k) read_column(k, from, m, received);
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t row = from + i;
+      if (!finish(i, thread, strings)) {
+        store(row, nullptr);
+        continue;
+      }
+      store(row, row_at(i));
+    }
+  }
+
+ private:
+  // Per row of the block, while its columns are read.
+  enum : std::uint8_t { kFails = 1, kHasId = 2, kHasReceived = 4, kHasDob = 8, kOwnHistory = 16 };
+
+  std::byte* row_at(std::size_t i) const { return rows_.get() + i * layout_.stride; }
+  Packed::Header& header(std::size_t i) const { return *reinterpret_cast<Packed::Header*>(row_at(i)); }
+  void fail(std::size_t i) { state_[i] |= kFails; }
+  bool known(std::size_t i, std::size_t slot) const {
+    return (static_cast<unsigned>(row_at(i)[layout_.known_at + (slot >> 3)]) >> (slot & 7)) & 1u;
+  }
+  std::int16_t value(std::size_t i, std::size_t slot) const {
+    std::int16_t v;
+    std::memcpy(&v, row_at(i) + sizeof(Packed::Header) + 2 * slot, 2);
+    return v;
+  }
+  // A value the packed row cannot hold (beyond 16 bits) leaves the row to the engine.
+  void set(std::size_t i, std::size_t slot, std::int64_t v) {
+    if (v < INT16_MIN || v > INT16_MAX) return fail(i);
+    auto x = static_cast<std::int16_t>(v);
+    std::byte* r = row_at(i);
+    std::memcpy(r + sizeof(Packed::Header) + 2 * slot, &x, 2);
+    r[layout_.known_at + (slot >> 3)] |= static_cast<std::byte>(1u << (slot & 7));
+  }
+
+  // One column's cells of the block, as RuleSet::resolve reads them (src/decide/decide.cpp).
+  void read_column(std::size_t k, std::size_t from, std::size_t m, const std::int64_t* received) {
+    const Plan& pl = s_.plans[k];
+    Reader& rd = readers_[k];
+    switch (pl.role) {
+      case Role::decided:
+      case Role::recorded: return;  // read by the keys phase and the caller; nothing the engine decides on
+      case Role::field:
+        if (pl.type == FieldType::string) return read_texts(k, from, m);
+        return read_scalars(k, pl, from, m);
+      case Role::concerns: return read_concerns(k, from, m);
+      default: break;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t row = from + i;
+      Cell x = rd.get(row);
+      if (x.tag == Tag::unset) continue;  // not in this row at all
+      switch (pl.role) {
+        case Role::id:  // the packed row does not carry the id: only whether the engine reads one
+          if (!nonempty_text(x)) fail(i);
+          state_[i] |= kHasId;
+          break;
+        case Role::child:  // nor the child, which only groups the rows (see decide_columns)
+          if (x.tag != Tag::absent && !has_text(x)) fail(i);
+          break;
+        case Role::received:
+          // The keys phase parsed it (kNoTime: it could not, and the engine words why).
+          if (x.tag == Tag::instant) header(i).received = x.i;
+          else if (x.tag == Tag::text && received[row] != kNoTime) header(i).received = received[row];
+          else fail(i);
+          state_[i] |= kHasReceived;
+          break;
+        case Role::dob:
+          if (x.tag == Tag::absent) break;
+          if (x.tag == Tag::text) {
+            auto d = detail::parse_civil_date(x.view());  // age needs the calendar date, not a day number
+            if (!d) {
+              fail(i);
+              break;
+            }
+            dob_[i] = *d;
+          } else if (x.tag == Tag::local) {
+            dob_[i] = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
+          } else {
+            fail(i);
+            break;
+          }
+          state_[i] |= kHasDob;
+          break;
+        case Role::history:
+          if (x.tag == Tag::text) state_[i] |= kOwnHistory;
+          else if (x.tag != Tag::absent) fail(i);
+          break;
+        default: fail(i);  // a column the document does not know: the engine words the error
+      }
+    }
+  }
+
+  // A boolean, integer or enum field: a dictionary-coded cell has each code's value worked out
+  // once; any other cell is read through the text caches.
+  void read_scalars(std::size_t k, const Plan& pl, std::size_t from, std::size_t m) {
+    Reader& rd = readers_[k];
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t row = from + i;
+      const Column* dict = nullptr;
+      std::int32_t code = rd.code(row, dict);
+      if (code >= 0 && dict->length <= kCodeCacheLimit) {
+        CodeCache& cc = codes_[k];
+        if (cc.dict != dict) cc.reset(dict);
+        auto c = static_cast<std::size_t>(code);
+        if (!cc.seen[c]) {
+          Cell y = dict->get(c);
+          cc.seen[c] = y.tag == Tag::absent || y.tag == Tag::unset ? kCodeAbsent : field_scalar(k, pl, y, cc.values[c]) ? kCodeValue : kCodeFail;
+        }
+        if (cc.seen[c] == kCodeFail) fail(i);
+        else if (cc.seen[c] == kCodeValue) set(i, pl.slot, cc.values[c]);
+        continue;
+      }
+      Cell x = rd.get(row);
+      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
+      std::int64_t v = 0;
+      if (field_scalar(k, pl, x, v)) set(i, pl.slot, v);
+      else fail(i);
+    }
+  }
+
+  // A string field: its texts are kept until the row's strings are laid out (finish).
+  void read_texts(std::size_t k, std::size_t from, std::size_t m) {
+    Reader& rd = readers_[k];
+    const std::size_t at = text_of_[k] * kBlock;
+    for (std::size_t i = 0; i < m; ++i) {
+      Cell x = rd.get(from + i);
+      has_text_[at + i] = 0;
+      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
+      if (!cell_text(x, texts_[at + i])) {
+        fail(i);
+        continue;
+      }
+      has_text_[at + i] = 1;
+      set(i, s_.plans[k].slot, 0);  // known now (so its default is not taken); its index comes in finish
+    }
+  }
+
+  void read_concerns(std::size_t k, std::size_t from, std::size_t m) {
+    Reader& rd = readers_[k];
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t row = from + i;
+      Cell x = rd.get(row);
+      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
+      const Column* dict = nullptr;
+      std::int32_t code = rd.code(row, dict);
+      if (code >= 0 && x.tag == Tag::text && dict->length <= kCodeCacheLimit) {
+        CodeCache& cc = codes_[k];
+        if (cc.dict != dict) cc.reset(dict);
+        auto c = static_cast<std::size_t>(code);
+        if (!cc.seen[c]) {
+          const ConcernSet& set = concern_text(x.view());
+          if (set.ok) {
+            cc.sets.resize(dict->length);
+            cc.sets[c] = set;
+          }
+          cc.seen[c] = set.ok ? kCodeValue : kCodeFail;
+        }
+        if (cc.seen[c] == kCodeFail) fail(i);
+        else put_concerns(i, cc.sets[c]);
+      } else if (x.tag == Tag::text) {
+        put_concerns(i, concern_text(x.view()));
+      } else if (x.tag == Tag::entries) {
+        put_concerns(i, concern_entries(rd.source(row).entries.data() + x.i, x.len));
+      } else {
+        fail(i);
+      }
+    }
+  }
+
+  // A row's one concerns cell, in document order (make_set), as (concern, level + 1) triples.
+  void put_concerns(std::size_t i, const ConcernSet& set) {
+    if (!set.ok || set.items.size() > Packed::kMaxConcerns) return fail(i);
+    auto* cs = reinterpret_cast<std::uint8_t*>(row_at(i) + layout_.concerns_at);
+    for (std::size_t j = 0; j < set.items.size(); ++j) {
+      auto [k, l] = set.items[j];
+      cs[3 * j] = static_cast<std::uint8_t>(k & 0xFF);
+      cs[3 * j + 1] = static_cast<std::uint8_t>(k >> 8);
+      cs[3 * j + 2] = static_cast<std::uint8_t>(l + 1);
+    }
+    header(i).concerns = static_cast<std::uint8_t>(set.items.size());
+  }
+
+  // After all the columns: what the row needs that no one column gives (an id and a received time),
+  // the defaults, the ages, and the row's strings. False: the engine's row.
+  bool finish(std::size_t i, std::uint8_t thread, std::vector<std::string>& strings) {
+    const Program& p = s_.p;
+    const std::uint8_t st = state_[i];
+    if ((st & kFails) || !(st & kHasId) || !(st & kHasReceived)) return false;
+    std::size_t text_count = 0;
+    for (std::size_t t = 0; t < text_columns_.size(); ++t) text_count += has_text_[t * kBlock + i];
+    for (const auto& d : s_.defaults)
+      if (d.text && !known(i, d.slot)) ++text_count;
+    if (text_count > 255) return false;
+    for (const auto& d : s_.defaults)
+      if (!d.text && !known(i, d.slot)) set(i, d.slot, d.value);
+    Packed::Header& h = header(i);
+    if (known(i, p.slot_unborn) && value(i, p.slot_unborn)) {
+      set(i, p.slot_age_months, 0);
+      set(i, p.slot_age_years, 0);
+    } else if (st & kHasDob) {
+      const detail::CivilDate& dob = dob_[i];
+      const detail::CivilDate& today = civil_day(p.calendar->local_day(h.received));
+      std::int64_t months = detail::months_between(dob, today);
+      if (months < 0 && std::tie(dob.year, dob.month, dob.day) > std::tie(today.year, today.month, today.day)) return false;
+      set(i, p.slot_age_months, months);
+      set(i, p.slot_age_years, months / 12);
+    }
+    if (state_[i] & kFails) return false;  // a value beyond 16 bits
+    // The row's strings in the engine's order: the string fields' cells in column order, then the
+    // text defaults (at most 255 of them, so each index fits).
+    h.string_start = static_cast<std::uint32_t>(strings.size());
+    h.string_count = static_cast<std::uint8_t>(text_count);
+    h.string_thread = thread;
+    std::int64_t next = 0;
+    for (std::size_t t = 0; t < text_columns_.size(); ++t)
+      if (has_text_[t * kBlock + i]) {
+        set(i, s_.plans[text_columns_[t]].slot, next++);
+        strings.push_back(texts_[t * kBlock + i]);
+      }
+    for (const auto& d : s_.defaults)
+      if (d.text && !known(i, d.slot)) {
+        set(i, d.slot, next++);
+        strings.push_back(d.string);
+      }
+    h.flags = Packed::kFast | ((st & kOwnHistory) ? Packed::kOwnHistory : 0);
+    return true;
+  }
+
+  template <class F>
+  std::int64_t cached(std::size_t column, std::string_view key, F&& compute) {
+    TextKey tk(key);
+    // A column of booleans or codes has a handful of texts: the last short text to land in each of
+    // 64 places answers almost every cell with one comparison.
+    Recent* recent = tk.is_short() ? &recent_[column * kRecent + (tk.hash >> 58)] : nullptr;
+    if (recent && recent->len == key.size() && recent->w0 == tk.w0 && recent->w1 == tk.w1) return recent->value;
+    auto& cache = text_cache_[column];
+    const std::int64_t* found = cache.find(tk);
+    std::int64_t v = found ? *found : compute(key);
+    if (!found) cache.insert(tk, v);
+    if (recent) *recent = {tk.w0, tk.w1, key.size(), v};
+    return v;
+  }
+
+  // The calendar date of a local day: rows in input order mostly share the previous row's.
+  const detail::CivilDate& civil_day(std::int32_t day) {
+    if (day != today_) today_ = day, today_date_ = detail::civil_from_days(day);
+    return today_date_;
+  }
+
+  // cell_text's answer (without making the text), and whether that text is not empty.
+  static bool has_text(const Cell& x) {
+    switch (x.tag) {
+      case Tag::text:
+      case Tag::integer: return true;
+      case Tag::real: return std::isfinite(x.d) && x.d == std::trunc(x.d) && std::fabs(x.d) < 1e15;
+      default: return false;
+    }
+  }
+  static bool nonempty_text(const Cell& x) { return has_text(x) && (x.tag != Tag::text || x.len > 0); }
+
+  // The value of a present cell of a boolean, integer or enum field; false: the engine's to word.
+  bool field_scalar(std::size_t k, const Plan& pl, const Cell& x, std::int64_t& v) {
+    const Field& f = s_.p.doc.fields[pl.field];
+    switch (pl.type) {
+      case FieldType::boolean:
+        if (x.tag == Tag::boolean) v = x.i;
+        else if (x.tag == Tag::integer && (x.i == 0 || x.i == 1)) v = x.i;
+        else if (x.tag == Tag::real && (x.d == 0 || x.d == 1)) v = static_cast<std::int64_t>(x.d);
+        else if (x.tag == Tag::text) {
+          v = cached(k, x.view(), [](std::string_view s) {
+            std::int64_t b;
+            return bool_of_text(s, b) ? b : kFail;
+          });
+          if (v == kFail) return false;
+        } else return false;
+        break;
+      case FieldType::integer:
+        if (x.tag == Tag::integer) v = x.i;
+        else if (x.tag == Tag::real) {
+          if (!std::isfinite(x.d) || x.d != std::trunc(x.d) || std::fabs(x.d) > 9.007199254740992e15) return false;
+          v = static_cast<std::int64_t>(x.d);
+        } else if (x.tag == Tag::text) {
+          std::int64_t parsed = 0;
+          if (!int_of_text(x.view(), parsed)) return false;
+          v = parsed;
+        } else return false;
+        if ((f.min && v < *f.min) || (f.max && v > *f.max)) return false;
+        break;
+      case FieldType::string: return false;
+      case FieldType::enumeration: {
+        auto find = [&f](std::string_view s) -> std::int64_t {
+          auto it = std::find(f.values.begin(), f.values.end(), s);
+          return it == f.values.end() ? kFail : static_cast<std::int64_t>(it - f.values.begin());
+        };
+        if (x.tag == Tag::text) {
+          v = cached(k, x.view(), find);
+        } else {
+          if (!cell_text(x, scratch_)) return false;
+          v = find(scratch_);
+        }
+        if (v == kFail) return false;
+        break;
+      }
+    }
+    return true;
+  }
+
+  ConcernSet make_set(const std::vector<ConcernEntry>& entries) const {
+    ConcernSet set;
+    const Program& p = s_.p;
+    for (const auto& e : entries) {
+      auto ci = p.concern_by_name.find(e.concern);
+      auto li = p.level_by_name.find(e.level);
+      if (ci == p.concern_by_name.end() || li == p.level_by_name.end()) return set;
+      if (!s_.has_descriptor[ci->second][li->second]) return set;
+      for (auto& [k, l] : set.items)
+        if (k == ci->second) return set;  // given more than once
+      set.items.emplace_back(ci->second, static_cast<std::uint8_t>(li->second));
+    }
+    std::sort(set.items.begin(), set.items.end());  // document order (each concern once)
+    set.ok = true;
+    return set;
+  }
+
+  const ConcernSet& concern_text(std::string_view text) {
+    TextKey h(text);
+    if (const std::uint32_t* k = concern_cache_.find(h)) return sets_[*k];
+    entries_.clear();
+    std::string problem;
+    ConcernSet set;
+    if (parse_concerns(text, entries_, problem)) set = make_set(entries_);
+    if (concern_cache_.full()) {
+      spare_ = std::move(set);
+      return spare_;
+    }
+    sets_.push_back(std::move(set));
+    concern_cache_.insert(h, static_cast<std::uint32_t>(sets_.size() - 1));
+    return sets_.back();
+  }
+
+  // A row has one concerns cell, so one set, whose items are in document order (make_set).
+  // Concerns given as a mapping (JSON Lines objects), cached by their entries: each entry as its two
+  // texts with their lengths, so that different entries never make the same key.
+  const ConcernSet& concern_entries(const std::pair<std::string_view, std::string_view>* items, std::size_t count) {
+    key_.clear();
+    auto put = [&](std::string_view x) {
+      auto len = static_cast<std::uint32_t>(x.size());
+      key_.append(reinterpret_cast<const char*>(&len), sizeof len);
+      key_.append(x);
+    };
+    for (std::size_t k = 0; k < count; ++k) put(items[k].first), put(items[k].second);
+    TextKey h(key_);
+    if (const std::uint32_t* k = entries_cache_.find(h)) return sets_[*k];
+    entries_.clear();
+    for (std::size_t k = 0; k < count; ++k) entries_.push_back({std::string(items[k].first), std::string(items[k].second)});
+    ConcernSet set = make_set(entries_);
+    if (entries_cache_.full()) {
+      spare_ = std::move(set);
+      return spare_;
+    }
+    sets_.push_back(std::move(set));
+    keys_.push_back(key_);  // the cache's key views point here
+    entries_cache_.insert(TextKey(keys_.back()), static_cast<std::uint32_t>(sets_.size() - 1));
+    return sets_.back();
+  }
+
+  const Shared& s_;
+  const std::vector<const Column*>& cols_;
+  const Packed& layout_;
+  std::unique_ptr<std::byte, void (*)(void*)> rows_;  // the block's packed rows, kBlock * stride bytes
+  std::uint8_t state_[kBlock];
+  detail::CivilDate dob_[kBlock];
+  std::vector<Reader> readers_;
+  std::vector<TextCache<std::int64_t>> text_cache_;
+  struct Recent {
+    std::uint64_t w0 = 0, w1 = 0;
+    std::size_t len = SIZE_MAX;  // no text yet
+    std::int64_t value = 0;
+  };
+  static constexpr std::size_t kRecent = 64;
+  std::vector<Recent> recent_;  // [column * kRecent + place]
+  std::int32_t today_ = INT32_MIN;
+  detail::CivilDate today_date_{};
+  // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
+  enum : std::uint8_t { kCodeUnseen = 0, kCodeAbsent, kCodeValue, kCodeFail };
+  struct CodeCache {
+    const Column* dict = nullptr;
+    std::vector<std::uint8_t> seen;
+    std::vector<std::int64_t> values;
+    std::vector<ConcernSet> sets;
+    void reset(const Column* d) {
+      dict = d;
+      seen.assign(d->length, kCodeUnseen);
+      values.assign(d->length, 0);
+      sets.clear();
+    }
+  };
+  std::vector<CodeCache> codes_;
+  // String fields: each one's place among them (SIZE_MAX: not a string field), its column, and the
+  // block's texts ([place * kBlock + i]) with whether the row has one.
+  std::vector<std::size_t> text_of_, text_columns_;
+  std::vector<std::string> texts_;
+  std::vector<std::uint8_t> has_text_;
+  TextCache<std::uint32_t> concern_cache_, entries_cache_;
+  std::deque<std::string> keys_;  // entries_cache_'s keys
+  std::string key_;
+  std::deque<ConcernSet> sets_;
+  ConcernSet spare_;
+  std::vector<ConcernEntry> entries_;
+  std::string scratch_;
+};
+
+}  // namespace
 
 BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& columns, std::size_t n, const BatchOptions& options) {
   for (const Column* c : columns)
@@ -1094,30 +1103,22 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   });
   lap("order");
 
-  // 3. In input order again (the columns are read front to back): each row resolved by the fast
-  //    path and packed at its place in its owner's order, so that deciding reads it front to back.
+  // 3. In input order again (each column read front to back, a block at a time): each row resolved
+  //    by the fast path and packed at its place in its owner's order, so that deciding reads it
+  //    front to back.
   std::vector<std::vector<std::string>> strings(threads);
   std::vector<Packed> packed;
   for (unsigned t = 0; t < threads; ++t) packed.emplace_back(order[t].size(), shared.p.slot_names.size());
   detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
-    Fast fast(shared, columns);
-    fast.range(from, to);
-    Contact c;
-    Cell history;
-    std::size_t stride = packed.empty() ? 64 : packed[0].stride;
-    std::unique_ptr<std::byte, void (*)(void*)> scratch(static_cast<std::byte*>(std::aligned_alloc(64, stride)), std::free);
-    std::memset(scratch.get(), 0, stride);
-    for (std::size_t row = from; row < to; ++row) {
-      const Packed& into = packed[owner[row]];
-      fast.received_hint = out.received[row];
-      if (fast.resolve(row, c, history) && into.fits(c)) {
-        std::uint8_t flags = Packed::kFast | (history.tag == Tag::text ? Packed::kOwnHistory : 0);
-        into.pack(slot[row], c, flags, static_cast<std::uint8_t>(t), strings[t], scratch.get());
-      } else {
-        into.header(slot[row]).flags = 0;
-      }
-    }
+    Fast fast(shared, columns, packed[0]);
+    for (std::size_t at = from; at < to; at += Fast::kBlock)
+      fast.resolve(at, std::min(to, at + Fast::kBlock), out.received.data(), static_cast<std::uint8_t>(t), strings[t],
+                   [&](std::size_t row, const std::byte* made) {
+                     const Packed& into = packed[owner[row]];
+                     if (made) into.store(slot[row], made);
+                     else into.header(slot[row]).flags = 0;
+                   });
 #if defined(__SSE2__)
     _mm_sfence();  // the streamed rows are seen by the thread that decides them
 #endif

@@ -115,3 +115,65 @@ def test_arrow_equals_pandas(rows):
     table = pa.table({k: pa.array(v, type=pa.string()) for k, v in cols.items()})
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in cols.items()})
     assert [row_as_json(r) for r in frame_rows(_DOC.decide_many(table))] == [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame))]
+
+
+# A document with what the shipped one lacks: string fields (one with a default), an int without
+# bounds (values beyond 16 bits leave the packed fast path) and many concerns. Frames of up to 60
+# rows: decide_many checks only a thread's first 16 rows against the engine itself, so the later
+# rows here are the fast path's alone.
+STRINGS_DOC = fd.loads(
+    """frontdoor: 1
+id: strings
+levels:
+  - {id: low, route: advice}
+  - {id: mid, route: help}
+  - {id: high, route: refer}
+outcomes:
+  advice: {category: nfa, decide_within: 1 working day}
+  help: {category: early_help, decide_within: 1 working day}
+  refer: {category: assessment, decide_within: 4 working hours}
+fields:
+  note: {type: string}
+  team: {type: string, default: "duty"}
+  siblings: {type: int}
+  tier: {type: enum, values: [a, b, c], default: b}
+  worried: {type: bool, default: false}
+concerns:
+"""
+    + "".join(f"  c{k}: {{domain: d{k % 3}, levels: {{mid: \"Some\", high: \"Much\"}}}}\n" for k in range(12))
+    + """rules:
+  - {id: many, when: 'siblings >= 40000', raise_to: mid}
+  - {id: night, when: 'team == "night"', raise_to: mid}
+  - {id: noted, when: 'note == "urgent"', raise_to: high}
+  - {id: tier_c, when: 'tier == "c"', raise_to: mid}
+  - {id: worry, when: 'worried', raise_to: high}
+""",
+    "strings.yaml",
+)
+
+
+@st.composite
+def string_rows(draw):
+    n = draw(st.integers(17, 60))
+    rows = []
+    for i in range(n):
+        concerns = draw(st.dictionaries(st.sampled_from([f"c{k}" for k in range(12)]), st.sampled_from(["mid", "high"]), max_size=10))
+        rows.append({
+            "id": f"S{i}",
+            "received": "2026-06-01T10:00:00Z",
+            "note": draw(st.sampled_from([None, "urgent", "calm", "", 7])),
+            "team": draw(st.sampled_from([None, "night", "day"])),
+            "siblings": draw(st.sampled_from([None, 3, 32767, 32768, -32769, 40000, 10**12])),
+            "tier": draw(st.sampled_from([None, "a", "c", "z"])),
+            "worried": draw(st.sampled_from([None, True, False])),
+            "concerns": ";".join(f"{k}={v}" for k, v in concerns.items()) or None,
+        })
+    return rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(string_rows())
+def test_decide_many_equals_decide_with_strings_defaults_and_big_values(rows):
+    frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
+    got = [row_as_json(r) for r in frame_rows(STRINGS_DOC.decide_many(frame))]
+    assert got == [decision_json(STRINGS_DOC.decide(r).to_dict()) for r in rows]
