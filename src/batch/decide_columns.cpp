@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <cmath>
 #include <exception>
 #include <functional>
@@ -414,24 +415,83 @@ bool cell_text(const Cell& x, std::string& out) {
   }
 }
 
-// A large buffer (not zeroed) for a batch's arrays: on 2 MiB pages where the kernel gives them on
-// request (transparent huge pages in madvise mode), so that first touching it costs a few page
-// faults, not one per 4 KiB.
-void* big_alloc(std::size_t bytes) {
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  void* p = nullptr;
-  if (bytes >= 4 * kHuge) {
-    bytes = (bytes + kHuge - 1) / kHuge * kHuge;
-    p = std::aligned_alloc(kHuge, bytes);
+// A batch's large scratch array (not zeroed). A fresh one costs a page fault per 4 KiB touched and
+// the kernel's zeroing of every page: about 50 ms per 64 MiB on one thread of this machine, as much
+// as a tenth of a batch. So a large one asks for 2 MiB pages (where transparent huge pages are in
+// madvise mode) and is kept for the next batch when freed, up to kKeepBytes in all: given back
+// with MADV_FREE, its pages are taken by the kernel only when it needs memory, and until then the
+// next batch writes over them without a fault.
+class BigBuffer {
+ public:
+  explicit BigBuffer(std::size_t bytes) {
+    if (bytes < kLarge) {
+      size_ = 0;
+      data_ = static_cast<std::byte*>(std::aligned_alloc(64, (std::max<std::size_t>(bytes, 1) + 63) / 64 * 64));
+      if (!data_) throw std::bad_alloc();
+      return;
+    }
+    size_ = (bytes + kHuge - 1) / kHuge * kHuge;
+    data_ = spares().take(size_);
+    if (data_) return;
+    void* p = mmap(nullptr, size_ + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    // 2 MiB-aligned within the mapping, the slack unmapped.
+    auto at = reinterpret_cast<std::uintptr_t>(p), aligned = (at + kHuge - 1) / kHuge * kHuge;
+    if (aligned > at) munmap(p, aligned - at);
+    if (std::size_t tail = at + size_ + kHuge - (aligned + size_)) munmap(reinterpret_cast<void*>(aligned + size_), tail);
+    data_ = reinterpret_cast<std::byte*>(aligned);
 #if defined(MADV_HUGEPAGE)
-    if (p) madvise(p, bytes, MADV_HUGEPAGE);
+    madvise(data_, size_, MADV_HUGEPAGE);
 #endif
-  } else {
-    p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
   }
-  if (!p) throw std::bad_alloc();
-  return p;
-}
+  BigBuffer(const BigBuffer&) = delete;
+  BigBuffer& operator=(const BigBuffer&) = delete;
+  ~BigBuffer() {
+    if (size_ == 0) std::free(data_);
+    else spares().give(data_, size_);
+  }
+  std::byte* get() const { return data_; }
+
+ private:
+  static constexpr std::size_t kHuge = std::size_t{2} << 20, kLarge = 4 * kHuge, kKeepBytes = std::size_t{256} << 20;
+  struct Spares {
+    std::mutex mu;
+    std::vector<std::pair<std::byte*, std::size_t>> kept;
+    std::size_t bytes = 0;
+    // The smallest kept buffer of at least `size` bytes (its size then given back in `size`).
+    std::byte* take(std::size_t& size) {
+      std::lock_guard<std::mutex> lock(mu);
+      auto best = kept.end();
+      for (auto it = kept.begin(); it != kept.end(); ++it)
+        if (it->second >= size && (best == kept.end() || it->second < best->second)) best = it;
+      if (best == kept.end()) return nullptr;
+      auto [p, n] = *best;
+      kept.erase(best);
+      bytes -= n;
+      size = n;
+      return p;
+    }
+    void give(std::byte* p, std::size_t size) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+#if defined(MADV_FREE)
+        if (bytes + size <= kKeepBytes && madvise(p, size, MADV_FREE) == 0) {
+          kept.emplace_back(p, size);
+          bytes += size;
+          return;
+        }
+#endif
+      }
+      munmap(p, size);
+    }
+  };
+  static Spares& spares() {
+    static Spares s;
+    return s;
+  }
+  std::byte* data_ = nullptr;
+  std::size_t size_ = 0;  // 0: from aligned_alloc
+};
 
 // A row resolved by the fast path, packed into (for the documents councils write) one cache line:
 // the rows are packed in the order they will be decided in, so that deciding reads them front to
@@ -449,16 +509,14 @@ struct Packed {
   };
   static constexpr std::uint8_t kFast = 1, kOwnHistory = 2;
   std::size_t slots = 0, stride = 0, known_at = 0, concerns_at = 0;
-  std::unique_ptr<std::byte, void (*)(void*)> data{nullptr, std::free};
+  std::unique_ptr<BigBuffer> data;  // not zeroed: every row's header is written before it is read
 
-  Packed(std::size_t n, std::size_t s) : slots(s) {
+  static std::size_t stride_for(std::size_t s) { return (sizeof(Header) + 2 * s + (s + 7) / 8 + 3 * kMaxConcerns + 63) / 64 * 64; }
+  Packed(std::size_t n, std::size_t s) : slots(s), stride(stride_for(s)), data(std::make_unique<BigBuffer>(n * stride_for(s))) {
     known_at = sizeof(Header) + 2 * s;
     concerns_at = known_at + (s + 7) / 8;
-    stride = (concerns_at + 3 * kMaxConcerns + 63) / 64 * 64;
-    // Not zeroed: every row's header is written before it is read.
-    data.reset(static_cast<std::byte*>(big_alloc(std::max<std::size_t>(n, 1) * stride)));
   }
-  std::byte* row(std::size_t r) const { return data.get() + r * stride; }
+  std::byte* row(std::size_t r) const { return data->get() + r * stride; }
   Header& header(std::size_t r) const { return *reinterpret_cast<Header*>(row(r)); }
 
   // A row made by the fast path (stride bytes, 16-aligned) is stored past the caches: it is read
