@@ -125,18 +125,27 @@ bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& di
   return true;
 }
 
-// Optimal-string-alignment distance: a swap of two neighbouring letters counts as one edit.
+// Optimal-string-alignment distance: a swap of two neighbouring letters counts as one edit. Three
+// rolling rows (the swap looks two rows back), one allocation: a batch's rows with a misspelt
+// concern each ask for it against every concern id.
 static std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i)
-    for (std::size_t j = 1; j <= b.size(); ++j) {
+  const std::size_t w = b.size() + 1;
+  std::vector<std::size_t> rows(3 * w);
+  std::size_t *two_back = rows.data(), *back = two_back + w, *row = back + w;
+  for (std::size_t j = 0; j < w; ++j) back[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    for (std::size_t j = 1; j < w; ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      row[j] = std::min({back[j] + 1, row[j - 1] + 1, back[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], two_back[j - 2] + 1);
     }
-  return d[a.size()][b.size()];
+    std::size_t* oldest = two_back;
+    two_back = back;
+    back = row;
+    row = oldest;
+  }
+  return back[b.size()];
 }
 
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates) {

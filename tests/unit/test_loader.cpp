@@ -4,6 +4,7 @@
 #include <set>
 
 #include "documents.hpp"
+#include "util/diagnostics.hpp"
 
 using namespace fdtest;
 
@@ -144,4 +145,15 @@ TEST_CASE("single-quoted text: '' is a quote, line breaks fold") {
   CHECK(title_of("'one\n  two  \n\n\n  three'") == "one two\n\nthree");
   CHECK(title_of("'tab\tin'") == "tab\tin");
   CHECK(title_of("'ends  \n  '") == "ends ");
+}
+
+TEST_CASE("a misspelt id is matched to the closest one by edit distance, a swap counting once") {
+  using frontdoor::detail::closest;
+  const std::vector<std::string_view> concerns = {"neglect", "domestic_abuse", "self_harm", "sexual_abuse"};
+  CHECK(closest("negelct", concerns) == "neglect");            // two letters swapped: one edit
+  CHECK(closest("domestic_abuses", concerns) == "domestic_abuse");  // one letter too many
+  CHECK(closest("self-harm", concerns) == "self_harm");        // one letter changed
+  CHECK(closest("sexul_abuse", concerns) == "sexual_abuse");   // one letter missing
+  CHECK(closest("poverty", concerns).empty());                 // nothing close enough
+  CHECK(closest("", concerns).empty());
 }
