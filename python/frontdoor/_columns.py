@@ -255,15 +255,17 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
     cols["outcome"] = pd.Categorical.from_codes(raw["outcome"], categories=info["outcome_ids"])
     cols["category"] = pd.Categorical.from_codes(raw["category"], categories=CATEGORIES)
     cols["referral"] = pd.arrays.BooleanArray(raw["referral"].astype(bool), ~ok)
-    code = raw["combo"]
-    cols["actions"] = table_of([c[0] for c in combos])[code]
+    if "actions" in raw:  # made by the module
+        cols["actions"] = raw["actions"]
+    else:
+        cols["actions"] = table_of([c[0] for c in combos])[raw["combo"]]
     cols["deadline"] = _datetimes_pandas(raw["deadline"])
-    cols["flags"] = table_of([c[1] for c in combos])[code]
-    cols["rules"] = table_of([c[2] for c in combos])[code]
+    for k, name in ((1, "flags"), (2, "rules")):
+        cols[name] = raw[name] if name in raw else table_of([c[k] for c in combos])[raw["combo"]]
     cols["routing"] = pd.Categorical.from_codes(raw["routing"], categories=info["routing_ids"])
     if reasons:
         cols["reasons"] = table_of(list(raw["reasons"]))[raw["reason"]]
-    cols["error"] = errors_column(raw, n)
+    cols["error"] = raw["error"] if "error" in raw else errors_column(raw, n)
     if "child" in frame.columns:
         cols["child"] = frame["child"].array
     cols["received"] = _datetimes_pandas(raw["received"])

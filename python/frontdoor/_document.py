@@ -148,7 +148,9 @@ class Document:
         return Decision(raw, reasons, self, trace=steps)
 
     def _decide_raw(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,
-                    ignore: Iterable[str] = ()) -> tuple[dict[str, Any], Any]:
+                    ignore: Iterable[str] = (), objects: bool = False) -> tuple[dict[str, Any], Any]:
+        """The batch's raw columns; `objects`: also the pandas frame's object columns (actions, flags,
+        rules, error), made by the module in one pass."""
         if not (_columns.is_pandas(frame) or _columns.is_arrow(frame)):
             if isinstance(frame, (list, tuple)):
                 frame = _columns.from_records(frame)
@@ -163,7 +165,7 @@ class Document:
             raise ValueError("threads must be a whole number (0 for one per core)")
         callback, close = _progress(progress, n)
         try:
-            raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD)
+            raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD, objects)
         finally:
             close()
         if raw["fast_path_disabled"]:
@@ -191,7 +193,8 @@ class Document:
         for long frames when tqdm is installed. `threads`: how many (default: one per core).
         `ignore`: input columns to leave out (any column the document does not declare rejects
         every row, as it does on the command line)."""
-        raw, frame = self._decide_raw(frame, reasons=reasons, progress=progress, threads=threads, ignore=ignore)
+        as_pandas = _columns.is_pandas(frame) or isinstance(frame, (list, tuple))
+        raw, frame = self._decide_raw(frame, reasons=reasons, progress=progress, threads=threads, ignore=ignore, objects=as_pandas)
         info = dict(self._ids, attrs=self._attrs())
         if _columns.is_pandas(frame):
             return _columns.to_pandas(raw, frame, info, reasons)

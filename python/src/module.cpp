@@ -252,6 +252,27 @@ py::array_t<T> to_numpy(std::vector<T>&& v) {
   return py::array_t<T>({static_cast<py::ssize_t>(p->size())}, {static_cast<py::ssize_t>(sizeof(T))}, p->data(), owner);
 }
 
+// A decision frame's object columns, made in one pass over the rows while the tables are small:
+// out[k][i] = tables[k][code[i]], None where code[i] < 0. NumPy's fancy indexing would first copy the
+// codes into a new index array, once per column.
+std::vector<py::array> object_columns(const std::vector<std::int32_t>& code, const std::vector<std::vector<py::object>>& tables) {
+  std::vector<py::array> out;
+  std::vector<PyObject**> data;
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    out.emplace_back(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(code.size())});
+    data.push_back(static_cast<PyObject**>(out.back().mutable_data()));
+  }
+  for (std::size_t i = 0; i < code.size(); ++i)
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      PyObject* o = code[i] < 0 ? Py_None : tables[k][static_cast<std::size_t>(code[i])].ptr();
+      Py_INCREF(o);
+      PyObject* old = data[k][i];  // NULL or None, as NumPy made the array
+      data[k][i] = o;
+      Py_XDECREF(old);
+    }
+  return out;
+}
+
 // --- decisions into Python values ---------------------------------------------------------------------
 
 std::string line_of(const RuleSet& rs, const std::string& at) {
@@ -514,7 +535,7 @@ PYBIND11_MODULE(_frontdoor, m) {
       .def(
           "decide_columns",
           [](const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, py::object progress, py::object normalize,
-             py::object bad) {
+             py::object bad, bool objects) {
             std::vector<py::object> keep;
             Converter cv{normalize, bad, &keep};
             std::vector<std::unique_ptr<Column>> owned;
@@ -602,6 +623,23 @@ PYBIND11_MODULE(_frontdoor, m) {
               error_rows.push_back(static_cast<std::int64_t>(row));
               error_messages.append(message);
             }
+            if (objects) {
+              // The frame's actions, flags, rules and error columns, ready made (decide_many's pandas output).
+              std::vector<std::vector<py::object>> tables(3);
+              for (std::size_t k = 0; k < 3; ++k)
+                for (auto combo : combos) tables[k].push_back(combo.cast<py::tuple>()[k]);
+              std::vector<py::array> columns_out = object_columns(result.combo, tables);
+              out["actions"] = columns_out[0];
+              out["flags"] = columns_out[1];
+              out["rules"] = columns_out[2];
+              std::vector<std::int32_t> error_code(rows, -1);
+              std::vector<py::object> messages;
+              for (std::size_t e = 0; e < result.errors.size(); ++e) {
+                error_code[result.errors[e].first] = static_cast<std::int32_t>(e);
+                messages.push_back(error_messages[e]);
+              }
+              out["error"] = object_columns(error_code, {messages})[0];
+            }
             // Contact ids as the engine reads them, when the id column is not plain text.
             if (id_col && !columns[*id_col]->all_text) {
               py::list ids;
@@ -633,7 +671,7 @@ PYBIND11_MODULE(_frontdoor, m) {
             out["fast_path_disabled"] = result.fast_path_disabled;
             return out;
           },
-          "columns"_a, "rows"_a, "threads"_a, "reasons"_a, "progress"_a, "normalize"_a, "bad"_a);
+          "columns"_a, "rows"_a, "threads"_a, "reasons"_a, "progress"_a, "normalize"_a, "bad"_a, "objects"_a = false);
 
   m.def("compile_file", [](const std::string& path) { return compiled(compile_file(path)); });
   m.def("compile_text", [](const std::string& text, const std::string& path) { return compiled(Result<Compilation>(compile(text, path))); });
