@@ -647,10 +647,31 @@ class Fast {
     r[layout_.known_at + (slot >> 3)] |= static_cast<std::byte>(1u << (slot & 7));
   }
 
+  // Calls f(i, cell) for row from + i of the block, i < m: Arrow text (the usual frame) read in
+  // place, any other column through its Reader.
+  template <class F>
+  void for_each_cell(std::size_t k, std::size_t from, std::size_t m, F&& f) {
+    const Column& col = *cols_[k];
+    if (col.kind == Kind::arrow_string && !col.large) {
+      const auto* offsets = static_cast<const std::int32_t*>(col.offsets) + col.offset;
+      for (std::size_t i = 0; i < m; ++i) {
+        std::size_t row = from + i;
+        if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
+          f(i, Cell{});
+          continue;
+        }
+        f(i, Cell::text(std::string_view(col.data + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row]))));
+      }
+      return;
+    }
+    Reader& rd = readers_[k];
+    for (std::size_t i = 0; i < m; ++i) f(i, rd.get(from + i));
+  }
+  static bool coded(const Column& col) { return col.kind == Kind::dictionary || col.kind == Kind::chunked; }
+
   // One column's cells of the block, as RuleSet::resolve reads them (src/decide/decide.cpp).
   void read_column(std::size_t k, std::size_t from, std::size_t m, const std::int64_t* received) {
     const Plan& pl = s_.plans[k];
-    Reader& rd = readers_[k];
     switch (pl.role) {
       case Role::decided:
       case Role::recorded: return;  // read by the keys phase and the caller; nothing the engine decides on
@@ -658,56 +679,61 @@ class Fast {
         if (pl.type == FieldType::string) return read_texts(k, from, m);
         return read_scalars(k, pl, from, m);
       case Role::concerns: return read_concerns(k, from, m);
-      default: break;
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      std::size_t row = from + i;
-      Cell x = rd.get(row);
-      if (x.tag == Tag::unset) continue;  // not in this row at all
-      switch (pl.role) {
-        case Role::id:  // the packed row does not carry the id: only whether the engine reads one
+      case Role::id:  // the packed row does not carry the id: only whether the engine reads one
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          if (x.tag == Tag::unset) return;  // not in this row at all
           if (!nonempty_text(x)) fail(i);
           state_[i] |= kHasId;
-          break;
-        case Role::child:  // nor the child, which only groups the rows (see decide_columns)
-          if (x.tag != Tag::absent && !has_text(x)) fail(i);
-          break;
-        case Role::received:
-          // The keys phase parsed it (kNoTime: it could not, and the engine words why).
+        });
+      case Role::child:  // nor the child, which only groups the rows (see decide_columns)
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          if (x.tag != Tag::unset && x.tag != Tag::absent && !has_text(x)) fail(i);
+        });
+      case Role::received:
+        // The keys phase parsed it (kNoTime: it could not, and the engine words why).
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          if (x.tag == Tag::unset) return;
           if (x.tag == Tag::instant) header(i).received = x.i;
-          else if (x.tag == Tag::text && received[row] != kNoTime) header(i).received = received[row];
+          else if (x.tag == Tag::text && received[from + i] != kNoTime) header(i).received = received[from + i];
           else fail(i);
           state_[i] |= kHasReceived;
-          break;
-        case Role::dob:
-          if (x.tag == Tag::absent) break;
+        });
+      case Role::dob:
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          if (x.tag == Tag::unset || x.tag == Tag::absent) return;
           if (x.tag == Tag::text) {
             auto d = detail::parse_civil_date(x.view());  // age needs the calendar date, not a day number
-            if (!d) {
-              fail(i);
-              break;
-            }
+            if (!d) return fail(i);
             dob_[i] = *d;
           } else if (x.tag == Tag::local) {
             dob_[i] = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
           } else {
-            fail(i);
-            break;
+            return fail(i);
           }
           state_[i] |= kHasDob;
-          break;
-        case Role::history:
+        });
+      case Role::history:
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
           if (x.tag == Tag::text) state_[i] |= kOwnHistory;
-          else if (x.tag != Tag::absent) fail(i);
-          break;
-        default: fail(i);  // a column the document does not know: the engine words the error
-      }
+          else if (x.tag != Tag::unset && x.tag != Tag::absent) fail(i);
+        });
+      case Role::other:  // a column the document does not know: the engine words the error
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          if (x.tag != Tag::unset) fail(i);
+        });
     }
   }
 
   // A boolean, integer or enum field: a dictionary-coded cell has each code's value worked out
   // once; any other cell is read through the text caches.
   void read_scalars(std::size_t k, const Plan& pl, std::size_t from, std::size_t m) {
+    auto scalar = [&](std::size_t i, const Cell& x) {
+      if (x.tag == Tag::unset || x.tag == Tag::absent) return;
+      std::int64_t v = 0;
+      if (field_scalar(k, pl, x, v)) set(i, pl.slot, v);
+      else fail(i);
+    };
+    if (!coded(*cols_[k])) return for_each_cell(k, from, m, scalar);
     Reader& rd = readers_[k];
     for (std::size_t i = 0; i < m; ++i) {
       std::size_t row = from + i;
@@ -725,37 +751,34 @@ class Fast {
         else if (cc.seen[c] == kCodeValue) set(i, pl.slot, cc.values[c]);
         continue;
       }
-      Cell x = rd.get(row);
-      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
-      std::int64_t v = 0;
-      if (field_scalar(k, pl, x, v)) set(i, pl.slot, v);
-      else fail(i);
+      scalar(i, rd.get(row));
     }
   }
 
   // A string field: its texts are kept until the row's strings are laid out (finish).
   void read_texts(std::size_t k, std::size_t from, std::size_t m) {
-    Reader& rd = readers_[k];
     const std::size_t at = text_of_[k] * kBlock;
-    for (std::size_t i = 0; i < m; ++i) {
-      Cell x = rd.get(from + i);
+    for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
       has_text_[at + i] = 0;
-      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
-      if (!cell_text(x, texts_[at + i])) {
-        fail(i);
-        continue;
-      }
+      if (x.tag == Tag::unset || x.tag == Tag::absent) return;
+      if (!cell_text(x, texts_[at + i])) return fail(i);
       has_text_[at + i] = 1;
       set(i, s_.plans[k].slot, 0);  // known now (so its default is not taken); its index comes in finish
-    }
+    });
   }
 
   void read_concerns(std::size_t k, std::size_t from, std::size_t m) {
+    auto concerns = [&](std::size_t i, std::size_t row, const Cell& x) {
+      if (x.tag == Tag::unset || x.tag == Tag::absent) return;
+      if (x.tag == Tag::text) put_concerns(i, concern_text(x.view()));
+      else if (x.tag == Tag::entries) put_concerns(i, concern_entries(readers_[k].source(row).entries.data() + x.i, x.len));
+      else fail(i);
+    };
+    if (!coded(*cols_[k])) return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) { concerns(i, from + i, x); });
     Reader& rd = readers_[k];
     for (std::size_t i = 0; i < m; ++i) {
       std::size_t row = from + i;
       Cell x = rd.get(row);
-      if (x.tag == Tag::unset || x.tag == Tag::absent) continue;
       const Column* dict = nullptr;
       std::int32_t code = rd.code(row, dict);
       if (code >= 0 && x.tag == Tag::text && dict->length <= kCodeCacheLimit) {
@@ -772,13 +795,9 @@ class Fast {
         }
         if (cc.seen[c] == kCodeFail) fail(i);
         else put_concerns(i, cc.sets[c]);
-      } else if (x.tag == Tag::text) {
-        put_concerns(i, concern_text(x.view()));
-      } else if (x.tag == Tag::entries) {
-        put_concerns(i, concern_entries(rd.source(row).entries.data() + x.i, x.len));
-      } else {
-        fail(i);
+        continue;
       }
+      concerns(i, row, x);
     }
   }
 
