@@ -652,20 +652,24 @@ class Fast {
   template <class F>
   void for_each_cell(std::size_t k, std::size_t from, std::size_t m, F&& f) {
     const Column& col = *cols_[k];
-    if (col.kind == Kind::arrow_string && !col.large) {
-      const auto* offsets = static_cast<const std::int32_t*>(col.offsets) + col.offset;
-      for (std::size_t i = 0; i < m; ++i) {
-        std::size_t row = from + i;
-        if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
-          f(i, Cell{});
-          continue;
-        }
-        f(i, Cell::text(std::string_view(col.data + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row]))));
-      }
-      return;
+    if (col.kind == Kind::arrow_string) {  // pandas' str columns are Arrow large strings
+      if (col.large) return for_each_text<std::int64_t>(col, from, m, f);
+      return for_each_text<std::int32_t>(col, from, m, f);
     }
     Reader& rd = readers_[k];
     for (std::size_t i = 0; i < m; ++i) f(i, rd.get(from + i));
+  }
+  template <class Offset, class F>
+  static void for_each_text(const Column& col, std::size_t from, std::size_t m, F& f) {
+    const auto* offsets = static_cast<const Offset*>(col.offsets) + col.offset;
+    for (std::size_t i = 0; i < m; ++i) {
+      std::size_t row = from + i;
+      if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
+        f(i, Cell{});
+        continue;
+      }
+      f(i, Cell::text(std::string_view(col.data + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row]))));
+    }
   }
   static bool coded(const Column& col) { return col.kind == Kind::dictionary || col.kind == Kind::chunked; }
 
