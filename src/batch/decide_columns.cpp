@@ -568,6 +568,29 @@ struct Packed {
 
 namespace {
 
+// Calls f(i, cell) for row from + i of a column, i < m: Arrow text (the usual frame) read in
+// place, any other column through `reader` (the column's).
+template <class Offset, class F>
+void for_each_text(const Column& col, std::size_t from, std::size_t m, F& f) {
+  const auto* offsets = static_cast<const Offset*>(col.offsets) + col.offset;
+  for (std::size_t i = 0; i < m; ++i) {
+    std::size_t row = from + i;
+    if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
+      f(i, Cell{});
+      continue;
+    }
+    f(i, Cell::text(std::string_view(col.data + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row]))));
+  }
+}
+template <class F>
+void for_each_cell(const Column& col, Reader& reader, std::size_t from, std::size_t m, F&& f) {
+  if (col.kind == Kind::arrow_string) {  // pandas' str columns are Arrow large strings
+    if (col.large) return for_each_text<std::int64_t>(col, from, m, f);
+    return for_each_text<std::int32_t>(col, from, m, f);
+  }
+  for (std::size_t i = 0; i < m; ++i) f(i, reader.get(from + i));
+}
+
 // The fast path: one per thread (its caches are its own). It resolves a block of rows at a time,
 // column by column, straight into their packed form: each column is read front to back with its
 // caches warm, and no row is put together as a Contact first. A row it cannot take (one the engine
@@ -647,29 +670,9 @@ class Fast {
     r[layout_.known_at + (slot >> 3)] |= static_cast<std::byte>(1u << (slot & 7));
   }
 
-  // Calls f(i, cell) for row from + i of the block, i < m: Arrow text (the usual frame) read in
-  // place, any other column through its Reader.
   template <class F>
   void for_each_cell(std::size_t k, std::size_t from, std::size_t m, F&& f) {
-    const Column& col = *cols_[k];
-    if (col.kind == Kind::arrow_string) {  // pandas' str columns are Arrow large strings
-      if (col.large) return for_each_text<std::int64_t>(col, from, m, f);
-      return for_each_text<std::int32_t>(col, from, m, f);
-    }
-    Reader& rd = readers_[k];
-    for (std::size_t i = 0; i < m; ++i) f(i, rd.get(from + i));
-  }
-  template <class Offset, class F>
-  static void for_each_text(const Column& col, std::size_t from, std::size_t m, F& f) {
-    const auto* offsets = static_cast<const Offset*>(col.offsets) + col.offset;
-    for (std::size_t i = 0; i < m; ++i) {
-      std::size_t row = from + i;
-      if (col.validity && !col.valid_bit(static_cast<std::int64_t>(row))) {
-        f(i, Cell{});
-        continue;
-      }
-      f(i, Cell::text(std::string_view(col.data + offsets[row], static_cast<std::size_t>(offsets[row + 1] - offsets[row]))));
-    }
+    columns::for_each_cell(*cols_[k], readers_[k], from, m, f);
   }
   static bool coded(const Column& col) { return col.kind == Kind::dictionary || col.kind == Kind::chunked; }
 
@@ -1084,39 +1087,38 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   detail::run_threads(threads, [&](unsigned t) {
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     std::string text;
-    Reader child_reader(shared.child_col ? columns[*shared.child_col] : nullptr);
-    Reader received_reader(shared.received_col ? columns[*shared.received_col] : nullptr);
-    Reader decided_reader(shared.decided_col ? columns[*shared.decided_col] : nullptr);
-    detail::DateMemo received_date, decided_date;
-    for (std::size_t row = from; row < to; ++row) {
-      owner[row] = static_cast<std::uint8_t>(row % threads);
-      if (shared.child_col) {
-        Cell x = child_reader.get(row);
+    for (std::size_t row = from; row < to; ++row) owner[row] = static_cast<std::uint8_t>(row % threads);
+    if (shared.child_col) {
+      const Column& col = *columns[*shared.child_col];
+      Reader reader(&col);
+      std::string text;
+      for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
         std::string_view who;
         if (x.tag == Tag::text) {
           who = x.view();
         } else if ((x.tag == Tag::integer || x.tag == Tag::real) && cell_text(x, text)) {
           who = text;
         }
-        if (!who.empty()) {
-          has_child[row] = 1;
-          hash[row] = text_hash(who);
-          hash2[row] = fnv1a(who);
-          // The high half picks the thread; the low bits index GroupTable.
-          owner[row] = static_cast<std::uint8_t>(((hash[row] >> 32) * threads) >> 32);
-        }
-      }
-      if (shared.received_col) {
-        Cell x = received_reader.get(row);
-        if (x.tag == Tag::instant) out.received[row] = x.i;
-        else if (x.tag == Tag::text) out.received[row] = detail::parse_timestamp(x.view(), received_date).value_or(kNoTime);
-      }
-      if (shared.decided_col) {
-        Cell x = decided_reader.get(row);
-        if (x.tag == Tag::instant) out.decided[row] = x.i;
-        else if (x.tag == Tag::text) out.decided[row] = detail::parse_timestamp(x.view(), decided_date).value_or(kNoTime);
-      }
+        if (who.empty()) return;
+        std::size_t row = from + i;
+        has_child[row] = 1;
+        hash[row] = text_hash(who);
+        hash2[row] = fnv1a(who);
+        // The high half picks the thread; the low bits index GroupTable.
+        owner[row] = static_cast<std::uint8_t>(((hash[row] >> 32) * threads) >> 32);
+      });
     }
+    auto times = [&](std::size_t column, std::vector<std::int64_t>& into) {
+      const Column& col = *columns[column];
+      Reader reader(&col);
+      detail::DateMemo memo;
+      for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
+        if (x.tag == Tag::instant) into[from + i] = x.i;
+        else if (x.tag == Tag::text) into[from + i] = detail::parse_timestamp(x.view(), memo).value_or(kNoTime);
+      });
+    };
+    if (shared.received_col) times(*shared.received_col, out.received);
+    if (shared.decided_col) times(*shared.decided_col, out.decided);
   });
   lap("keys");
 
