@@ -252,24 +252,31 @@ py::array_t<T> to_numpy(std::vector<T>&& v) {
   return py::array_t<T>({static_cast<py::ssize_t>(p->size())}, {static_cast<py::ssize_t>(sizeof(T))}, p->data(), owner);
 }
 
-// A decision frame's object columns, made in one pass over the rows while the tables are small:
-// out[k][i] = tables[k][code[i]], None where code[i] < 0. NumPy's fancy indexing would first copy the
-// codes into a new index array, once per column.
+// A decision frame's object columns, made in one pass over the rows: out[k][i] = tables[k][code[i]],
+// None where code[i] < 0. The pass stores pointers only; each table entry's reference count is then
+// raised once by the number of rows that took it (NumPy's fancy indexing would copy the codes into
+// an index array and count a reference per row, once per column).
 std::vector<py::array> object_columns(const std::vector<std::int32_t>& code, const std::vector<std::vector<py::object>>& tables) {
+  const std::size_t n = code.size(), entries = tables.empty() ? 0 : tables[0].size();
   std::vector<py::array> out;
   std::vector<PyObject**> data;
-  for (std::size_t k = 0; k < tables.size(); ++k) {
-    out.emplace_back(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(code.size())});
+  std::vector<std::vector<PyObject*>> lookup;  // [k][code + 1]: None first, for code -1
+  for (const auto& table : tables) {
+    out.emplace_back(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(n)});
     data.push_back(static_cast<PyObject**>(out.back().mutable_data()));
+    lookup.emplace_back(1, Py_None);
+    for (const auto& o : table) lookup.back().push_back(o.ptr());
+    // NumPy fills a new object array with NULL or with None (counted): let go of what it holds.
+    for (std::size_t i = 0; i < n; ++i) Py_XDECREF(data.back()[i]);
   }
-  for (std::size_t i = 0; i < code.size(); ++i)
-    for (std::size_t k = 0; k < tables.size(); ++k) {
-      PyObject* o = code[i] < 0 ? Py_None : tables[k][static_cast<std::size_t>(code[i])].ptr();
-      Py_INCREF(o);
-      PyObject* old = data[k][i];  // NULL or None, as NumPy made the array
-      data[k][i] = o;
-      Py_XDECREF(old);
-    }
+  std::vector<Py_ssize_t> uses(entries + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto c = static_cast<std::size_t>(code[i] + 1);
+    ++uses[c];
+    for (std::size_t k = 0; k < tables.size(); ++k) data[k][i] = lookup[k][c];
+  }
+  for (std::size_t k = 0; k < tables.size(); ++k)
+    for (std::size_t c = 0; c <= entries; ++c) Py_SET_REFCNT(lookup[k][c], Py_REFCNT(lookup[k][c]) + uses[c]);
   return out;
 }
 
