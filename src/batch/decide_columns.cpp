@@ -583,12 +583,26 @@ void for_each_text(const Column& col, std::size_t from, std::size_t m, F& f) {
   }
 }
 template <class F>
-void for_each_cell(const Column& col, Reader& reader, std::size_t from, std::size_t m, F&& f) {
+void for_each_unchunked(const Column& col, Reader& reader, std::size_t from, std::size_t m, F& f) {
   if (col.kind == Kind::arrow_string) {  // pandas' str columns are Arrow large strings
     if (col.large) return for_each_text<std::int64_t>(col, from, m, f);
     return for_each_text<std::int32_t>(col, from, m, f);
   }
   for (std::size_t i = 0; i < m; ++i) f(i, reader.get(from + i));
+}
+template <class F>
+void for_each_cell(const Column& col, Reader& reader, std::size_t from, std::size_t m, F&& f) {
+  if (col.kind != Kind::chunked) return for_each_unchunked(col, reader, from, m, f);
+  // pd.concat makes a chunk per frame joined: each chunk's part of the rows in turn (an Arrow
+  // chunk is never itself chunked).
+  for (std::size_t i = 0; i < m;) {
+    const std::size_t k = col.chunk_of(from + i), lo = col.starts[k], at = i;
+    const std::size_t n = std::min(m - i, lo + col.chunks[k]->length - (from + i));
+    Reader chunk_reader(col.chunks[k].get());
+    auto shifted = [&](std::size_t j, const Cell& x) { f(at + j, x); };
+    for_each_unchunked(*col.chunks[k], chunk_reader, from + i - lo, n, shifted);
+    i += n;
+  }
 }
 
 // The fast path: one per thread (its caches are its own). It resolves a block of rows at a time,
@@ -674,7 +688,10 @@ class Fast {
   void for_each_cell(std::size_t k, std::size_t from, std::size_t m, F&& f) {
     columns::for_each_cell(*cols_[k], readers_[k], from, m, f);
   }
-  static bool coded(const Column& col) { return col.kind == Kind::dictionary || col.kind == Kind::chunked; }
+  static bool coded(const Column& col) {
+    if (col.kind != Kind::chunked) return col.kind == Kind::dictionary;
+    return std::any_of(col.chunks.begin(), col.chunks.end(), [](auto& c) { return coded(*c); });
+  }
 
   // One column's cells of the block, as RuleSet::resolve reads them (src/decide/decide.cpp).
   void read_column(std::size_t k, std::size_t from, std::size_t m, const std::int64_t* received) {
