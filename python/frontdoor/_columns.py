@@ -11,6 +11,7 @@ UTC datetimes and tuples (actions, flags, rules), built from codes with NumPy in
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -244,6 +245,16 @@ def _datetimes_pandas(ms: np.ndarray) -> Any:
     return pd.Series(ms.view("datetime64[ms]"), copy=False).dt.tz_localize("UTC").array
 
 
+@functools.lru_cache(maxsize=64)
+def _categories(ids: tuple[str, ...], ordered: bool = False) -> Any:
+    return _pandas().CategoricalDtype(list(ids), ordered=ordered)
+
+
+def _categorical(codes: np.ndarray, ids: list[str], ordered: bool = False) -> Any:
+    """Codes from the module (each -1 or a valid index), so pandas need not check them."""
+    return _pandas().Categorical.from_codes(codes, dtype=_categories(tuple(ids), ordered), validate=False)
+
+
 def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reasons: bool) -> Any:
     pd = _pandas()
     n = len(frame)
@@ -251,9 +262,9 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
     combos = raw["combos"]
     cols: dict[str, Any] = {}
     cols["contact"] = contact_values(raw, frame, n)
-    cols["level"] = pd.Categorical.from_codes(raw["level"], categories=info["level_ids"], ordered=True)
-    cols["outcome"] = pd.Categorical.from_codes(raw["outcome"], categories=info["outcome_ids"])
-    cols["category"] = pd.Categorical.from_codes(raw["category"], categories=CATEGORIES)
+    cols["level"] = _categorical(raw["level"], info["level_ids"], ordered=True)
+    cols["outcome"] = _categorical(raw["outcome"], info["outcome_ids"])
+    cols["category"] = _categorical(raw["category"], CATEGORIES)
     cols["referral"] = pd.arrays.BooleanArray(raw["referral"].astype(bool), ~ok)
     if "actions" in raw:  # made by the module
         cols["actions"] = raw["actions"]
@@ -262,7 +273,7 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
     cols["deadline"] = _datetimes_pandas(raw["deadline"])
     for k, name in ((1, "flags"), (2, "rules")):
         cols[name] = raw[name] if name in raw else table_of([c[k] for c in combos])[raw["combo"]]
-    cols["routing"] = pd.Categorical.from_codes(raw["routing"], categories=info["routing_ids"])
+    cols["routing"] = _categorical(raw["routing"], info["routing_ids"])
     if reasons:
         cols["reasons"] = table_of(list(raw["reasons"]))[raw["reason"]]
     cols["error"] = raw["error"] if "error" in raw else errors_column(raw, n)

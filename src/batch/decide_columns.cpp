@@ -74,19 +74,25 @@ inline std::uint64_t text_hash(std::string_view s) {
   const char* p = s.data();
   std::size_t n = s.size();
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = mix(h ^ w, 0xBF58476D1CE4E5B9ull);
-    p += 8;
-    n -= 8;
+  std::uint64_t w = 0;
+  if (n >= 8) {
+    // Whole words, then the last eight bytes (overlapping the previous word): fixed-size loads only,
+    // never a memcpy of a variable length (a call into libc).
+    for (; n > 8; p += 8, n -= 8) {
+      std::memcpy(&w, p, 8);
+      h = mix(h ^ w, 0xBF58476D1CE4E5B9ull);
+    }
+    std::memcpy(&w, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = a | (static_cast<std::uint64_t>(b) << 32);
+  } else if (n > 0) {
+    w = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+        (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
   }
-  if (n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = mix(h ^ w, 0x94D049BB133111EBull);
-  }
-  return h;
+  return mix(h ^ w, 0x94D049BB133111EBull);
 }
 
 // A text as a cache key: its hash and, for texts of up to 16 bytes (most cells: sources, channels,
