@@ -70,6 +70,19 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   __uint128_t r = static_cast<__uint128_t>(a) * b;
   return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
+// A text of fewer than 8 bytes as one word, with fixed-size loads only: two 4-byte loads that
+// overlap, or for 1 to 3 bytes the first, middle and last (with the length, every byte is covered).
+inline std::uint64_t short_word(const char* p, std::size_t n) {
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return a | (static_cast<std::uint64_t>(b) << 32);
+  }
+  if (n == 0) return 0;
+  return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+         (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+}
 inline std::uint64_t text_hash(std::string_view s) {
   const char* p = s.data();
   std::size_t n = s.size();
@@ -83,14 +96,8 @@ inline std::uint64_t text_hash(std::string_view s) {
       h = mix(h ^ w, 0xBF58476D1CE4E5B9ull);
     }
     std::memcpy(&w, p + n - 8, 8);
-  } else if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, p, 4);
-    std::memcpy(&b, p + n - 4, 4);
-    w = a | (static_cast<std::uint64_t>(b) << 32);
-  } else if (n > 0) {
-    w = static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
-        (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+  } else {
+    w = short_word(p, n);
   }
   return mix(h ^ w, 0x94D049BB133111EBull);
 }
@@ -111,14 +118,8 @@ struct TextKey {
     if (n >= 8) {  // two loads that overlap: with n they cover every byte once or twice
       std::memcpy(&w0, p, 8);
       std::memcpy(&w1, p + n - 8, 8);
-    } else if (n >= 4) {
-      std::uint32_t a, b;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      w0 = a | (static_cast<std::uint64_t>(b) << 32);
-    } else if (n > 0) {
-      w0 = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
-           (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+    } else {
+      w0 = short_word(p, n);
     }
     hash = mix(w0 ^ (0x9E3779B97F4A7C15ull + n), w1 ^ 0xBF58476D1CE4E5B9ull);
   }
