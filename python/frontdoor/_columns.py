@@ -6,7 +6,9 @@ without copying where it can: NumPy arrays for numeric, boolean and datetime col
 categoricals, and Python objects (read by the module while it holds the GIL) for everything else.
 
 Output: the decision columns as categoricals (level, outcome, category, routing), nullable booleans,
-UTC datetimes and tuples (actions, flags, rules), built from codes with NumPy indexing.
+UTC datetimes and tuples (actions, flags, rules): for pandas, the object columns (actions, flags,
+rules, error) come made from the module (decide_columns(objects=True)); for Arrow, they are taken
+from the combos' lists by code.
 """
 
 from __future__ import annotations
@@ -259,24 +261,20 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
     pd = _pandas()
     n = len(frame)
     ok = raw["outcome"] >= 0
-    combos = raw["combos"]
     cols: dict[str, Any] = {}
     cols["contact"] = contact_values(raw, frame, n)
     cols["level"] = _categorical(raw["level"], info["level_ids"], ordered=True)
     cols["outcome"] = _categorical(raw["outcome"], info["outcome_ids"])
     cols["category"] = _categorical(raw["category"], CATEGORIES)
     cols["referral"] = pd.arrays.BooleanArray(raw["referral"].astype(bool), ~ok)
-    if "actions" in raw:  # made by the module
-        cols["actions"] = raw["actions"]
-    else:
-        cols["actions"] = table_of([c[0] for c in combos])[raw["combo"]]
+    cols["actions"] = raw["actions"]  # the object columns are made by the module (objects=True)
     cols["deadline"] = _datetimes_pandas(raw["deadline"])
-    for k, name in ((1, "flags"), (2, "rules")):
-        cols[name] = raw[name] if name in raw else table_of([c[k] for c in combos])[raw["combo"]]
+    cols["flags"] = raw["flags"]
+    cols["rules"] = raw["rules"]
     cols["routing"] = _categorical(raw["routing"], info["routing_ids"])
     if reasons:
         cols["reasons"] = table_of(list(raw["reasons"]))[raw["reason"]]
-    cols["error"] = raw["error"] if "error" in raw else errors_column(raw, n)
+    cols["error"] = raw["error"]
     if "child" in frame.columns:
         cols["child"] = frame["child"].array
     cols["received"] = _datetimes_pandas(raw["received"])
