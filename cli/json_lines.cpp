@@ -20,35 +20,60 @@ using columns::Cell;
 using columns::Column;
 using columns::Tag;
 
-// One parsed value of one line, before the columns exist: the key is a number in the parsing
-// thread's own table; entries and problems index that thread's side tables.
-struct Slot {
-  std::uint32_t key;
-  Cell cell;
-};
-
-// What one thread makes of its share of the lines.
+// What one thread makes of its share of the input: its lines, and a column of cells for each key
+// its lines give (its chunk of the batch's column). Cells are written straight into the row's place.
 struct Part {
-  std::vector<std::string> keys;  // thread-local key numbers -> names
-  std::vector<std::uint32_t> row_begin;  // per row: its first slot (and one past the last row)
-  std::vector<Slot> slots;
-  std::vector<std::pair<std::string_view, std::string_view>> entries;
-  std::vector<std::string> problems;
+  std::vector<std::pair<std::size_t, std::size_t>> lines;  // each row's line: begin, end
+  std::vector<std::string> keys;  // key number -> name
+  std::vector<std::uint64_t> heads;  // key number -> its first 8 bytes (zero-padded), to compare fast
+  std::vector<std::unique_ptr<Column>> columns;  // key number -> this part's cells of it
   std::deque<std::string> owned;  // strings that needed unescaping
   bool ok = true;                 // false: a line the fast reader will not take
 
   // The key's number. Lines mostly give their keys in the same order, so the key after the last
-  // one found is tried first; there are few keys, so a miss is a short scan.
+  // one found is tried first; there are few keys, so a miss is a short scan. `k` points into the
+  // padded input, so 8 bytes may be read from it whatever its length.
   std::uint32_t key(std::string_view k) {
+    const std::uint64_t head = head_of(k.data(), k.size());
+    auto same = [&](std::size_t i) {
+      return heads[i] == head && keys[i].size() == k.size() && (k.size() <= 8 || keys[i] == k);
+    };
     std::size_t guess = last_ + 1 < keys.size() ? last_ + 1 : 0;
-    if (guess < keys.size() && keys[guess] == k) return static_cast<std::uint32_t>(last_ = guess);
+    if (guess < keys.size() && same(guess)) return static_cast<std::uint32_t>(last_ = guess);
     for (std::size_t i = 0; i < keys.size(); ++i)
-      if (keys[i] == k) return static_cast<std::uint32_t>(last_ = i);
+      if (same(i)) return static_cast<std::uint32_t>(last_ = i);
+    return add(k, head);
+  }
+  Cell& cell(std::uint32_t key, std::size_t row) { return columns[key]->cells[row]; }
+
+ private:
+  static std::uint64_t head_of(const char* p, std::size_t size) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return size >= 8 ? w : w & ((std::uint64_t{1} << (8 * size)) - 1);  // little-endian: the first bytes are low
+  }
+  std::uint32_t add(std::string_view k, std::uint64_t head) {
     keys.emplace_back(k);
+    heads.push_back(head);
+    auto c = std::make_unique<Column>();
+    c->name = keys.back();
+    c->kind = columns::Kind::cells;
+    c->length = lines.size();
+    c->cells.assign(lines.size(), Cell::unset());  // a line without the key has no such field, not even null
+    columns.push_back(std::move(c));
     return static_cast<std::uint32_t>(last_ = keys.size() - 1);
   }
   std::size_t last_ = static_cast<std::size_t>(-1);
 };
+
+// A cell that says what is wrong with its value (rare), in the column's own words table.
+Cell bad_cell(Column& c, std::string problem) {
+  c.problems.push_back(std::move(problem));
+  Cell cell;
+  cell.tag = Tag::bad;
+  cell.len = static_cast<std::uint32_t>(c.problems.size() - 1);
+  return cell;
+}
 
 // A string value as a view that outlives the parser: into the input when it has no escapes, else
 // unescaped into `owned`.
@@ -85,8 +110,9 @@ bool key_of(Field& field, std::string_view& k, bool& in_input) {
   return !field.unescaped_key().get(k);
 }
 
-bool concerns_cell(sj::ondemand::object obj, Part& part, Cell& cell) {
-  auto start = part.entries.size();
+// `concerns` as a mapping: its entries go into the column's side table.
+bool concerns_cell(sj::ondemand::object obj, Part& part, Column& column, Cell& cell) {
+  auto start = column.entries.size();
   for (auto field : obj) {
     std::string_view k, level;
     bool in_input = false;
@@ -100,23 +126,20 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Cell& cell) {
     sj::ondemand::json_type t;
     if (v.type().get(t)) return false;
     if (t != sj::ondemand::json_type::string) {
-      // The engine's words for it, as the record reader gives them.
-      part.problems.emplace_back("concerns: must map concern ids to levels");
-      cell.tag = Tag::bad;
-      cell.len = static_cast<std::uint32_t>(part.problems.size() - 1);
+      cell = bad_cell(column, "concerns: must map concern ids to levels");  // the engine's words for it
       return true;
     }
     if (!text_of(v, part, level)) return false;
-    part.entries.emplace_back(k, level);
+    column.entries.emplace_back(k, level);
   }
   cell.tag = Tag::entries;
   cell.i = static_cast<std::int64_t>(start);
-  cell.len = static_cast<std::uint32_t>(part.entries.size() - start);
+  cell.len = static_cast<std::uint32_t>(column.entries.size() - start);
   return true;
 }
 
-// One line, which must be one JSON object; false when the fast reader does not take it.
-bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, std::size_t readable, Part& part) {
+// Line `row` of the part, which must be one JSON object; false when the fast reader does not take it.
+bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, std::size_t readable, Part& part, std::size_t row) {
   sj::ondemand::document doc;
   if (parser.iterate(at, len, readable).get(doc)) return false;
   sj::ondemand::object obj;
@@ -125,13 +148,20 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
     std::string_view k;
     bool in_input = false;
     if (!key_of(field, k, in_input)) return false;
-    std::uint32_t key = part.key(k);
+    std::uint32_t key;
+    if (in_input) {
+      key = part.key(k);
+    } else {  // unescaped into the parser's buffer: copied with room for Part::key's 8-byte read
+      std::string padded(k);
+      padded.append(8, '\0');
+      key = part.key(std::string_view(padded.data(), k.size()));
+    }
     sj::ondemand::value v;
     if (field.value().get(v)) return false;
     sj::ondemand::json_type t;
     if (v.type().get(t)) return false;
     Cell cell;
-    const std::string& name = part.keys[key];
+    Column& column = *part.columns[key];
     switch (t) {
       case sj::ondemand::json_type::string: {
         std::string_view s;
@@ -169,14 +199,12 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
       case sj::ondemand::json_type::object: {
         sj::ondemand::object inner;
         if (v.get_object().get(inner)) return false;
-        if (name == "concerns") {
-          if (!concerns_cell(inner, part, cell)) return false;
+        if (column.name == "concerns") {
+          if (!concerns_cell(inner, part, column, cell)) return false;
         } else {
           std::string_view skipped;
           if (inner.raw_json().get(skipped)) return false;
-          part.problems.push_back(name + ": must be a single value, not a list or object");
-          cell.tag = Tag::bad;
-          cell.len = static_cast<std::uint32_t>(part.problems.size() - 1);
+          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
         }
         break;
       }
@@ -184,129 +212,112 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
         sj::ondemand::array inner;
         std::string_view raw;
         if (v.get_array().get(inner) || inner.raw_json().get(raw)) return false;
-        if (name == "history") {
+        if (column.name == "history") {
           // Read in full later (and strictly) by the engine's history reader.
           cell = Cell::text(raw);
         } else {
-          part.problems.push_back(name + ": must be a single value, not a list or object");
-          cell.tag = Tag::bad;
-          cell.len = static_cast<std::uint32_t>(part.problems.size() - 1);
+          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
         }
         break;
       }
     }
-    part.slots.push_back({key, cell});
+    column.cells[row] = cell;  // a key given twice in one line: the last wins, as in the record reader
   }
   // Nothing may follow the object: current_location() fails once the document is used up.
   const char* rest = nullptr;
   return doc.current_location().get(rest) != sj::SUCCESS;
 }
 
+// The part's lines: every non-blank line that starts in [from, to) of the text (a blank line is not
+// a row, as in read_json_lines); false when one is longer than the record reader takes.
+bool find_lines(std::string_view text, std::size_t from, std::size_t to, Part& part) {
+  for (std::size_t at = from; at < to;) {
+    const void* nl = std::memchr(text.data() + at, '\n', text.size() - at);
+    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (line.size() > kMaxRecordBytes) return false;  // the record reader words this
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) part.lines.emplace_back(at, end);
+    at = end + 1;
+  }
+  return true;
+}
+
+// Where the part that would start at `at` does start: at the beginning of a line.
+std::size_t line_start(std::string_view text, std::size_t at) {
+  if (at == 0 || at >= text.size()) return std::min(at, text.size());
+  const void* nl = std::memchr(text.data() + at - 1, '\n', text.size() - (at - 1));
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+}
 
 }  // namespace
 
 std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::padded_string& text, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   columns::PhaseTimer timer;
-  // The lines that are rows: every non-blank line (a blank line is not a row, as in read_json_lines).
-  std::vector<std::pair<std::size_t, std::size_t>> lines;  // begin, end (without the newline)
-  for (std::size_t at = 0; at < text.size();) {
-    const void* nl = std::memchr(text.data() + at, '\n', text.size() - at);
-    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
-    std::string_view line(text.data() + at, end - at);
-    if (line.size() > kMaxRecordBytes) return std::nullopt;  // the record reader words this
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(at, end);
-    at = end + 1;
-  }
-  const std::size_t n = lines.size();
-  if (n < 2) return std::nullopt;
-  timer.lap("lines");
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
-
+  // Each thread takes a share of the bytes (cut at line starts), finds its lines, and parses them
+  // into its own chunk of every column: no cell is copied after parsing.
+  const std::string_view all(text.data(), text.size());
+  const unsigned parsers = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, all.size() >> 21)));
+  std::vector<Part> parts(parsers);
   // simdjson reads up to SIMDJSON_PADDING bytes past a line's end: the text is in a padded buffer,
   // which every cell's text points into.
-  const sj::padded_string& padded = text;
-  std::vector<Part> parts(threads);
-  detail::run_threads(threads, [&](unsigned t) {
-    std::size_t from = n * t / threads, to = n * (t + 1) / threads;
+  detail::run_threads(parsers, [&](unsigned t) {
     Part& part = parts[t];
+    std::size_t from = line_start(all, all.size() * t / parsers), to = line_start(all, all.size() * (t + 1) / parsers);
+    if (!(part.ok = find_lines(all, from, to, part))) return;
     sj::ondemand::parser parser;
-    part.row_begin.reserve(to - from + 1);
-    for (std::size_t r = from; r < to && part.ok; ++r) {
-      part.row_begin.push_back(static_cast<std::uint32_t>(part.slots.size()));
-      auto [b, e] = lines[r];
-      part.ok = parse_line(parser, padded.data() + b, e - b, padded.size() + sj::SIMDJSON_PADDING - b, part);
+    for (std::size_t r = 0; r < part.lines.size() && part.ok; ++r) {
+      auto [b, e] = part.lines[r];
+      part.ok = parse_line(parser, all.data() + b, e - b, all.size() + sj::SIMDJSON_PADDING - b, part, r);
     }
-    part.row_begin.push_back(static_cast<std::uint32_t>(part.slots.size()));
   });
-  for (auto& p : parts)
+  std::size_t n = 0;
+  for (auto& p : parts) {
     if (!p.ok) return std::nullopt;
+    n += p.lines.size();
+  }
+  if (n < 2) return std::nullopt;
   timer.lap("parse");
 
-  // The columns: one per key, in the order keys first appear; every cell absent unless given.
+  // The columns: one per key, in the order keys first appear, each made of the parts' chunks (a
+  // part whose lines never give the key has a chunk of unset cells).
   FastDecisions out;
   out.text = std::move(text);  // the buffer itself moves with it, so the cells' views stay good
   std::unordered_map<std::string, std::size_t> column_of;
-  std::vector<std::vector<std::size_t>> remap(threads);
-  for (unsigned t = 0; t < threads; ++t)
-    for (auto& k : parts[t].keys) {
-      auto [it, added] = column_of.try_emplace(k, out.columns.size());
+  std::vector<std::size_t> starts;
+  for (std::size_t t = 0, first = 0; t < parts.size(); first += parts[t].lines.size(), ++t) starts.push_back(first);
+  for (unsigned t = 0; t < parsers; ++t)
+    for (std::size_t k = 0; k < parts[t].keys.size(); ++k) {
+      auto [it, added] = column_of.try_emplace(parts[t].keys[k], out.columns.size());
       if (added) {
-        out.columns.push_back(std::make_unique<Column>());
-        Column& c = *out.columns.back();
-        c.name = k;
-        c.kind = columns::Kind::cells;
-        c.length = n;
+        auto c = std::make_unique<Column>();
+        c->name = parts[t].keys[k];
+        c->kind = columns::Kind::chunked;
+        c->length = n;
+        c->starts = starts;
+        c->chunks.resize(parsers);
+        out.columns.push_back(std::move(c));
       }
-      remap[t].push_back(it->second);
+      out.columns[it->second]->chunks[t] = std::move(parts[t].columns[k]);
     }
-  // Only `concerns` has entries: its side table is every thread's, one after another.
-  std::vector<std::size_t> entry_base(threads, 0);
-  if (auto it = column_of.find("concerns"); it != column_of.end()) {
-    Column& c = *out.columns[it->second];
-    std::size_t total = 0;
-    for (unsigned t = 0; t < threads; ++t) entry_base[t] = total, total += parts[t].entries.size();
-    c.entries.reserve(total);
-    for (auto& part : parts) c.entries.insert(c.entries.end(), part.entries.begin(), part.entries.end());
-  }
-  // Every cell unset (a line without the key has no such field), then each thread's rows; a bad
-  // cell's problem (rare) is added after, one at a time.
-  struct Bad {
-    std::size_t row, column, problem;
-    unsigned thread;
-  };
-  std::vector<std::vector<Bad>> bad(threads);
-  detail::run_threads(threads, [&](unsigned t) {
-    for (std::size_t k = t; k < out.columns.size(); k += threads) out.columns[k]->cells.assign(n, Cell::unset());
-  });
-  detail::run_threads(threads, [&](unsigned t) {
-    const Part& part = parts[t];
-    std::size_t first = n * t / threads;
-    for (std::size_t r = 0; r + 1 < part.row_begin.size(); ++r)
-      for (std::uint32_t s = part.row_begin[r]; s < part.row_begin[r + 1]; ++s) {
-        std::size_t k = remap[t][part.slots[s].key];
-        Cell cell = part.slots[s].cell;
-        if (cell.tag == Tag::entries) cell.i += static_cast<std::int64_t>(entry_base[t]);
-        else if (cell.tag == Tag::bad) bad[t].push_back({first + r, k, cell.len, t});
-        out.columns[k]->cells[first + r] = cell;  // a key given twice in one line: the last wins, as in the record reader
+  for (auto& c : out.columns)
+    for (unsigned t = 0; t < parsers; ++t)
+      if (!c->chunks[t]) {
+        c->chunks[t] = std::make_unique<Column>();
+        c->chunks[t]->kind = columns::Kind::cells;
+        c->chunks[t]->length = parts[t].lines.size();
+        c->chunks[t]->cells.assign(parts[t].lines.size(), Cell::unset());
       }
-  });
-  for (unsigned t = 0; t < threads; ++t) {
-    for (const Bad& b : bad[t]) {
-      Column& c = *out.columns[b.column];
-      Cell& cell = c.cells[b.row];
-      if (cell.tag != Tag::bad || cell.len != b.problem) continue;  // overwritten by the key given again
-      c.problems.push_back(parts[t].problems[b.problem]);
-      cell.len = static_cast<std::uint32_t>(c.problems.size() - 1);
-    }
-    out.owned.push_back(std::move(parts[t].owned));  // moving the deque keeps its strings where they are
+  out.lines.reserve(n);
+  for (auto& part : parts) {
+    out.lines.insert(out.lines.end(), part.lines.begin(), part.lines.end());
+    out.owned.push_back(std::move(part.owned));  // moving the deque keeps its strings where they are
   }
-  out.lines = std::move(lines);
   timer.lap("columns");
   std::vector<const Column*> views;
   for (auto& c : out.columns) views.push_back(c.get());
   columns::BatchOptions options;
-  options.threads = threads;
+  options.threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   options.reasons = true;
   out.result = columns::decide_columns(rules, views, n, options);
   return out;

@@ -1,5 +1,5 @@
 // `frontdoor decide` on JSON Lines, the fast way: simdjson reads the lines straight into columns
-// (no record per row), the library's columnar batch decides them on every core, and each distinct
+// (no record per row; each parsing thread fills its own chunk of every column), the library's columnar batch decides them on every core, and each distinct
 // decision is put into words once. Anything this reader does not take (a line that is not one JSON
 // object, a number beyond 64 bits, a line over the length limit) sends the whole input back to the
 // record reader, so both ways give the same bytes (tests/cli holds them together).

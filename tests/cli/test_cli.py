@@ -681,8 +681,9 @@ def _decide_both(tmp_path, lines, threads="2"):
 
 def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_path):
     """The shipped year twice over (so both threads have work), with the awkward rows a case system
-    exports: escapes, numbers as text, a key given twice, nested values where none belong, unknown
-    concerns, per-row history, rows with no child. Both readers must write the same bytes."""
+    exports: escapes (in values and keys), numbers as text, a key given twice, nested values where
+    none belong, unknown concerns, per-row history, rows with no child. Both readers must write the
+    same bytes."""
     year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()
     odd = [
         '{"id":"E\\"1\\u00e9","child":"K-E","received":"2026-05-05T10:00:00Z","concerns":{"neglect":"complex"}}',
@@ -694,6 +695,7 @@ def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_pa
         '{"id":"E7","received":"2026-05-06T10:00:00Z","history":[{"received":"nope"}]}',
         '{"id":18,"received":"2026-05-06T10:00:00Z","concerns":{"neglect":3}}',
         '{"id":"E9","received":"2026-05-06T10:00:00Z","dob":"2026-09-01"}',
+        '{"\\u0069d":"E10","received":"2026-05-06T10:00:00Z","chi\\u006cd":"K-E","telling_family_raises_\\u0072isk":true}',
     ]
     rows = year + odd + [l.replace('"id":"C-', '"id":"D-') for l in year]
     fast, slow = _decide_both(tmp_path, rows)
