@@ -367,6 +367,141 @@ void put16(std::string& k, std::uint32_t v) {
   k.push_back(static_cast<char>((v >> 8) & 0xFF));
 }
 
+// A row's decision is a function of what decide_counted reads (src/decide/decide_core.hpp): the
+// known names the conditions read and their values (a string field's text, not its index), the
+// concerns with their levels, and the history counters. Rows that agree on all of these are decided
+// once per thread and looked up after: a year's contacts come to a few tens of thousands of distinct
+// inputs. The deadline depends on `received` too, and is worked out for every row.
+struct MemoPlan {
+  std::vector<std::uint16_t> slots;  // every name slot a condition reads, once each
+  std::vector<std::uint8_t> text;    // per slot: a string field
+  std::size_t counters = 0;
+
+  explicit MemoPlan(const Program& p) : counters(p.doc.counters.size()) {
+    std::vector<std::uint8_t> read(p.slot_names.size(), 0);
+    auto note = [&](std::uint32_t slot) {
+      if (slot < read.size()) read[slot] = 1;
+    };
+    for (const detail::Instr& in : p.code) {
+      if (in.op == detail::Op::push_name) note(in.a);
+      else if ((in.op == detail::Op::cmp_const || in.op == detail::Op::in_const) && detail::operand_of(in.a) == detail::Operand::name)
+        note(detail::slot_of(in.a));
+    }
+    for (const detail::Guard& g : p.guards)
+      if (g.reads == detail::Guard::Reads::name) note(g.slot);
+    for (auto slot : p.screen.names) note(slot);
+    std::vector<std::uint8_t> is_text(p.slot_names.size(), 0);
+    for (const auto& n : p.env.names)
+      if (!n.counter && !n.level && n.type.k == detail::Type::K::string && n.slot < is_text.size()) is_text[n.slot] = 1;
+    for (std::size_t k = 0; k < read.size(); ++k)
+      if (read[k]) slots.push_back(static_cast<std::uint16_t>(k)), text.push_back(is_text[k]);
+  }
+
+  // The row's key in `key` (of kMaxKey bytes); false when it would not fit (a long text): decided
+  // without the memo. Each value takes one byte when it is small (most are: booleans, enum values,
+  // counts): 0 unknown, 1 + v for 0 <= v < kSmall, else a marker and the value's bytes.
+  static constexpr std::size_t kMaxKey = 512;
+  static constexpr std::int64_t kSmall = 250;
+  static constexpr char kWide = static_cast<char>(251), kText = static_cast<char>(252);
+  static char* put(char* at, std::int64_t v) {
+    if (v >= 0 && v < kSmall) {
+      *at = static_cast<char>(v + 1);
+      return at + 1;
+    }
+    *at = kWide;
+    std::memcpy(at + 1, &v, 8);
+    return at + 9;
+  }
+  bool key(const Contact& c, const std::int64_t* counted, char* key, std::size_t& size) const {
+    char* at = key;
+    char* const end = key + kMaxKey;
+    for (std::size_t j = 0; j < slots.size(); ++j) {
+      const std::uint16_t slot = slots[j];
+      if (!c.known[slot]) {
+        *at++ = 0;
+      } else if (text[j]) {
+        const std::string& s = c.strings[static_cast<std::size_t>(c.values[slot])];
+        if (s.size() + 16 > static_cast<std::size_t>(end - at)) return false;
+        const auto n = static_cast<std::uint32_t>(s.size());
+        *at = kText;
+        std::memcpy(at + 1, &n, 4);
+        std::memcpy(at + 5, s.data(), s.size());
+        at += 5 + s.size();
+      } else {
+        at = put(at, c.values[slot]);
+      }
+      if (end - at < 16) return false;
+    }
+    if (c.concerns.size() > 255 || static_cast<std::size_t>(end - at) < 1 + 3 * c.concerns.size() + 9 * counters) return false;
+    *at++ = static_cast<char>(c.concerns.size());
+    for (auto k : c.concerns) {
+      std::memcpy(at, &k, 2);
+      at[2] = static_cast<char>(c.concern_levels[k]);
+      at += 3;
+    }
+    for (std::size_t k = 0; k < counters; ++k) at = put(at, counted[k]);
+    size = static_cast<std::size_t>(at - key);
+    return true;
+  }
+};
+
+// One thread's decisions by key (see MemoPlan): what the row's Result takes from its decision.
+class Memo {
+ public:
+  struct Entry {
+    std::int32_t combo = -1, reason = -1;
+    std::int16_t level = -1, outcome = -1, routing = -1, category = -1;
+    std::uint8_t referral = 0;
+    bool operator==(const Entry&) const = default;
+  };
+  static constexpr std::size_t kMaxEntries = std::size_t{1} << 18;  // beyond this, rows are decided without it
+
+  const Entry* find(std::string_view key, std::uint64_t h) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.entry < 0) return nullptr;
+      if (s.hash == h && s.len == key.size() && std::memcmp(keys_.data() + s.at, key.data(), key.size()) == 0)
+        return &entries_[static_cast<std::size_t>(s.entry)];
+    }
+  }
+  void add(std::string_view key, std::uint64_t h, const Entry& e) {
+    if (entries_.size() >= kMaxEntries) return;
+    if (2 * (entries_.size() + 1) > slots_.size()) grow();
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_)
+      if (slots_[i].entry < 0) {
+        slots_[i] = {h, static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(key.size()),
+                     static_cast<std::int32_t>(entries_.size())};
+        keys_.append(key);
+        entries_.push_back(e);
+        return;
+      }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t at = 0, len = 0;
+    std::int32_t entry = -1;
+  };
+  void grow() {
+    auto old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old)
+      if (s.entry >= 0)
+        for (std::size_t i = s.hash & mask_;; i = (i + 1) & mask_)
+          if (slots_[i].entry < 0) {
+            slots_[i] = s;
+            break;
+          }
+  }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::string keys_;  // every key, one after another
+  std::vector<Entry> entries_;
+};
+
 bool same_decision(const Decision& a, const Decision& b) {
   if (a.level != b.level || a.outcome != b.outcome || a.routing != b.routing || a.base_level != b.base_level ||
       a.rules != b.rules || a.base_concerns != b.base_concerns || a.deadline != b.deadline || a.received != b.received ||
@@ -1249,6 +1384,9 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   // decides, then one in 4096); if they ever disagree it is turned off for the rest of the batch,
   // so a change in the engine can cost speed but never a wrong decision.
   std::atomic<bool> fast_ok{true};
+  // Likewise the memo, on the same sample: a row looked up there is decided again and compared.
+  std::atomic<bool> memo_ok{true};
+  const MemoPlan memo_plan(shared.p);
   const std::int64_t reach = detail::window_reach(shared.p);
   detail::run_threads(threads, [&](unsigned t) {
     const Packed& mine = packed[t];
@@ -1261,6 +1399,9 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     std::size_t past = 0;
     std::vector<HistoryRecord> own_records;
     std::size_t since_report = 0, decided_here = 0;
+    Memo memo;
+    char memo_key[MemoPlan::kMaxKey];
+    detail::NoStepTrace no_trace;
     auto report = [&]() {
       if (options.done) options.done->fetch_add(since_report, std::memory_order_relaxed);
       since_report = 0;
@@ -1317,7 +1458,35 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         earlier = detail::history_in_windows(shared.p, reach, c.received, std::span<const PastContact>(pool.data(), past));
         if (earlier.size() > kMaxHistoryItems) return reject(row, detail::too_much_history());
       }
-      rs.decide(c, earlier, d);
+      std::int64_t counted[detail::kMaxCounters];
+      detail::count_history(shared.p, c, earlier, counted);
+      std::size_t key_size = 0;
+      const bool keyed = memo_ok.load(std::memory_order_relaxed) && memo_plan.key(c, counted, memo_key, key_size);
+      const std::uint64_t key_hash = keyed ? text_hash(std::string_view(memo_key, key_size)) : 0;
+      const Memo::Entry* known = keyed ? memo.find(std::string_view(memo_key, key_size), key_hash) : nullptr;
+      Result& r = results[t][pos];
+      auto remember_history = [&](bool referral) {
+        if (!in_group) return;
+        if (past == pool.size()) pool.emplace_back();
+        PastContact& h = pool[past++];
+        h.received = c.received;
+        h.concerns.assign(c.concerns.begin(), c.concerns.end());
+        h.domains = c.domains;
+        h.referral = referral;
+      };
+      if (known && !verify) {  // decided before, on the same inputs
+        r.level = known->level;
+        r.outcome = known->outcome;
+        r.routing = known->routing;
+        r.category = known->category;
+        r.referral = known->referral;
+        r.combo = known->combo;
+        r.reason = known->reason;
+        const Outcome& oc = doc.outcomes[static_cast<std::size_t>(known->outcome)];
+        r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : shared.p.calendar->add(c.received, oc.decide_within);
+        return remember_history(known->referral != 0);
+      }
+      detail::decide_counted(shared.p, c, counted, d, no_trace);
       if (verify) {
         rs.decide(checked, earlier, expected);
         expected.contact = d.contact;  // the packed row does not carry the id, which decides nothing
@@ -1328,7 +1497,6 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         }
       }
       const Outcome& oc = doc.outcomes[d.outcome];
-      Result& r = results[t][pos];
       r.level = static_cast<std::int16_t>(d.level);
       r.outcome = static_cast<std::int16_t>(d.outcome);
       r.routing = d.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d.routing);
@@ -1362,14 +1530,15 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         }
         r.reason = reasons[t].add(key, d);
       }
-      if (in_group) {
-        if (past == pool.size()) pool.emplace_back();
-        PastContact& h = pool[past++];
-        h.received = c.received;
-        h.concerns.assign(c.concerns.begin(), c.concerns.end());
-        h.domains = c.domains;
-        h.referral = oc.referral;
+      if (keyed && fast_ok.load(std::memory_order_relaxed)) {
+        const Memo::Entry e{r.combo, r.reason, r.level, r.outcome, r.routing, r.category, r.referral};
+        if (!known) {
+          memo.add(std::string_view(memo_key, key_size), key_hash, e);
+        } else if (!(e == *known)) {  // a sampled row: the memo must agree with deciding it
+          memo_ok = false;
+        }
       }
+      remember_history(oc.referral);
     };
 
     const auto& rows = order[t];

@@ -171,8 +171,12 @@ inline void note_unknown(Decision& out, UnknownCondition::Where where, Index ent
                           entry, v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
 }
 
+// The decision from the contact and its history counters (count_history's): everything it reads
+// is the contact's known names and their values (the strings of string fields), its concerns with
+// their levels, and the counters. The batch's memo (src/batch/decide_columns.cpp) keys on exactly
+// these; a new input here must be added to its key.
 template <class Trace>
-void decide_core(const Program& p, const Contact& c, std::span<const PastContact> history, Decision& out, Trace& trace) noexcept {
+void decide_counted(const Program& p, const Contact& c, const std::int64_t* counters, Decision& out, Trace& trace) noexcept {
   const ThresholdDocument& doc = p.doc;
   out.clear();
   out.contact = c.id;
@@ -184,9 +188,6 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
   for (auto k : c.concerns)
     if (c.concern_levels[k] - 1 == base) out.base_concerns.push_back(k);
   out.base_level = base;
-
-  std::int64_t counters[kMaxCounters];
-  count_history(p, c, history, counters);
 
   // 2. Rules, top to bottom; `level` is the level reached so far and only ever rises.
   Index level = base;
@@ -240,6 +241,13 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
 
   // 4. Deadline, in working time where the outcome says so.
   out.deadline = p.calendar->add(c.received, doc.outcomes[out.outcome].decide_within);
+}
+
+template <class Trace>
+void decide_core(const Program& p, const Contact& c, std::span<const PastContact> history, Decision& out, Trace& trace) noexcept {
+  std::int64_t counters[kMaxCounters];
+  count_history(p, c, history, counters);
+  decide_counted(p, c, counters, out, trace);
 }
 
 }  // namespace frontdoor::detail

@@ -42,8 +42,8 @@ def concern_cells(draw):
 
 
 @st.composite
-def contacts(draw):
-    n = draw(st.integers(1, 10))
+def contacts(draw, most=10):
+    n = draw(st.integers(1, most))
     rows = []
     for i in range(n):
         minutes = draw(st.integers(0, 60 * 24 * 200))
@@ -94,6 +94,30 @@ def test_decide_many_equals_decide_row_by_row(rows):
     frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
     got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame))]
     assert got == expected(rows)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contacts(most=80))
+def test_longer_batches_equal_decide_row_by_row(rows):
+    """Past a thread's first 16 rows (the ones checked against the engine), with three children's
+    histories: rows alike in everything but their counters must still be told apart."""
+    frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
+    got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame, threads=1))]
+    assert got == expected(rows)
+
+
+def test_rows_alike_but_for_their_history_are_told_apart():
+    """decide_many decides rows with the same inputs once (its memo); the history counters are inputs.
+    Twenty children with one contact each, then one child with five alike contacts a week apart:
+    the third is a repeat contact and the fifth one of many, though the rows differ in nothing else."""
+    base = {"source": "6", "channel": "conversation", "concerns": {"neglect": "early_help"}, "consent": True}
+    rows = [dict(base, id=f"S{i}", child=f"K{i}", received=f"2026-05-{1 + i:02d}T10:00:00Z") for i in range(20)]
+    rows += [dict(base, id=f"R{i}", child="K-R", received=f"2026-06-{1 + 7 * i:02d}T10:00:00Z") for i in range(5)]
+    frame = pd.DataFrame({k: pd.Series([r.get(k) for r in rows], dtype=object) for k in rows[0]})
+    got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame, threads=1))]
+    assert got == expected(rows)
+    assert "repeat_contacts" not in got[21]["rules"] and "repeat_contacts" in got[22]["rules"]
+    assert "many_low_level_contacts" in got[24]["rules"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
