@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -35,19 +36,20 @@ struct Part {
   std::deque<std::string> owned;  // strings that needed unescaping
   bool ok = true;                 // false: a line the fast reader will not take
 
-  // The key's number. Lines mostly give their keys in the same order, so the key after the last
-  // one found is tried first; there are few keys, so a miss is a short scan. `k` points into the
-  // padded input, so 8 bytes may be read from it whatever its length.
+  // The key's number, by a table of 256 places indexed by a hash of the key's length and first and
+  // last eight bytes (a line's keys are few, so a place rarely holds another key). `k` points into
+  // the padded input, so 8 bytes may be read from either end of it whatever its length.
   std::uint32_t key(std::string_view k) {
-    const std::uint64_t head = head_of(k.data(), k.size());
-    auto same = [&](std::size_t i) {
-      return heads[i] == head && keys[i].size() == k.size() && (k.size() <= 8 || keys[i] == k);
-    };
-    std::size_t guess = last_ + 1 < keys.size() ? last_ + 1 : 0;
-    if (guess < keys.size() && same(guess)) return static_cast<std::uint32_t>(last_ = guess);
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      if (same(i)) return static_cast<std::uint32_t>(last_ = i);
-    return add(k, head);
+    const std::uint64_t head = head_of(k.data(), k.size()), tail = tail_of(k.data(), k.size());
+    const std::size_t place = hash(head, tail, k.size());
+    const std::int32_t i = table_[place];
+    if (i >= 0) {
+      const auto at = static_cast<std::size_t>(i);
+      if (heads[at] == head && tails_[at] == tail && keys[at].size() == k.size() && (k.size() <= 16 || keys[at] == k)) return static_cast<std::uint32_t>(at);
+    }
+    for (std::size_t at = 0; at < keys.size(); ++at)  // the place holds another key, or none yet
+      if (keys[at] == k) return static_cast<std::uint32_t>(at);
+    return add(k, head, tail, place);
   }
   Cell& cell(std::uint32_t key, std::size_t row) { return columns[key]->cells[row]; }
 
@@ -57,18 +59,35 @@ struct Part {
     std::memcpy(&w, p, 8);
     return size >= 8 ? w : w & ((std::uint64_t{1} << (8 * size)) - 1);  // little-endian: the first bytes are low
   }
-  std::uint32_t add(std::string_view k, std::uint64_t head) {
+  static std::uint64_t tail_of(const char* p, std::size_t size) {  // the last 8 bytes, or 0 for a key of 8 or fewer
+    if (size <= 8) return 0;
+    std::uint64_t w;
+    std::memcpy(&w, p + size - 8, 8);
+    return w;
+  }
+  static std::size_t hash(std::uint64_t head, std::uint64_t tail, std::size_t size) {
+    return static_cast<std::size_t>(((head ^ (tail * 0x9E3779B97F4A7C15ull) ^ size) * 0xBF58476D1CE4E5B9ull) >> 56);
+  }
+  std::uint32_t add(std::string_view k, std::uint64_t head, std::uint64_t tail, std::size_t place) {
     keys.emplace_back(k);
     heads.push_back(head);
+    tails_.push_back(tail);
+    if (table_[place] < 0) table_[place] = static_cast<std::int32_t>(keys.size() - 1);
     auto c = std::make_unique<Column>();
     c->name = keys.back();
     c->kind = columns::Kind::cells;
     c->length = lines.size();
     c->cells.assign(lines.size(), Cell::unset());  // a line without the key has no such field, not even null
     columns.push_back(std::move(c));
-    return static_cast<std::uint32_t>(last_ = keys.size() - 1);
+    return static_cast<std::uint32_t>(keys.size() - 1);
   }
-  std::size_t last_ = static_cast<std::size_t>(-1);
+  std::vector<std::uint64_t> tails_;
+  std::array<std::int32_t, 256> table_ = filled();
+  static std::array<std::int32_t, 256> filled() {
+    std::array<std::int32_t, 256> t;
+    t.fill(-1);
+    return t;
+  }
 };
 
 // A cell that says what is wrong with its value (rare), in the column's own words table.

@@ -705,6 +705,18 @@ def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_pa
     assert fast.stderr == slow.stderr
 
 
+def test_decide_json_lines_with_hundreds_of_keys(tmp_path):
+    """More keys than the columnar reader's key table has places (and keys alike in their first and
+    last bytes): every row is rejected for its unknown columns, the same way by both readers."""
+    year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()[:50]
+    rows = [l[:-1] + "".join(f',"extra_{k:03d}_field_with_a_long_name":{k}' for k in range(i, i + 300)) + "}"
+            for i, l in enumerate(year)]
+    fast, slow = _decide_both(tmp_path, rows)
+    assert fast.stdout.count(b"\n") == len(rows)
+    assert fast.stdout == slow.stdout and fast.stderr == slow.stderr
+    assert fast.returncode == slow.returncode == 1
+
+
 def test_decide_json_lines_with_a_bad_line_falls_back_to_the_record_reader(tmp_path):
     """A line that is not JSON is the record reader's to word ("line N: not valid JSON"); no row is lost."""
     year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()[:3000]
