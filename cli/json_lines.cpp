@@ -1,6 +1,7 @@
 #include "json_lines.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,15 @@ namespace sj = simdjson;
 using columns::Cell;
 using columns::Column;
 using columns::Tag;
+
+// Asks for huge pages for the 2 MiB-aligned middle of a large allocation not yet touched: the kernel
+// then fills it 2 MiB at a time instead of taking a fault for every 4 KiB page.
+void huge_pages(const void* p, std::size_t size) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
+  auto from = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  auto to = (reinterpret_cast<std::uintptr_t>(p) + size) & ~(kHuge - 1);
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+}
 
 // What one thread makes of its share of the input: its lines, and a column of cells for each key
 // its lines give (its chunk of the batch's column). Cells are written straight into the row's place.
@@ -380,6 +390,7 @@ bool read_padded(const std::string& path, simdjson::padded_string& out) {
   const auto size = static_cast<std::size_t>(st.st_size);
   out = simdjson::padded_string(size);
   if (size && !out.data()) return fail();
+  huge_pages(out.data(), size);  // fresh from the allocator, not yet touched
   const unsigned readers = size >= (std::size_t{8} << 20) ? 2 : 1;
   std::vector<char> ok(readers, 1);
   detail::run_threads(readers, [&](unsigned t) {
