@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -82,6 +83,9 @@ class JsonWriter {
     out_ += '"';
     std::size_t run = 0;  // append unescaped runs whole, not byte by byte
     for (std::size_t i = 0; i < s.size(); ++i) {
+      // Eight plain bytes at a time (most text is plain ASCII): none below 0x20, '"', '\\' or >= 0x80.
+      while (i + 8 <= s.size() && plain8(s.data() + i)) i += 8;
+      if (i == s.size()) break;
       auto c = static_cast<unsigned char>(s[i]);
       if (c >= 0x80) {  // text from a contact file may not be UTF-8: never write invalid JSON
         std::size_t n = utf8_length(s, i);
@@ -116,6 +120,14 @@ class JsonWriter {
   }
 
  private:
+  static bool plain8(const char* p) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;  // exact for bytes < 0x80, checked next
+    return !((x & highs) | below_space | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\')));
+  }
   // The length of the well-formed UTF-8 sequence at s[i] (a lead byte >= 0x80), or 0.
   static std::size_t utf8_length(std::string_view s, std::size_t i) {
     auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
