@@ -41,7 +41,6 @@ void huge_pages(const void* p, std::size_t size) {
 struct Part {
   std::vector<std::pair<std::size_t, std::size_t>> lines;  // each row's line: begin, end
   std::vector<std::string> keys;  // key number -> name
-  std::vector<std::uint64_t> heads;  // key number -> its first 8 bytes (zero-padded), to compare fast
   std::vector<std::unique_ptr<Column>> columns;  // key number -> this part's cells of it
   std::deque<std::string> owned;  // strings that needed unescaping
   bool ok = true;                 // false: a line the fast reader will not take
@@ -55,13 +54,12 @@ struct Part {
     const std::int32_t i = table_[place];
     if (i >= 0) {
       const auto at = static_cast<std::size_t>(i);
-      if (heads[at] == head && tails_[at] == tail && keys[at].size() == k.size() && (k.size() <= 16 || keys[at] == k)) return static_cast<std::uint32_t>(at);
+      if (heads_[at] == head && tails_[at] == tail && keys[at].size() == k.size() && (k.size() <= 16 || keys[at] == k)) return static_cast<std::uint32_t>(at);
     }
     for (std::size_t at = 0; at < keys.size(); ++at)  // the place holds another key, or none yet
       if (keys[at] == k) return static_cast<std::uint32_t>(at);
     return add(k, head, tail, place);
   }
-  Cell& cell(std::uint32_t key, std::size_t row) { return columns[key]->cells[row]; }
 
  private:
   static std::uint64_t head_of(const char* p, std::size_t size) {
@@ -80,7 +78,7 @@ struct Part {
   }
   std::uint32_t add(std::string_view k, std::uint64_t head, std::uint64_t tail, std::size_t place) {
     keys.emplace_back(k);
-    heads.push_back(head);
+    heads_.push_back(head);
     tails_.push_back(tail);
     if (table_[place] < 0) table_[place] = static_cast<std::int32_t>(keys.size() - 1);
     auto c = std::make_unique<Column>();
@@ -91,7 +89,7 @@ struct Part {
     columns.push_back(std::move(c));
     return static_cast<std::uint32_t>(keys.size() - 1);
   }
-  std::vector<std::uint64_t> tails_;
+  std::vector<std::uint64_t> heads_, tails_;  // key number -> head_of, tail_of: compared before the text
   std::array<std::int32_t, 256> table_ = filled();
   static std::array<std::int32_t, 256> filled() {
     std::array<std::int32_t, 256> t;
