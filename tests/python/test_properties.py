@@ -88,12 +88,16 @@ def expected(rows):
     return out
 
 
+def decided_many(doc, rows, **options):
+    """The rows as a frame of object columns (the values exactly as given), decided by decide_many."""
+    frame = pd.DataFrame({k: pd.Series([r.get(k) for r in rows], dtype=object) for k in rows[0]})
+    return [row_as_json(r) for r in frame_rows(doc.decide_many(frame, **options))]
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contacts())
 def test_decide_many_equals_decide_row_by_row(rows):
-    frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
-    got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame))]
-    assert got == expected(rows)
+    assert decided_many(_DOC, rows) == expected(rows)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,9 +105,7 @@ def test_decide_many_equals_decide_row_by_row(rows):
 def test_longer_batches_equal_decide_row_by_row(rows):
     """Past a thread's first 16 rows (the ones checked against the engine), with three children's
     histories: rows alike in everything but their counters must still be told apart."""
-    frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
-    got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame, threads=1))]
-    assert got == expected(rows)
+    assert decided_many(_DOC, rows, threads=1) == expected(rows)
 
 
 def test_rows_alike_but_for_their_history_are_told_apart():
@@ -113,8 +115,7 @@ def test_rows_alike_but_for_their_history_are_told_apart():
     base = {"source": "6", "channel": "conversation", "concerns": {"neglect": "early_help"}, "consent": True}
     rows = [dict(base, id=f"S{i}", child=f"K{i}", received=f"2026-05-{1 + i:02d}T10:00:00Z") for i in range(20)]
     rows += [dict(base, id=f"R{i}", child="K-R", received=f"2026-06-{1 + 7 * i:02d}T10:00:00Z") for i in range(5)]
-    frame = pd.DataFrame({k: pd.Series([r.get(k) for r in rows], dtype=object) for k in rows[0]})
-    got = [row_as_json(r) for r in frame_rows(_DOC.decide_many(frame, threads=1))]
+    got = decided_many(_DOC, rows, threads=1)
     assert got == expected(rows)
     assert "repeat_contacts" not in got[21]["rules"] and "repeat_contacts" in got[22]["rules"]
     assert "many_low_level_contacts" in got[24]["rules"]
@@ -198,6 +199,4 @@ def string_rows(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(string_rows())
 def test_decide_many_equals_decide_with_strings_defaults_and_big_values(rows):
-    frame = pd.DataFrame({k: pd.Series([r[k] for r in rows], dtype=object) for k in rows[0]})
-    got = [row_as_json(r) for r in frame_rows(STRINGS_DOC.decide_many(frame))]
-    assert got == [decision_json(STRINGS_DOC.decide(r).to_dict()) for r in rows]
+    assert decided_many(STRINGS_DOC, rows) == [decision_json(STRINGS_DOC.decide(r).to_dict()) for r in rows]
