@@ -445,18 +445,21 @@ struct MemoPlan {
   }
 };
 
-// One thread's decisions by key (see MemoPlan): what the row's Result takes from its decision.
+// What a row's result takes from its decision, all but the deadline: codes, and the combo and reason
+// interned by the deciding thread.
+struct Decided {
+  std::int32_t combo = -1, reason = -1;
+  std::int16_t level = -1, outcome = -1, routing = -1, category = -1;
+  std::uint8_t referral = 0;
+  bool operator==(const Decided&) const = default;
+};
+
+// One thread's decisions by key (see MemoPlan).
 class Memo {
  public:
-  struct Entry {
-    std::int32_t combo = -1, reason = -1;
-    std::int16_t level = -1, outcome = -1, routing = -1, category = -1;
-    std::uint8_t referral = 0;
-    bool operator==(const Entry&) const = default;
-  };
   static constexpr std::size_t kMaxEntries = std::size_t{1} << 18;  // beyond this, rows are decided without it
 
-  const Entry* find(std::string_view key, std::uint64_t h) const {
+  const Decided* find(std::string_view key, std::uint64_t h) const {
     if (slots_.empty()) return nullptr;
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -465,7 +468,7 @@ class Memo {
         return &entries_[static_cast<std::size_t>(s.entry)];
     }
   }
-  void add(std::string_view key, std::uint64_t h, const Entry& e) {
+  void add(std::string_view key, std::uint64_t h, const Decided& e) {
     if (entries_.size() >= kMaxEntries) return;
     if (2 * (entries_.size() + 1) > slots_.size()) grow();
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_)
@@ -499,7 +502,7 @@ class Memo {
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::string keys_;  // every key, one after another
-  std::vector<Entry> entries_;
+  std::vector<Decided> entries_;
 };
 
 bool same_decision(const Decision& a, const Decision& b) {
@@ -1371,9 +1374,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   //    writes what it decided in the same order.
   struct Result {
     std::int64_t deadline = kNoTime;
-    std::int32_t combo = -1, reason = -1;
-    std::int16_t level = -1, outcome = -1, routing = -1, category = -1;
-    std::uint8_t referral = 0;
+    Decided decided;
   };
   std::vector<std::vector<Result>> results(threads);
   std::vector<Interner> combos(threads), reasons(threads);
@@ -1463,7 +1464,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       std::size_t key_size = 0;
       const bool keyed = memo_ok.load(std::memory_order_relaxed) && memo_plan.key(c, counted, memo_key, key_size);
       const std::uint64_t key_hash = keyed ? text_hash(std::string_view(memo_key, key_size)) : 0;
-      const Memo::Entry* known = keyed ? memo.find(std::string_view(memo_key, key_size), key_hash) : nullptr;
+      const Decided* known = keyed ? memo.find(std::string_view(memo_key, key_size), key_hash) : nullptr;
       Result& r = results[t][pos];
       auto remember_history = [&](bool referral) {
         if (!in_group) return;
@@ -1475,13 +1476,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         h.referral = referral;
       };
       if (known && !verify) {  // decided before, on the same inputs
-        r.level = known->level;
-        r.outcome = known->outcome;
-        r.routing = known->routing;
-        r.category = known->category;
-        r.referral = known->referral;
-        r.combo = known->combo;
-        r.reason = known->reason;
+        r.decided = *known;
         const Outcome& oc = doc.outcomes[static_cast<std::size_t>(known->outcome)];
         r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : shared.p.calendar->add(c.received, oc.decide_within);
         return remember_history(known->referral != 0);
@@ -1497,11 +1492,12 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
         }
       }
       const Outcome& oc = doc.outcomes[d.outcome];
-      r.level = static_cast<std::int16_t>(d.level);
-      r.outcome = static_cast<std::int16_t>(d.outcome);
-      r.routing = d.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d.routing);
-      r.category = static_cast<std::int16_t>(oc.category);
-      r.referral = oc.referral;
+      Decided& e = r.decided;
+      e.level = static_cast<std::int16_t>(d.level);
+      e.outcome = static_cast<std::int16_t>(d.outcome);
+      e.routing = d.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d.routing);
+      e.category = static_cast<std::int16_t>(oc.category);
+      e.referral = oc.referral;
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : d.deadline;  // no decide_within: no deadline
       // What the actions, flags and rules columns depend on: the outcome and the rules that held.
       auto combo_key = [&] {
@@ -1512,7 +1508,7 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
       };
       std::uint64_t h = mix(d.outcome + 0x9E3779B97F4A7C15ull, d.rules.size() + 0xBF58476D1CE4E5B9ull);
       for (auto x : d.rules) h = mix(h ^ x, 0x94D049BB133111EBull);
-      r.combo = combos[t].add(
+      e.combo = combos[t].add(
           h, d, [&](std::size_t id) { return combos[t].reps[id].outcome == d.outcome && combos[t].reps[id].rules == d.rules; }, combo_key);
       if (options.reasons) {
         combo_key();  // a reason's key begins with its combo's
@@ -1528,10 +1524,9 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
           put16(key, u.entry);
           put16(key, u.name);
         }
-        r.reason = reasons[t].add(key, d);
+        e.reason = reasons[t].add(key, d);
       }
       if (keyed && fast_ok.load(std::memory_order_relaxed)) {
-        const Memo::Entry e{r.combo, r.reason, r.level, r.outcome, r.routing, r.category, r.referral};
         if (!known) {
           memo.add(std::string_view(memo_key, key_size), key_hash, e);
         } else if (!(e == *known)) {  // a sampled row: the memo must agree with deciding it
@@ -1573,13 +1568,14 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
     for (std::size_t row = from; row < to; ++row) {
       if (row + kAhead < to) __builtin_prefetch(&results[owner[row + kAhead]][slot[row + kAhead]]);
       unsigned o = owner[row];
-      const Result& r = results[o][slot[row]];
+      const Result& result = results[o][slot[row]];
+      const Decided& r = result.decided;
       out.level[row] = r.level;
       out.outcome[row] = r.outcome;
       out.routing[row] = r.routing;
       out.category[row] = r.category;
       out.referral[row] = r.referral;
-      out.deadline[row] = r.deadline;
+      out.deadline[row] = result.deadline;
       out.combo[row] = r.combo < 0 ? -1 : combo_ids[o][static_cast<std::size_t>(r.combo)];
       if (options.reasons) out.reason[row] = r.reason < 0 ? -1 : reason_ids[o][static_cast<std::size_t>(r.reason)];
     }
