@@ -152,8 +152,8 @@ int run_decide(const DecideOptions& o) {
   // forces the record reader, which the tests compare it with.
   if (fmt == "jsonl" && o.audit.empty() && !ends_with(o.contacts, ".csv") && !ends_with(o.contacts, ".parquet") &&
       !std::getenv("FRONTDOOR_ROW_READER")) {
-    simdjson::padded_string text;
-    if (!read_padded(o.contacts, text)) return kCannotRun;
+    InputText text;
+    if (!text.read(o.contacts)) return kCannotRun;
     if (auto fast = decide_json_lines(*rules, text, o.threads)) {
       Output out;
       if (!out.open(o.output)) return kCannotRun;

@@ -1,6 +1,7 @@
 #include "json_lines.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,15 +27,6 @@ namespace sj = simdjson;
 using columns::Cell;
 using columns::Column;
 using columns::Tag;
-
-// Asks for huge pages for the 2 MiB-aligned middle of a large allocation not yet touched: the kernel
-// then fills it 2 MiB at a time instead of taking a fault for every 4 KiB page.
-void huge_pages(const void* p, std::size_t size) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{1} << 21;
-  auto from = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  auto to = (reinterpret_cast<std::uintptr_t>(p) + size) & ~(kHuge - 1);
-  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-}
 
 // What one thread makes of its share of the input: its lines, and a column of cells for each key
 // its lines give (its chunk of the batch's column). Cells are written straight into the row's place.
@@ -283,7 +275,7 @@ std::size_t line_start(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::padded_string& text, unsigned threads) {
+std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, InputText& text, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   columns::PhaseTimer timer;
   // Each thread takes a share of the bytes (cut at line starts), finds its lines, and parses them
@@ -355,15 +347,75 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, simdjson::p
   return out;
 }
 
-bool read_padded(const std::string& path, simdjson::padded_string& out) {
+InputText& InputText::operator=(InputText&& other) noexcept {
+  if (this == &other) return *this;
+  unmap();
+  owned_ = std::move(other.owned_);
+  mapped_ = std::exchange(other.mapped_, nullptr);
+  mapped_size_ = std::exchange(other.mapped_size_, 0);
+  span_ = std::exchange(other.span_, 0);
+  return *this;
+}
+
+void InputText::unmap() {
+  if (mapped_) ::munmap(mapped_, span_);
+  mapped_ = nullptr;
+  mapped_size_ = span_ = 0;
+}
+
+namespace {
+
+// A mapped file that another program shortens while it is read makes the kernel send SIGBUS on the
+// next touch of a page past its new end. That is worded as the file's error, not a crash.
+char sigbus_message[4096];
+std::size_t sigbus_length = 0;
+extern "C" void on_sigbus(int) {
+  (void)!::write(2, sigbus_message, sigbus_length);
+  ::_exit(2);  // the command line's "cannot run"
+}
+void word_sigbus(const std::string& path) {
+  std::string m = "frontdoor: " + path + ": the file changed while it was being read\n";
+  sigbus_length = std::min(m.size(), sizeof sigbus_message);
+  std::memcpy(sigbus_message, m.data(), sigbus_length);
+  struct sigaction action {};
+  action.sa_handler = on_sigbus;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGBUS, &action, nullptr);
+}
+
+}  // namespace
+
+// The file's pages are mapped over a zeroed anonymous span SIMDJSON_PADDING bytes longer, so the
+// padding is there whatever the file's length. The pages are populated at once (MAP_POPULATE):
+// page cache pages are mapped, nothing is copied or zeroed.
+bool InputText::map(int fd, std::size_t size, const std::string& path) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t span = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+  void* base = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) return false;
+  if (::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+    ::munmap(base, span);
+    return false;
+  }
+  unmap();
+  owned_ = simdjson::padded_string();
+  mapped_ = base;
+  mapped_size_ = size;
+  span_ = span;
+  word_sigbus(path);
+  return true;
+}
+
+bool InputText::read(const std::string& path) {
   columns::PhaseTimer timer;
   struct Lap {
     columns::PhaseTimer& timer;
     ~Lap() { timer.lap("read"); }
   } lap{timer};
+  unmap();
   if (path == "-") {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    out = simdjson::padded_string(text);
+    owned_ = simdjson::padded_string(text);
     return true;
   }
   if (!not_a_directory(path)) return false;
@@ -379,32 +431,10 @@ bool read_padded(const std::string& path, simdjson::padded_string& out) {
   } closer{fd};
   struct stat st;
   if (::fstat(fd, &st) != 0) return fail();
-  if (!S_ISREG(st.st_mode)) {  // a pipe or a device: simdjson reads it as a stream
-    if (simdjson::padded_string::load(path).get(out)) return fail();
-    return true;
-  }
-  // A large file is read by two threads, each into its half: most of the time goes in the kernel
-  // filling fresh pages, which then happens on both cores.
   const auto size = static_cast<std::size_t>(st.st_size);
-  out = simdjson::padded_string(size);
-  if (size && !out.data()) return fail();
-  huge_pages(out.data(), size);  // fresh from the allocator, not yet touched
-  const unsigned readers = size >= (std::size_t{8} << 20) ? 2 : 1;
-  std::vector<char> ok(readers, 1);
-  detail::run_threads(readers, [&](unsigned t) {
-    std::size_t at = size * t / readers, end = size * (t + 1) / readers;
-    while (at < end) {
-      ssize_t got = ::pread(fd, out.data() + at, end - at, static_cast<off_t>(at));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {  // an error, or the file got shorter while being read
-        ok[t] = 0;
-        return;
-      }
-      at += static_cast<std::size_t>(got);
-    }
-  });
-  for (char k : ok)
-    if (!k) return fail();
+  if (S_ISREG(st.st_mode) && size > 0 && map(fd, size, path)) return true;
+  // A pipe, a device, an empty file or one that cannot be mapped: simdjson reads it as a stream.
+  if (simdjson::padded_string::load(path).get(owned_)) return fail();
   return true;
 }
 

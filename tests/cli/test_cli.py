@@ -669,9 +669,9 @@ def test_explain_missing_contact_file_exits_2(tmp_path):
 
 # --- `decide` on JSON Lines: the columnar reader against the record reader ------------------------
 
-def _decide_both(tmp_path, lines, threads="2"):
+def _decide_both(tmp_path, lines, threads="2", text=None):
     path = tmp_path / "contacts.jsonl"
-    path.write_text("".join(l + "\n" for l in lines), encoding="utf-8")
+    path.write_text("".join(l + "\n" for l in lines) if text is None else text, encoding="utf-8")
     fast = subprocess.run([FRONTDOOR, "decide", "rules/exampleshire.yaml", str(path), "--threads", threads],
                           cwd=REPO, capture_output=True, timeout=120)
     slow = subprocess.run([FRONTDOOR, "decide", "rules/exampleshire.yaml", str(path)], cwd=REPO, capture_output=True,
@@ -703,6 +703,26 @@ def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_pa
     assert fast.stdout.count(b"\n") == len(rows)
     assert fast.stdout == slow.stdout
     assert fast.stderr == slow.stderr
+
+
+@pytest.mark.parametrize("newline", ["", "\n"])
+@pytest.mark.parametrize("short_of_page", [0, 1, 31, 63, 64, 65])
+def test_decide_json_lines_ending_at_a_page_boundary(tmp_path, short_of_page, newline):
+    """A contacts file is mapped, and simdjson reads up to 64 bytes past the end of the text: a file
+    ending exactly at a 4 KiB page boundary, or just short of one, decides as the record reader
+    does (the last contact's id is padded to put its end there)."""
+    year = (REPO / "examples" / "contacts-2026.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+    head = "".join(l + "\n" for l in year[:-1])
+    last = json.loads(year[-1])
+    bare = len((head + json.dumps(last, separators=(",", ":")) + newline).encode())
+    size = (bare // 4096 + 1) * 4096 - short_of_page
+    last["id"] += "x" * (size - bare)
+    text = head + json.dumps(last, separators=(",", ":")) + newline
+    assert len(text.encode()) == size
+    fast, slow = _decide_both(tmp_path, [], text=text)
+    assert fast.returncode == slow.returncode == 0, fast.stderr
+    assert fast.stdout.count(b"\n") == len(year)
+    assert fast.stdout == slow.stdout
 
 
 def test_decide_json_lines_with_hundreds_of_keys(tmp_path):
