@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "compile/program.hpp"
 #include "decide/decide_core.hpp"
@@ -49,6 +50,38 @@ bool shares_concern(const Contact& c, const PastContact& h) noexcept {
   return false;
 }
 
+
+// A counter's window from `received`, with the calendar arithmetic of a months window done only for
+// a row that needs it. Going back n months goes back at least 28n days and at most 31n (the day of
+// the month clamped to a shorter month's end keeps it within that), at the same time of day: a row
+// at or after `surely_in` is inside, one before `surely_out` is outside, and only a row in between
+// needs the exact start.
+class Window {
+ public:
+  Window(const Counter& k, std::int64_t received) noexcept : k_(k), received_(received) {
+    constexpr std::int64_t kSane = std::int64_t{1} << 55;  // far past any timestamp, so no overflow
+    if (k.unit != Counter::Unit::months) {
+      start_ = surely_in_ = surely_out_ = window_start(k, Received(received));
+      known_ = true;
+    } else if (k.within >= 0 && k.within <= 100000 && received > -kSane && received < kSane) {
+      surely_in_ = received - k.within * 28 * kMsPerDay;
+      surely_out_ = received - k.within * 31 * kMsPerDay;
+    }
+  }
+  bool holds(std::int64_t t) noexcept {
+    if (t >= surely_in_) return true;
+    if (t < surely_out_) return false;
+    if (!known_) start_ = window_start(k_, Received(received_)), known_ = true;
+    return t >= start_;
+  }
+
+ private:
+  const Counter& k_;
+  std::int64_t received_;
+  std::int64_t surely_in_ = INT64_MAX, surely_out_ = INT64_MIN, start_ = 0;
+  bool known_ = false;
+};
+
 }  // namespace
 
 void count_history(const Program& p, const Contact& c, std::span<const PastContact> history, std::int64_t* counters) noexcept {
@@ -57,15 +90,14 @@ void count_history(const Program& p, const Contact& c, std::span<const PastConta
     std::fill(counters, counters + counters_decl.size(), 0);
     return;
   }
-  const Received received(c.received);
-  std::int64_t from = 0;
+  std::optional<Window> window;
   for (std::size_t i = 0; i < counters_decl.size(); ++i) {
     const Counter& k = counters_decl[i];
     if (i == 0 || k.unit != counters_decl[i - 1].unit || k.within != counters_decl[i - 1].within)
-      from = window_start(k, received);  // counters often share a window
+      window.emplace(k, c.received);  // counters often share a window
     std::int64_t n = 0;
     for (const PastContact& h : history) {
-      if (h.received < from || h.received >= c.received) continue;
+      if (h.received >= c.received || !window->holds(h.received)) continue;
       if (k.count == Counter::Count::referrals && !h.referral) continue;
       if (k.sharing == Counter::Sharing::domain && !(h.domains & c.domains)) continue;
       if (k.sharing == Counter::Sharing::concern && !shares_concern(c, h)) continue;

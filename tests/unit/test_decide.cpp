@@ -391,3 +391,51 @@ TEST_CASE("a child's history reaches back as far as its longest window") {
     CHECK(got.front().received == start + 3);
   }
 }
+
+// A months window counts exactly the rows from the same day and time n months back (minus_months,
+// with the day clamped to a shorter month's end), though count_history works that start out only
+// for a row within 28n to 31n days back: rows at and either side of the start and of both bounds,
+// on every day from late January to April of a common year and from December to April of a leap
+// year, at two times of day.
+TEST_CASE("a months window counts the rows from exactly its start") {
+  using namespace frontdoor::detail;
+  auto rs = compile_ok(document(
+      "  any_1m: {count: contacts, within: 1 month}\n"
+      "  any_2m: {count: contacts, within: 2 months}\n"
+      "  any_1200m: {count: contacts, within: 1200 months}\n"
+      "  any_10d: {count: contacts, within: 10 days}\n"));
+  const Program& p = rs->program();
+  const auto& counters = p.doc.counters;
+  REQUIRE(counters.size() == 7);
+  std::vector<std::int64_t> got(counters.size());
+  int compared = 0;
+  std::vector<std::int64_t> days;
+  for (auto [from, to] : {std::pair{"2027-01-25", "2027-04-06"}, std::pair{"2027-12-01", "2028-04-06"}})
+    for (std::int64_t day = *parse_timestamp(std::string(from) + "T00:00:00Z"); day < *parse_timestamp(std::string(to) + "T00:00:00Z"); day += kMsPerDay)
+      days.push_back(day);
+  for (std::int64_t day : days)
+    for (std::int64_t received : {day, day + 13 * 3600000 + 37 * 60000 + 1500}) {
+      frontdoor::Contact c;
+      c.received = received;
+      for (std::size_t i = 0; i < counters.size(); ++i) {
+        const frontdoor::Counter& k = counters[i];
+        if (k.sharing != frontdoor::Counter::Sharing::any) continue;
+        const std::int64_t n = k.within;
+        const std::int64_t start = k.unit == frontdoor::Counter::Unit::months ? minus_months(received, n)
+                                   : received - n * (k.unit == frontdoor::Counter::Unit::weeks ? 7 : 1) * kMsPerDay;
+        for (std::int64_t at : {start - 1, start, start + 1, received - 28 * n * kMsPerDay - 1, received - 28 * n * kMsPerDay,
+                                received - 31 * n * kMsPerDay - 1, received - 31 * n * kMsPerDay, received - 1, received}) {
+          std::vector<frontdoor::PastContact> past(1);
+          past[0].received = at;
+          past[0].referral = true;
+          count_history(p, c, past, got.data());
+          CAPTURE(format_timestamp(received));
+          CAPTURE(k.id);
+          CAPTURE(at - start);
+          CHECK(got[i] == (at >= start && at < received ? 1 : 0));
+          ++compared;
+        }
+      }
+    }
+  CHECK(compared == 396 * 5 * 9);
+}
