@@ -1,6 +1,7 @@
 #include "util/diagnostics.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace frontdoor {
 
@@ -125,42 +126,54 @@ bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& di
   return true;
 }
 
-// Optimal-string-alignment distance: a swap of two neighbouring letters counts as one edit. Three
-// rolling rows (the swap looks two rows back), one allocation: a batch's rows with a misspelt
-// concern each ask for it against every concern id.
-static std::size_t edit_distance(std::string_view a, std::string_view b) {
+// Optimal-string-alignment distance (a swap of two neighbouring letters counts as one edit), or
+// limit + 1 once it must exceed `limit`. Three rolling rows (the swap looks two rows back); a row's
+// least entry never falls below the lesser of the previous row's and the one before's plus one, so
+// two rows over the limit end it. A batch's rows with a misspelt concern each ask for it against
+// every concern id, and most ids are far from the word: they stop after a few rows.
+static std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
   const std::size_t w = b.size() + 1;
-  std::vector<std::size_t> rows(3 * w);
-  std::size_t *two_back = rows.data(), *back = two_back + w, *row = back + w;
+  std::array<std::size_t, 3 * 64> small;
+  std::vector<std::size_t> large;
+  std::size_t* rows = small.data();
+  if (3 * w > small.size()) large.resize(3 * w), rows = large.data();
+  std::size_t *two_back = rows, *back = two_back + w, *row = back + w;
   for (std::size_t j = 0; j < w; ++j) back[j] = j;
+  bool back_over = false;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     row[0] = i;
+    std::size_t least = i;
     for (std::size_t j = 1; j < w; ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       row[j] = std::min({back[j] + 1, row[j - 1] + 1, back[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], two_back[j - 2] + 1);
+      least = std::min(least, row[j]);
     }
+    if (least > limit && back_over) return limit + 1;
+    back_over = least > limit;
     std::size_t* oldest = two_back;
     two_back = back;
     back = row;
     row = oldest;
   }
-  return back[b.size()];
+  return std::min(back[b.size()], limit + 1);
 }
 
+// The first candidate nearest the word among those within a third of the longer one's length (at
+// least one edit) of it, or nothing.
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates) {
   std::string_view best;
   std::size_t best_d = static_cast<std::size_t>(-1);
   for (auto c : candidates) {
+    const std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), c.size()) / 3);
     // The distance is at least the difference in length: skip a candidate that could not be close
     // enough without computing it (a hostile word of a megabyte would cost seconds per candidate).
     std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
-    if (gap > std::max<std::size_t>(1, std::max(word.size(), c.size()) / 3) || gap >= best_d) continue;
-    auto d = edit_distance(word, c);
-    if (d < best_d) best_d = d, best = c;
+    if (gap > allowed || gap >= best_d) continue;
+    const std::size_t limit = std::min(allowed, best_d - 1);
+    if (auto d = edit_distance(word, c, limit); d <= limit) best_d = d, best = c;
   }
-  std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
-  return best_d <= allowed ? std::string(best) : std::string();
+  return std::string(best);
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {

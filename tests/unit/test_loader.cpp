@@ -157,3 +157,52 @@ TEST_CASE("a misspelt id is matched to the closest one by edit distance, a swap 
   CHECK(closest("poverty", concerns).empty());                 // nothing close enough
   CHECK(closest("", concerns).empty());
 }
+
+// closest() stops a candidate's distance once it must exceed the best so far or the candidate's
+// allowance; it must name what the full distance names: the first candidate nearest the word among
+// those within their allowance. Words made from the ids by up to five random edits, and some not.
+TEST_CASE("the closest id is the one the full edit distance picks") {
+  using frontdoor::detail::closest;
+  auto full_distance = [](std::string_view a, std::string_view b) {  // OSA, the whole table
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    return d[a.size()][b.size()];
+  };
+  const std::vector<std::string_view> ids = {
+      "neglect", "domestic_abuse", "self_harm", "sexual_abuse", "parental_mental_health", "parental_substance_misuse",
+      "physical_abuse", "emotional_abuse", "missing_from_home", "child_sexual_exploitation", "fgm", "radicalisation",
+      "young_carer", "unexplained_injury", "school_attendance", "housing", "gangs", "trafficking", "universal",
+      "early_help", "complex", "acute", "abuse", "neglected"};
+  std::uint64_t seed = 12345;
+  auto next = [&](std::uint64_t n) { return ((seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33) % n; };
+  int compared = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string word(ids[next(ids.size())]);
+    for (std::uint64_t edits = next(6); edits > 0; --edits) {
+      char letter = static_cast<char>('a' + next(27) % 26 + (next(9) == 0 ? '_' - 'a' : 0));
+      std::size_t at = word.empty() ? 0 : next(word.size());
+      switch (next(4)) {
+        case 0: if (!word.empty()) word[at] = letter; break;
+        case 1: if (!word.empty()) word.erase(at, 1); break;
+        case 2: word.insert(at, 1, letter); break;
+        default: if (at + 1 < word.size()) std::swap(word[at], word[at + 1]);
+      }
+    }
+    std::string_view expected;
+    std::size_t best = SIZE_MAX;
+    for (auto c : ids) {
+      std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), c.size()) / 3), d = full_distance(word, c);
+      if (d <= allowed && d < best) best = d, expected = c;
+    }
+    CAPTURE(word);
+    CHECK(closest(word, ids) == expected);
+    ++compared;
+  }
+  CHECK(compared == 3000);
+}
