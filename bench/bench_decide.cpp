@@ -5,11 +5,14 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include "compile/program.hpp"  // the document's working calendar, for the deadline benchmark
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/records.hpp"
 
@@ -27,6 +30,7 @@ std::string slurp(const std::string& path) {
 struct Fixture {
   std::shared_ptr<const frontdoor::RuleSet> rules;
   std::vector<frontdoor::ContactRecord> records;
+  std::vector<frontdoor::Decision> decisions;         // the batch's, checked against the reference
   std::vector<frontdoor::Contact> contacts;            // resolved rows that were decided
   std::vector<std::vector<frontdoor::PastContact>> histories;  // each row's history, as the batch saw it
 
@@ -36,7 +40,7 @@ struct Fixture {
     rules = c->rule_set;
     std::ifstream in(kRoot + "/examples/contacts-2026.jsonl");
     records = frontdoor::read_json_lines(in);
-    auto decisions = rules->decide_batch(records);
+    decisions = rules->decide_batch(records);
     verify(decisions);
     build_histories(decisions);
   }
@@ -100,6 +104,110 @@ void decide_resolved(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(decide_resolved);
+
+// An instant as a contact file gives it: UTC, whole seconds.
+std::string timestamp(std::int64_t ms) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds{ms}};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> tod{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()));
+  return buf;
+}
+
+// The same day and time n calendar months back (the day clamped to a shorter month's end), by
+// std::chrono's calendar: the reference the counters are checked against.
+std::int64_t months_back(std::int64_t ms, int n) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds{ms}};
+  const auto day = floor<days>(t);
+  year_month_day back = year_month_day{day} - months{n};
+  if (!back.ok()) back = back.year() / back.month() / last;
+  return (sys_days{back} + (t - day)).time_since_epoch().count();
+}
+
+// One contact with a long history: N earlier contacts of the same child, spread evenly over the 15
+// months before it, about the same concerns (so every counter may count them), every other one a
+// referral. Before timing, the counters explain reads (similar_contacts_3m, referrals_12m,
+// contacts_12m) must equal counts made here with std::chrono's calendar.
+void decide_long_history(benchmark::State& state) {
+  auto& f = fixture();
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::size_t pick = 0;  // the first accepted row with a concern
+  while (pick < f.records.size() && !(f.decisions[pick].ok() && !f.records[pick].concerns.empty())) ++pick;
+  const frontdoor::ContactRecord& record = f.records[pick];
+  frontdoor::Contact contact;
+  std::string error;
+  if (!f.rules->resolve(record, contact, error)) return state.SkipWithError("the picked row does not resolve");
+  constexpr std::int64_t kDay = 86400000, kSpan = 456 * kDay;
+  std::vector<frontdoor::PastContact> past(n);
+  std::vector<frontdoor::HistoryRecord> past_records(n);
+  std::int64_t in_3m = 0, in_12m = 0, referrals_12m = 0;
+  const std::int64_t from_3m = months_back(contact.received, 3), from_12m = months_back(contact.received, 12);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t at = contact.received - (kSpan / static_cast<std::int64_t>(n) * static_cast<std::int64_t>(n - k)) / 1000 * 1000;
+    const bool referral = k % 2 == 0;
+    past[k].received = at;
+    past[k].concerns = contact.concerns;
+    past[k].domains = contact.domains;
+    past[k].referral = referral;
+    past_records[k].received = timestamp(at);
+    past_records[k].concerns = record.concerns;
+    past_records[k].referral = referral;
+    in_3m += at >= from_3m;
+    in_12m += at >= from_12m;
+    referrals_12m += at >= from_12m && referral;
+  }
+  const frontdoor::Explanation why = f.rules->explain(record, past_records);
+  auto read = [&](const std::string& name) -> std::string {
+    for (const auto& step : why.steps)
+      for (const auto& [label, value] : step.values)
+        if (label == name) return value;
+    return "(not read)";
+  };
+  for (auto [name, expected] : {std::pair{"similar_contacts_3m", in_3m}, std::pair{"contacts_12m", in_12m}, std::pair{"referrals_12m", referrals_12m}})
+    if (read(name) != std::to_string(expected))
+      return state.SkipWithError((std::string(name) + " is " + read(name) + ", not " + std::to_string(expected)).c_str());
+  frontdoor::Decision d;
+  f.rules->decide(contact, past, d);
+  if (d.outcome != why.decision.outcome || d.deadline != why.decision.deadline) return state.SkipWithError("decide and explain differ");
+  for (auto _ : state) {
+    f.rules->decide(contact, past, d);
+    benchmark::DoNotOptimize(d.outcome);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["history"] = static_cast<double>(n);
+}
+BENCHMARK(decide_long_history)->Arg(16)->Arg(256)->Arg(4096);
+
+// Deadlines alone: every accepted row's received time plus its outcome's decide_within, in the
+// document's working calendar (Europe/London working hours, weekends, bank holidays). Before
+// timing, each must equal the row's deadline, which verify() held to the reference's.
+void deadline(benchmark::State& state) {
+  auto& f = fixture();
+  const auto& calendar = *f.rules->program().calendar;
+  const auto& outcomes = f.rules->document().outcomes;
+  std::vector<std::int64_t> starts;
+  std::vector<const frontdoor::Span*> spans;
+  for (std::size_t i = 0; i < f.decisions.size(); ++i) {
+    const frontdoor::Decision& d = f.decisions[i];
+    if (!d.ok() || outcomes[d.outcome].decide_within.unit == frontdoor::Span::Unit::none) continue;
+    starts.push_back(d.received);
+    spans.push_back(&outcomes[d.outcome].decide_within);
+    if (calendar.add(d.received, *spans.back()) != d.deadline) return state.SkipWithError("a deadline differs from the checked one");
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(calendar.add(starts[i], *spans[i]));
+    if (++i == starts.size()) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(deadline);
 
 // A whole batch from records: resolving names, ordering by child and time, history, deciding.
 void decide_batch(benchmark::State& state) {

@@ -9,7 +9,9 @@ Steps, each timed and each checked for right answers before its figures count:
 1. build (unless --no-build): configures BUILD_DIR with -DFRONTDOOR_BUILD_BENCH=ON if it is not
    already, then `ninja -j2` the Google Benchmark binary, the command line and the Python module;
 2. the C++ library: build/bench/frontdoor_bench --benchmark_format=json (it checks every decision on
-   the shipped year against the reference evaluator's outcomes and deadlines first);
+   the shipped year against the reference evaluator's outcomes and deadlines first, a long
+   history's counters against counts made with std::chrono's calendar, and each deadline timed
+   alone against the checked one; a failed check is an error here);
 3. Python: bench/bench_python.py --json (decide_many over pandas and Arrow; checked against the
    command line on a sample of children);
 4. the command line: `frontdoor decide rules/exampleshire.yaml big.jsonl > /dev/null` on --cli-rows
@@ -106,7 +108,12 @@ def google_benchmark(build_dir: Path, quick: bool) -> dict[str, Any]:
     r = run(args, capture_output=True, text=True)
     if r.returncode:
         raise RuntimeError(f"frontdoor_bench failed (exit {r.returncode}): {r.stderr[-2000:]}")
-    return json.loads(r.stdout)
+    report = json.loads(r.stdout)
+    # A benchmark whose check before timing failed is skipped with an error, not a failed exit.
+    failed = [f"{b['name']}: {b.get('error_message', '')}" for b in report.get("benchmarks", []) if b.get("error_occurred")]
+    if failed:
+        raise RuntimeError("frontdoor_bench: checks failed before timing: " + "; ".join(failed))
+    return report
 
 
 def python_bench(build_dir: Path, rows: int, repeat: int, env: dict[str, str]) -> dict[str, Any]:
@@ -221,6 +228,10 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
                 s["cpp_decide_batch_rows_per_s"] = round(b.get("items_per_second", 0), 1)
             if b.get("name") == "compile_document":
                 s["cpp_compile_document_ms"] = round(b["real_time"], 2)
+            if b.get("name", "").startswith("decide_long_history/"):
+                s[f"cpp_decide_history_{b['name'].split('/')[1]}_ns"] = round(b["real_time"], 1)
+            if b.get("name") == "deadline":
+                s["cpp_deadline_ns"] = round(b["real_time"], 1)
     py = report.get("python")
     if isinstance(py, dict):
         for r in py.get("results", []):

@@ -23,5 +23,5 @@ pip_install() { python3 -m pip install -q --disable-pip-version-check "$@"; }
 pip_install -r requirements-dev.txt || pip_install --break-system-packages -r requirements-dev.txt
 
 BUILD_DIR=${BUILD_DIR:-build}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CMAKE_ARGS:-} >/dev/null
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFRONTDOOR_BUILD_BENCH=ON ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD_DIR" -j "${JOBS:-2}"
