@@ -11,7 +11,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,7 +36,6 @@ class InputText {
 
   const char* data() const { return mapped_ ? static_cast<const char*>(mapped_) : owned_.data(); }
   std::size_t size() const { return mapped_ ? mapped_size_ : owned_.size(); }
-  std::string_view view() const { return {data() ? data() : "", size()}; }
 
  private:
   bool map(int fd, std::size_t size, const std::string& path);

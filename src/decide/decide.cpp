@@ -50,7 +50,6 @@ bool shares_concern(const Contact& c, const PastContact& h) noexcept {
   return false;
 }
 
-
 // A counter's window from `received`, with the calendar arithmetic of a months window done only for
 // a row that needs it. Going back n months goes back at least 28n days and at most 31n (the day of
 // the month clamped to a shorter month's end keeps it within that), at the same time of day: a row
