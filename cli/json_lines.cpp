@@ -36,6 +36,23 @@ struct Part {
   std::deque<std::string> owned;  // strings that needed unescaping
   bool ok = true;                 // false: a line the fast reader will not take
 
+  // Keys in the order the last line gave them: the key that followed key k (kNoKey: none yet),
+  // and the one that began the line. An export's lines mostly give their keys in one order, so the
+  // key at a field is first checked against the one that followed the field before.
+  static constexpr std::uint32_t kNoKey = UINT32_MAX;
+  std::uint32_t after(std::uint32_t k) const { return k == kNoKey ? first_ : next_[k]; }
+  void followed(std::uint32_t k, std::uint32_t by) { (k == kNoKey ? first_ : next_[k]) = by; }
+  // Whether the raw key at `p` (in the padded input, past its opening quote) is key number k: k's
+  // text and then the closing quote. Only for a key without '\\' or '"', whose text is its raw
+  // bytes; then a quote right after them cannot be an escaped one.
+  bool is(std::uint32_t k, const char* p) const {
+    if (!plain_[k]) return false;
+    const std::size_t n = keys[k].size();
+    if (p[n] != '"') return false;
+    if (n <= 16) return head_of(p, n) == heads_[k] && tail_of(p, n) == tails_[k];
+    return std::memcmp(p, keys[k].data(), n) == 0;
+  }
+
   // The key's number, by a table of 256 places indexed by a hash of the key's length and first and
   // last eight bytes (a line's keys are few, so a place rarely holds another key). `k` points into
   // the padded input, so 8 bytes may be read from either end of it whatever its length.
@@ -71,6 +88,8 @@ struct Part {
     keys.emplace_back(k);
     heads_.push_back(head);
     tails_.push_back(tail);
+    plain_.push_back(k.find_first_of("\\\"") == std::string_view::npos);
+    next_.push_back(kNoKey);
     if (table_[place] < 0) table_[place] = static_cast<std::int32_t>(keys.size() - 1);
     auto c = std::make_unique<Column>();
     c->name = keys.back();
@@ -81,6 +100,9 @@ struct Part {
     return static_cast<std::uint32_t>(keys.size() - 1);
   }
   std::vector<std::uint64_t> heads_, tails_;  // key number -> head_of, tail_of: compared before the text
+  std::vector<std::uint8_t> plain_;            // key number -> no '\\' or '"' in its text
+  std::vector<std::uint32_t> next_;            // key number -> the key that followed it last
+  std::uint32_t first_ = kNoKey;
   std::array<std::int32_t, 256> table_ = filled();
   static std::array<std::int32_t, 256> filled() {
     std::array<std::int32_t, 256> t;
@@ -116,12 +138,10 @@ bool text_of(sj::ondemand::value& v, Part& part, std::string_view& out) {
   return true;
 }
 
-// A key as a view into the input when it has no escapes (most keys), else unescaped into the
-// parser's buffer (good only until the next key); `in_input` says which.
+// A key (`raw`, the field's) as a view into the input when it has no escapes (most keys), else
+// unescaped into the parser's buffer (good only until the next key); `in_input` says which.
 template <class Field>
-bool key_of(Field& field, std::string_view& k, bool& in_input) {
-  sj::ondemand::raw_json_string raw;
-  if (field.key().get(raw)) return false;
+bool key_of(Field& field, sj::ondemand::raw_json_string raw, std::string_view& k, bool& in_input) {
   const char* p = raw.raw();
   const char* q = p;
   while (*q != '"' && *q != '\\') ++q;  // the input is padded, and simdjson has found the closing quote
@@ -139,7 +159,8 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Column& column, Cell& c
   for (auto field : obj) {
     std::string_view k, level;
     bool in_input = false;
-    if (!key_of(field, k, in_input)) return false;
+    sj::ondemand::raw_json_string raw;
+    if (field.key().get(raw) || !key_of(field, raw, k, in_input)) return false;
     if (!in_input) {  // the key's buffer is reused by the next key
       part.owned.emplace_back(k);
       k = part.owned.back();
@@ -167,18 +188,25 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
   if (parser.iterate(at, len, readable).get(doc)) return false;
   sj::ondemand::object obj;
   if (doc.get_object().get(obj)) return false;
+  std::uint32_t previous = Part::kNoKey;  // the line's previous key
   for (auto field : obj) {
-    std::string_view k;
-    bool in_input = false;
-    if (!key_of(field, k, in_input)) return false;
-    std::uint32_t key;
-    if (in_input) {
-      key = part.key(k);
-    } else {  // unescaped into the parser's buffer: copied with room for Part::key's 8-byte read
-      std::string padded(k);
-      padded.append(8, '\0');
-      key = part.key(std::string_view(padded.data(), k.size()));
+    sj::ondemand::raw_json_string raw;
+    if (field.key().get(raw)) return false;
+    std::uint32_t key = part.after(previous);
+    if (key == Part::kNoKey || !part.is(key, raw.raw())) {
+      std::string_view k;
+      bool in_input = false;
+      if (!key_of(field, raw, k, in_input)) return false;
+      if (in_input) {
+        key = part.key(k);
+      } else {  // unescaped into the parser's buffer: copied with room for Part::key's 8-byte read
+        std::string padded(k);
+        padded.append(8, '\0');
+        key = part.key(std::string_view(padded.data(), k.size()));
+      }
+      part.followed(previous, key);
     }
+    previous = key;
     sj::ondemand::value v;
     if (field.value().get(v)) return false;
     sj::ondemand::json_type t;

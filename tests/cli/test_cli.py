@@ -696,6 +696,13 @@ def test_decide_json_lines_columnar_reader_gives_the_record_readers_bytes(tmp_pa
         '{"id":18,"received":"2026-05-06T10:00:00Z","concerns":{"neglect":3}}',
         '{"id":"E9","received":"2026-05-06T10:00:00Z","dob":"2026-09-01"}',
         '{"\\u0069d":"E10","received":"2026-05-06T10:00:00Z","chi\\u006cd":"K-E","telling_family_raises_\\u0072isk":true}',
+        # The reader first tries, at each field, the key that followed the previous key last time:
+        # keys after the same key that end in a backslash or an escaped quote, or are a prefix of a
+        # known key or have one as a prefix (all unknown, so these rows are rejected either way).
+        '{"id":"E11","received":"2026-05-06T10:00:00Z","a\\\\":1}',
+        '{"id":"E12","received":"2026-05-06T10:00:00Z","a\\"":1}',
+        '{"id":"E13","received":"2026-05-06T10:00:00Z","i":1}',
+        '{"id":"E14","received":"2026-05-06T10:00:00Z","id2":1}',
     ]
     rows = year + odd + [l.replace('"id":"C-', '"id":"D-') for l in year]
     fast, slow = _decide_both(tmp_path, rows)
