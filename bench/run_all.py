@@ -22,7 +22,8 @@ Steps, each timed and each checked for right answers before its figures count:
 5. the peers: bench/bench_peers.py --json (GoRules ZEN, pandas np.select, a Python loop; each must
    give frontdoor's decisions on every shipped contact before it is timed).
 The report (bench/report.json by default) has the machine (nproc, CPU model, memory, load average),
-the date, the git commit, each step's own JSON and a short summary. A step that fails makes the
+the date, the git commit, each step's own JSON and a short summary, which ends with issue 6's
+five targets, each true (met), false (missed) or null (its step did not run). A step that fails makes the
 whole command exit non-zero after writing what it has.
 """
 
@@ -246,7 +247,30 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
             s[f"peers_{key}_rows_per_s"] = r["rows_per_s"]
             s[f"peers_{key}_frontdoor_times_faster"] = r["frontdoor_times_faster"]
         s["issue6_target_frontdoor_100x_zen_met"] = peers.get("target", {}).get("met")
+    s["issue6_targets"] = targets(s, report)
     return s
+
+
+def targets(s: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """Issue 6's five targets against this run's figures: True (met), False (missed) or None (the
+    step did not run). Memory: what decide_many adds to the process's peak, at most the frame's own
+    size, so that the frame and the call together stay under twice the frame."""
+    def at_least(key: str, bound: float) -> bool | None:
+        return None if s.get(key) is None else s[key] >= bound
+    py = report.get("python")
+    mem = py.get("memory_mib") if isinstance(py, dict) else None
+    memory = None
+    if isinstance(mem, dict) and "frame" in mem:
+        memory = mem["peak_rss_after"] - mem["peak_rss_before"] <= mem["frame"]
+    compile_ms = s.get("cpp_compile_document_ms")
+    return {
+        "cpp_5m_decisions_per_s_per_core": at_least("cpp_decide_resolved_per_s", 5_000_000),
+        "compile_under_5_ms": None if compile_ms is None else compile_ms < 5,
+        "python_3m_rows_per_s": at_least("python_decide_many_pandas_2threads_rows_per_s", 3_000_000),
+        "python_memory_under_twice_the_frame": memory,
+        "cli_1m_rows_per_s": at_least("cli_decide_jsonl_rows_per_s", 1_000_000),
+        "zen_100x": s.get("issue6_target_frontdoor_100x_zen_met"),
+    }
 
 
 def main() -> None:
