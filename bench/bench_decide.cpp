@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include "compile/program.hpp"  // the document's working calendar, for the deadline benchmark
+#include "time/civil.hpp"        // format_timestamp, for the long history's records
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/records.hpp"
 
@@ -112,20 +112,6 @@ void decide_resolved(benchmark::State& state) {
 }
 BENCHMARK(decide_resolved);
 
-// An instant as a contact file gives it: UTC, whole seconds.
-std::string timestamp(std::int64_t ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{ms}};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> tod{t - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()));
-  return buf;
-}
-
 // The same day and time n calendar months back (the day clamped to a shorter month's end), by
 // std::chrono's calendar: the reference the counters are checked against.
 std::int64_t months_back(std::int64_t ms, int n) {
@@ -162,7 +148,7 @@ void decide_long_history(benchmark::State& state) {
     past[k].concerns = contact.concerns;
     past[k].domains = contact.domains;
     past[k].referral = referral;
-    past_records[k].received = timestamp(at);
+    past_records[k].received = frontdoor::detail::format_timestamp(at);
     past_records[k].concerns = record.concerns;
     past_records[k].referral = referral;
     in_3m += at >= from_3m;

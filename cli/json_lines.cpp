@@ -48,9 +48,7 @@ struct Part {
   bool is(std::uint32_t k, const char* p) const {
     if (!plain_[k]) return false;
     const std::size_t n = keys[k].size();
-    if (p[n] != '"') return false;
-    if (n <= 16) return head_of(p, n) == heads_[k] && tail_of(p, n) == tails_[k];
-    return std::memcmp(p, keys[k].data(), n) == 0;
+    return p[n] == '"' && same(k, p, n, head_of(p, n), tail_of(p, n));
   }
 
   // The key's number, by a table of 256 places indexed by a hash of the key's length and first and
@@ -60,16 +58,18 @@ struct Part {
     const std::uint64_t head = head_of(k.data(), k.size()), tail = tail_of(k.data(), k.size());
     const std::size_t place = hash(head, tail, k.size());
     const std::int32_t i = table_[place];
-    if (i >= 0) {
-      const auto at = static_cast<std::size_t>(i);
-      if (heads_[at] == head && tails_[at] == tail && keys[at].size() == k.size() && (k.size() <= 16 || keys[at] == k)) return static_cast<std::uint32_t>(at);
-    }
+    if (i >= 0 && same(static_cast<std::size_t>(i), k.data(), k.size(), head, tail)) return static_cast<std::uint32_t>(i);
     for (std::size_t at = 0; at < keys.size(); ++at)  // the place holds another key, or none yet
       if (keys[at] == k) return static_cast<std::uint32_t>(at);
     return add(k, head, tail, place);
   }
 
  private:
+  // Whether key number `at` is the n bytes at p, whose head_of and tail_of are given: the two words
+  // and the length settle a key of up to 16 bytes, a longer one is compared in full.
+  bool same(std::size_t at, const char* p, std::size_t n, std::uint64_t head, std::uint64_t tail) const {
+    return heads_[at] == head && tails_[at] == tail && keys[at].size() == n && (n <= 16 || std::memcmp(p, keys[at].data(), n) == 0);
+  }
   static std::uint64_t head_of(const char* p, std::size_t size) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
