@@ -80,7 +80,7 @@ int run_check(const CheckOptions& o) {
         std::size_t unsettled = 0;
         double ms = 0;
         for (auto& t : report.timings) {
-          unsettled += t.result == "unknown";
+          unsettled += t.result == ProofAnswer::unknown;
           ms += t.milliseconds;
         }
         std::cerr << path << ": " << doc.levels.size() << " levels, " << doc.concerns.size() << " concerns, " << doc.rules.size()
@@ -90,7 +90,7 @@ int run_check(const CheckOptions& o) {
                   << report.timings.size() << " solver queries in " << static_cast<long>(ms) << " ms"
                   << (unsettled ? " (" + std::to_string(unsettled) + " not settled in time)" : std::string()) << "\n";
         if (o.timings)
-          for (auto& t : report.timings) std::cerr << "  " << t.result << "  " << t.milliseconds << " ms  " << t.proof << "\n";
+          for (auto& t : report.timings) std::cerr << "  " << to_string(t.result) << "  " << t.milliseconds << " ms  " << t.proof << "\n";
       }
     }
     if (o.strict)

@@ -13,10 +13,12 @@
 namespace frontdoor {
 
 struct AnalysisOptions {
-  unsigned timeout_ms = 10000;  // per solver query; a query that runs out is reported, not hung on
-  // For all solver queries together: once it is spent, the remaining proofs are not attempted and
-  // one FD315 warning says how many (a document with thousands of rules must not hang `check`).
-  unsigned budget_ms = 10000;
+  // Wall-clock bound on all the proofs together, encoding included. A question that runs over its
+  // share (half of what is left, or all of it for the last question) is cancelled and reported as
+  // incomplete (FD315); once the time is spent, the questions left are not asked and one FD315 says
+  // how many. `analyse` returns within a few tens of ms of the bound, whatever the document.
+  unsigned timeout_ms = 10000;
+  unsigned budget_ms = 10000;  // an older name for the same bound: the smaller of the two applies
   // Documents that compile to more instructions than this get no proofs (one FD315 warning): Z3's
   // set-up and tear-down alone grow with the document and ignore timeouts. The default document
   // compiles to about 120.
@@ -24,10 +26,15 @@ struct AnalysisOptions {
   bool worked_examples = true; // run the document's tests and report coverage
 };
 
+// The answer to one question asked of the solver ("can rule X hold?"): yes (a contact exists, and
+// the finding shows it), no (proven for every contact), or unknown (cancelled, or not asked).
+enum class ProofAnswer : unsigned char { yes, no, unknown };
+const char* to_string(ProofAnswer) noexcept;
+
 struct ProofTiming {
-  std::string proof;  // e.g. "dead rule repeat_contacts", "monotonicity"
+  std::string proof;  // the question, e.g. "can rule repeat_contacts hold?"
   double milliseconds = 0;
-  std::string result;  // proven | refuted | incomplete
+  ProofAnswer result = ProofAnswer::unknown;
 };
 
 struct Finding {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "analysis/deadline.hpp"
 #include "analysis/symbolic.hpp"
 #include "compile/program.hpp"
 #include "util/diagnostics.hpp"
@@ -17,6 +18,7 @@ using detail::ConcreteContact;
 using detail::Encoder;
 using detail::SymContact;
 using detail::SymDecision;
+using detail::SymChange;
 using detail::SymHistory;
 
 int ordered(Category c) { return c <= Category::s47 ? static_cast<int>(c) : -1; }
@@ -41,29 +43,38 @@ class Analyser {
   }
 
  private:
+  // One encoding of one contact and its decision, asserted once; each question is a push, its goal,
+  // a check and a pop on that solver. Monotonicity adds the raised contact inside its own push.
   void prove() {
     z3::context ctx;
+    detail::Watchdog watchdog(ctx);
+    watchdog_ = &watchdog;
     Encoder enc(p_, ctx);
+    z3::expr domain_only_items = ctx.bool_const("domain_only_items");
     SymHistory h = enc.history("h");
-    SymContact c = enc.contact("c", h);
+    SymContact c = enc.contact("c", h, domain_only_items);
     SymDecision d = enc.decide(c, "c");
-    solver_ = std::make_unique<z3::solver>(make_solver(ctx, enc));
-    for (auto& f : enc.facts) solver_->add(f);
-    dead_rules(enc, c, h, d);
-    routing(enc, c, h, d);
-    solver_.reset();
-    monotonicity(ctx);
+    z3::solver solver = make_solver(ctx, enc);
+    for (auto& f : enc.facts) solver.add(f);
+    solver_ = &solver;
+    planned_ = doc_.rules.size() + 3 * doc_.routing.size() + 1;
+    dead_rules(d, domain_only_items);
+    routing(enc, c, h, d, domain_only_items);
+    monotonicity(enc, c, h, d, domain_only_items);
+    solver_ = nullptr;
+    watchdog_ = nullptr;
     if (skipped_)
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: the solver's budget of " + std::to_string(opt_.budget_ms) + " ms was used up; " +
-              std::to_string(skipped_) + " of " + std::to_string(out_.timings.size()) + " proofs were not attempted");
+          "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " +
+              std::to_string(skipped_) + " of " + std::to_string(out_.timings.size()) + " questions were not asked");
   }
+
+  unsigned bound_ms() const { return std::min(opt_.timeout_ms, opt_.budget_ms); }
 
   // Integer arithmetic only, unless the document compares strings.
   z3::solver make_solver(z3::context& ctx, const Encoder& enc) {
     z3::solver s = enc.uses_strings() ? z3::solver(ctx) : z3::solver(ctx, "QF_LIA");
     z3::params params(ctx);
-    params.set("timeout", opt_.timeout_ms);
     // Z3's older simplex (arith.solver=2) settles these queries, mostly small bounded integers and
     // if-then-else chains, about four times faster than 4.8's default; measured on the default document.
     params.set("arith.solver", 2u);
@@ -71,16 +82,20 @@ class Analyser {
     return s;
   }
 
-  // Is there a contact for which `goal` holds? One query on the shared solver, under the time budget.
-  z3::check_result query(z3::solver& s, const z3::expr& goal, const std::string& question, std::optional<z3::model>& model) {
-    // The total budget: each query gets what is left of it, at most timeout_ms.
-    double left = static_cast<double>(opt_.budget_ms) - spent_ms_;
+  // Is there a contact for which `goal` holds? One question on the shared solver, within its share of
+  // the time left: half of it, or all of it for the last question, so one hard question cannot
+  // starve the rest.
+  z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model) {
+    z3::solver& s = *solver_;
+    const double left = bound_ms() - elapsed_ms();
+    const std::size_t asked = out_.timings.size();
     if (left < 1) {
       ++skipped_;
-      out_.timings.push_back({question, 0, "unknown"});
+      out_.timings.push_back({question, 0, ProofAnswer::unknown});
       return z3::unknown;
     }
-    const auto limit = static_cast<unsigned>(std::min<double>(opt_.timeout_ms, left));
+    const double share = asked + 1 >= planned_ ? left : left / 2;
+    const auto limit = static_cast<unsigned>(std::max(1.0, share));
     {
       z3::params params(s.ctx());
       params.set("timeout", limit);
@@ -88,19 +103,22 @@ class Analyser {
     }
     s.push();
     s.add(goal);
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = detail::Clock::now();
+    watchdog_->arm(t0 + std::chrono::milliseconds(limit));
     z3::check_result r = s.check();
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    spent_ms_ += ms;
+    watchdog_->disarm();
+    double ms = std::chrono::duration<double, std::milli>(detail::Clock::now() - t0).count();
     if (r == z3::sat) model = s.get_model();
     std::string reason = r == z3::unknown ? s.reason_unknown() : "";
     s.pop();
-    out_.timings.push_back({question, ms, r == z3::sat ? "yes" : r == z3::unsat ? "no" : "unknown"});
+    out_.timings.push_back({question, ms, r == z3::sat ? ProofAnswer::yes : r == z3::unsat ? ProofAnswer::no : ProofAnswer::unknown});
     if (r == z3::unknown)
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: '" + question + "' was not settled within " + std::to_string(limit) + " ms (" + reason + ")");
+          "proof incomplete: '" + question + "' was not settled within its " + std::to_string(limit) + " ms (" + reason + ")");
     return r;
   }
+
+  double elapsed_ms() const { return std::chrono::duration<double, std::milli>(detail::Clock::now() - start_).count(); }
 
   void add(Severity sev, std::string code, SourceOffset at, std::string message, std::vector<std::string> contacts = {}) {
     scratch_.clear();
@@ -108,22 +126,22 @@ class Analyser {
     out_.findings.push_back({scratch_.back(), std::move(contacts)});
   }
 
-  void dead_rules(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d) {
+  void dead_rules(SymDecision& d, const z3::expr& domain_only_items) {
     for (std::size_t r = 0; r < doc_.rules.size(); ++r) {
       std::optional<z3::model> m;
       const Rule& rule = doc_.rules[r];
-      if (query(*solver_, d.rule_holds[r], "can rule " + rule.id + " hold?", m) != z3::unsat) continue;
+      if (query(d.rule_holds[r] && domain_only_items, "can rule " + rule.id + " hold?", m) != z3::unsat) continue;
       dead_rule_.insert(r);
       add(Severity::warning, "FD311", rule.at,
           "dead rule '" + rule.id + "': no contact can make its condition hold (given the rules before it)");
     }
   }
 
-  void routing(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d) {
+  void routing(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d, const z3::expr& domain_only_items) {
     for (std::size_t i = 0; i < doc_.routing.size(); ++i) {
       const Routing& e = doc_.routing[i];
       std::optional<z3::model> m;
-      auto r = query(*solver_, d.routing_holds[i], "can routing entry " + e.id + " hold?", m);
+      auto r = query(d.routing_holds[i] && domain_only_items, "can routing entry " + e.id + " hold?", m);
       if (r == z3::unsat) {
         dead_routing_.insert(i);
         add(Severity::warning, "FD312", e.at, "dead routing entry '" + e.id + "': no contact can make its condition hold");
@@ -131,35 +149,41 @@ class Analyser {
       }
       if (r != z3::sat) continue;
       std::optional<z3::model> example = m;
-      r = query(*solver_, d.routing_applies[i], "can routing entry " + e.id + " apply?", m);
+      r = query(d.routing_applies[i] && domain_only_items, "can routing entry " + e.id + " apply?", m);
       if (r == z3::unsat) {
-        std::string takers;
-        for (std::size_t j = 0; j < i; ++j) {
-          std::optional<z3::model> mj;
-          if (query(*solver_, d.routing_holds[i] && d.routing_holds[j], "can " + e.id + " and " + doc_.routing[j].id + " both hold?", mj) == z3::sat)
-            takers += (takers.empty() ? "'" : ", '") + doc_.routing[j].id + "'";
-        }
-        dead_routing_.insert(i);
-        ConcreteContact cx = detail::concretise(enc, *example, c, h, "example-" + e.id);
-        Decision got = rs_.decide(cx.record);
-        std::string taken = got.ok() && got.routing != kNoIndex ? " (this one goes to '" + doc_.routing[got.routing].id + "')" : "";
-        add(Severity::warning, "FD312", e.at,
-            "shadowed routing entry '" + e.id + "': earlier entries " + takers + " always take its contacts; for example " + cx.json + taken,
-            {cx.json});
+        shadowed(enc, c, h, d, i, *example, domain_only_items);
         continue;
       }
-      lowering(enc, c, h, d, i);
+      lowering(enc, c, h, d, i, domain_only_items);
     }
   }
 
-  void lowering(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d, std::size_t i) {
+  void shadowed(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d, std::size_t i, const z3::model& example,
+                const z3::expr& domain_only_items) {
+    const Routing& e = doc_.routing[i];
+    std::string takers;
+    for (std::size_t j = 0; j < i; ++j) {
+      std::optional<z3::model> mj;
+      if (query(d.routing_holds[i] && d.routing_holds[j] && domain_only_items, "can " + e.id + " and " + doc_.routing[j].id + " both hold?", mj) == z3::sat)
+        takers += (takers.empty() ? "'" : ", '") + doc_.routing[j].id + "'";
+    }
+    dead_routing_.insert(i);
+    ConcreteContact cx = detail::concretise(enc, example, c, h, "example-" + e.id);
+    Decision got = rs_.decide(cx.record);
+    std::string taken = got.ok() && got.routing != kNoIndex ? " (this one goes to '" + doc_.routing[got.routing].id + "')" : "";
+    add(Severity::warning, "FD312", e.at,
+        "shadowed routing entry '" + e.id + "': earlier entries " + takers + " always take its contacts; for example " + cx.json + taken,
+        {cx.json});
+  }
+
+  void lowering(Encoder& enc, SymContact& c, SymHistory& h, SymDecision& d, std::size_t i, const z3::expr& domain_only_items) {
     const Routing& e = doc_.routing[i];
     int cat = ordered(doc_.outcomes[e.outcome].category);
     if (cat < 0) return;  // open_case and other stand outside the order
     z3::expr route_cat = enc.category_of(enc.route_of(d.level));
-    z3::expr lowers = d.routing_applies[i] && route_cat >= 0 && route_cat > cat;
+    z3::expr lowers = d.routing_applies[i] && route_cat >= 0 && route_cat > cat && domain_only_items;
     std::optional<z3::model> m;
-    auto r = query(*solver_, lowers, "does routing entry " + e.id + " lower?", m);
+    auto r = query(lowers, "does routing entry " + e.id + " lower?", m);
     if (r == z3::sat && !e.lowers) {
       ConcreteContact cx = detail::concretise(enc, *m, c, h, "counterexample-" + e.id);
       Decision got = rs_.decide(cx.record);
@@ -183,32 +207,32 @@ class Analyser {
     return replayed ? "" : " (the engine did not reproduce this counterexample, so this is only a warning; please report it)";
   }
 
-  // One more concern, or a higher descriptor, must never give a lower outcome category. One query
-  // covers every concern (a selector picks which one changes); per-concern queries were slower.
-  void monotonicity(z3::context& ctx) {
-    if (spent_ms_ >= opt_.budget_ms) {  // encoding two decisions costs time too: skip it when no query can run
+  // One more concern, or a higher descriptor, must never give a lower outcome category. One question
+  // covers every concern: a selector picks which named concern, or which group's member, moves up one
+  // step. The two contacts share fields, ages and history; so that "the same history" means the same
+  // items for both, it holds only items that share a concern with the first contact or share nothing
+  // (an item sharing only a domain could start sharing a concern with the second).
+  void monotonicity(Encoder& enc, SymContact& a, SymHistory& h, SymDecision& da, const z3::expr& domain_only_items) {
+    const std::string question = "can one more concern or a higher descriptor lower the outcome?";
+    if (elapsed_ms() >= bound_ms()) {  // encoding the second decision costs time too
       ++skipped_;
-      out_.timings.push_back({"can one more concern or a higher descriptor lower the outcome?", 0, "unknown"});
+      out_.timings.push_back({question, 0, ProofAnswer::unknown});
       return;
     }
-    Encoder enc(p_, ctx);
-    SymHistory h = enc.history("m");
-    SymContact a = enc.contact("a", h, /*allow_domain_only=*/false);
-    z3::expr k = ctx.int_const("changed_concern"), raised = ctx.int_const("raised_to");
-    SymContact b = enc.with_changed_concern(a, k, raised, h);
-    z3::expr one_step = ctx.bool_val(false);
-    for (std::size_t j = 0; j < a.concern.size(); ++j) one_step = one_step || (k == static_cast<int>(j) && raised > a.concern[j]);
-    SymDecision da = enc.decide(a, "a"), db = enc.decide(b, "b");
-    z3::expr worse = one_step && da.category >= 0 && db.category >= 0 && db.category < da.category;
-    z3::solver s = make_solver(ctx, enc);
-    for (auto& f : enc.facts) s.add(f);
+    const std::size_t mark = enc.facts.size();
+    SymChange change = enc.change(a, "raise");
+    SymContact b = enc.changed(a, change, h, "b");
+    SymDecision db = enc.decide(b, "b");
+    z3::expr raised(enc.ctx().bool_val(true));
+    for (std::size_t f = mark; f < enc.facts.size(); ++f) raised = raised && enc.facts[f];
+    z3::expr worse = raised && !domain_only_items && da.category >= 0 && db.category >= 0 && db.category < da.category;
     std::optional<z3::model> m;
-    if (query(s, worse, "can one more concern or a higher descriptor lower the outcome?", m) == z3::sat) report_non_monotonic(enc, *m, a, b, h);
+    if (query(worse, question, m) == z3::sat) report_non_monotonic(enc, *m, a, h, change);
   }
 
-  void report_non_monotonic(Encoder& enc, const z3::model& m, const SymContact& a, const SymContact& b, SymHistory& h) {
+  void report_non_monotonic(Encoder& enc, const z3::model& m, const SymContact& a, const SymHistory& h, const SymChange& change) {
     ConcreteContact ca = detail::concretise(enc, m, a, h, "counterexample-before");
-    ConcreteContact cb = detail::concretise(enc, m, b, h, "counterexample-after");
+    ConcreteContact cb = detail::concretise_changed(enc, m, ca, change, "counterexample-after");
     Decision x = rs_.decide(ca.record), y = rs_.decide(cb.record);
     bool replayed = x.ok() && y.ok() && ordered(doc_.outcomes[y.outcome].category) < ordered(doc_.outcomes[x.outcome].category);
     SourceOffset at = y.ok() && y.routing != kNoIndex ? doc_.routing[y.routing].at : y.ok() ? doc_.levels[y.level].at : kNoOffset;
@@ -275,9 +299,11 @@ class Analyser {
     }
   }
 
-  std::unique_ptr<z3::solver> solver_;
-  double spent_ms_ = 0;      // in solver queries so far
-  std::size_t skipped_ = 0;  // queries not attempted once the budget was spent
+  z3::solver* solver_ = nullptr;
+  detail::Watchdog* watchdog_ = nullptr;
+  detail::Clock::time_point start_ = detail::Clock::now();
+  std::size_t planned_ = 1;  // questions expected, so the last one may use all the time left
+  std::size_t skipped_ = 0;  // questions not asked once the time was spent
   std::set<std::size_t> dead_rule_, dead_routing_;
   const RuleSet& rs_;
   const detail::Program& p_;
@@ -289,6 +315,15 @@ class Analyser {
 };
 
 }  // namespace
+
+const char* to_string(ProofAnswer a) noexcept {
+  switch (a) {
+    case ProofAnswer::yes: return "yes";
+    case ProofAnswer::no: return "no";
+    case ProofAnswer::unknown: break;
+  }
+  return "unknown";
+}
 
 AnalysisReport analyse(const RuleSet& rs, const AnalysisOptions& options) {
   AnalysisReport report;

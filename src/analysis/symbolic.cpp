@@ -4,7 +4,6 @@
 #include <set>
 
 #include "time/civil.hpp"
-#include "util/json.hpp"
 
 namespace frontdoor::detail {
 
@@ -20,9 +19,16 @@ std::int64_t window_start(const Counter& k, std::int64_t received) {
   }
   return received;
 }
+
+z3::expr sum(z3::context& ctx, const std::vector<z3::expr>& terms) {
+  if (terms.empty()) return ctx.int_val(0);
+  z3::expr_vector v(ctx);
+  for (auto& t : terms) v.push_back(t);
+  return z3::sum(v);
+}
 }  // namespace
 
-Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx) {
+Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx), space_(ConcernSpace::of(p)) {
   slot_is_string_.assign(p.slot_names.size(), 0);
   slot_field_.assign(p.slot_names.size(), nullptr);
   for (std::size_t i = 0; i < p.doc.fields.size(); ++i) {
@@ -33,6 +39,16 @@ Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx) {
 
 z3::expr Encoder::in_range(const z3::expr& v) {
   return v >= ctx_.int_val(INT64_MIN) && v <= ctx_.int_val(INT64_MAX);
+}
+
+z3::expr Encoder::b01(const z3::expr& cond) { return z3::ite(cond, ctx_.int_val(1), ctx_.int_val(0)); }
+
+// A term the solver sees by name, defined by one fact: small terms instead of nested if-then-elses.
+z3::expr Encoder::named_var(const z3::expr& definition, const std::string& name) {
+  std::string n = name + "_" + std::to_string(names_++);
+  z3::expr v = definition.is_bool() ? ctx_.bool_const(n.c_str()) : ctx_.int_const(n.c_str());
+  facts.push_back(v == definition);
+  return v;
 }
 
 SymHistory Encoder::history(const std::string& tag) {
@@ -50,49 +66,143 @@ SymHistory Encoder::history(const std::string& tag) {
   return h;
 }
 
-void Encoder::concern_facts(const SymContact& c) {
-  for (std::size_t k = 0; k < c.concern.size(); ++k) {
-    z3::expr allowed = c.concern[k] == 0;
-    for (auto& d : p_.doc.concerns[k].descriptors) allowed = allowed || c.concern[k] == static_cast<int>(d.level + 1);
+// --- concerns: named ones one by one, the rest as counts per group and level ----------------------
+
+SymConcerns Encoder::fresh_concerns(const std::string& tag) {
+  SymConcerns c;
+  for (Index k : space_.named) c.named.push_back(ctx_.int_const((tag + "_concern_" + p_.doc.concerns[k].id).c_str()));
+  for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    std::vector<z3::expr> per_level;
+    for (Index l : space_.groups[g].levels)
+      per_level.push_back(ctx_.int_const((tag + "_group" + std::to_string(g) + "_at_" + p_.doc.levels[l].id).c_str()));
+    c.members.push_back(std::move(per_level));
+  }
+  concern_facts(c);
+  return c;
+}
+
+void Encoder::concern_facts(const SymConcerns& c) {
+  for (std::size_t i = 0; i < space_.named.size(); ++i) {
+    z3::expr allowed = c.named[i] == 0;
+    for (auto& d : p_.doc.concerns[space_.named[i]].descriptors) allowed = allowed || c.named[i] == static_cast<int>(d.level + 1);
     facts.push_back(allowed);
+  }
+  for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    for (auto& n : c.members[g]) facts.push_back(n >= 0);
+    facts.push_back(sum(ctx_, c.members[g]) <= static_cast<int>(space_.groups[g].members.size()));
   }
 }
 
-void Encoder::counters(SymContact& c, SymHistory& h) {
+const z3::expr& Encoder::named_concern(const SymContact& c, std::uint32_t concern) const {
+  return c.concerns.named[space_.named_position[concern]];
+}
+
+z3::expr Encoder::any_concern(const SymConcerns& c) {
+  std::vector<z3::expr> present;
+  for (auto& x : c.named) present.push_back(b01(x > 0));
+  for (auto& g : c.members)
+    for (auto& n : g) present.push_back(n);
+  return sum(ctx_, present) >= 1;
+}
+
+// Some domain has a concern the contact has and one it lacks: only then can a history item share a
+// domain with the contact without sharing a concern.
+z3::expr Encoder::some_domain_part_absent(const SymConcerns& c) {
   const auto& doc = p_.doc;
-  // Which kinds of item can exist for this contact.
-  z3::expr any_concern = ctx_.bool_val(false);
-  for (auto& l : c.concern) any_concern = any_concern || l > 0;
-  z3::expr domain_only = ctx_.bool_val(false);
-  for (std::size_t j = 0; j < c.concern.size(); ++j)
-    for (std::size_t k = 0; k < c.concern.size(); ++k)
-      if (j != k && doc.concerns[j].domain == doc.concerns[k].domain) domain_only = domain_only || (c.concern[j] > 0 && c.concern[k] == 0);
+  std::vector<std::vector<z3::expr>> present(doc.domains.size());
+  std::vector<int> total(doc.domains.size(), 0);
+  for (std::size_t i = 0; i < space_.named.size(); ++i) {
+    Index d = doc.concerns[space_.named[i]].domain;
+    present[d].push_back(b01(c.named[i] > 0));
+    ++total[d];
+  }
+  for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    Index d = space_.groups[g].domain;
+    for (auto& n : c.members[g]) present[d].push_back(n);
+    total[d] += static_cast<int>(space_.groups[g].members.size());
+  }
+  z3::expr any = ctx_.bool_val(false);
+  for (std::size_t d = 0; d < present.size(); ++d) {
+    if (total[d] < 2) continue;
+    z3::expr n = sum(ctx_, present[d]);
+    any = any || (n >= 1 && n < total[d]);
+  }
+  return any;
+}
+
+// SPEC 2.1 step 2: the highest level among the contact's concerns, the lowest if it has none.
+z3::expr Encoder::base_level(const SymConcerns& c) {
+  const auto& doc = p_.doc;
+  std::vector<z3::expr> at_level(doc.levels.size(), ctx_.bool_val(false));
+  for (std::size_t i = 0; i < space_.named.size(); ++i)
+    for (auto& d : doc.concerns[space_.named[i]].descriptors) at_level[d.level] = at_level[d.level] || c.named[i] == static_cast<int>(d.level + 1);
+  for (std::size_t g = 0; g < space_.groups.size(); ++g)
+    for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s) {
+      Index l = space_.groups[g].levels[s];
+      at_level[l] = at_level[l] || c.members[g][s] >= 1;
+    }
+  z3::expr level = ctx_.int_val(0);
+  for (std::size_t l = 1; l < at_level.size(); ++l) level = z3::ite(at_level[l], ctx_.int_val(static_cast<int>(l)), level);
+  return level;
+}
+
+const z3::expr& Encoder::count_at_least(SymContact& c, Index level) {
+  if (c.at_least.size() <= level) c.at_least.resize(p_.doc.levels.size());
+  if (!c.at_least[level]) {
+    std::vector<z3::expr> terms;
+    for (auto& x : c.concerns.named) terms.push_back(b01(x > static_cast<int>(level)));
+    for (std::size_t g = 0; g < space_.groups.size(); ++g)
+      for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s)
+        if (space_.groups[g].levels[s] >= level) terms.push_back(c.concerns.members[g][s]);
+    c.at_least[level] = named_var(sum(ctx_, terms), "count_at_least_" + p_.doc.levels[level].id);
+  }
+  return *c.at_least[level];
+}
+
+const z3::expr& Encoder::domain_count(SymContact& c, Index domain) {
+  if (c.in_domain.size() <= domain) c.in_domain.resize(p_.doc.domains.size());
+  if (!c.in_domain[domain]) {
+    std::vector<z3::expr> terms;
+    for (std::size_t i = 0; i < space_.named.size(); ++i)
+      if (p_.doc.concerns[space_.named[i]].domain == domain) terms.push_back(b01(c.concerns.named[i] > 0));
+    for (std::size_t g = 0; g < space_.groups.size(); ++g)
+      if (space_.groups[g].domain == domain)
+        for (auto& n : c.concerns.members[g]) terms.push_back(n);
+    c.in_domain[domain] = named_var(sum(ctx_, terms), "domain_count_" + p_.doc.domains[domain]);
+  }
+  return *c.in_domain[domain];
+}
+
+// --- contacts and their history --------------------------------------------------------------------
+
+void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domain_only_items) {
+  const auto& doc = p_.doc;
+  z3::expr shares_concern = named_var(any_concern(c.concerns), "any_concern");
+  z3::expr shares_domain = named_var(domain_only_items && some_domain_part_absent(c.concerns), "domain_only");
   for (std::size_t r = 0; r < 2; ++r)
     for (std::size_t b = 0; b < h.bucket_start.size(); ++b) {
-      facts.push_back(h.at(r, 0, b) == 0 || any_concern);
-      facts.push_back(h.at(r, 1, b) == 0 || domain_only);
+      facts.push_back(h.at(r, 0, b) == 0 || shares_concern);
+      facts.push_back(h.at(r, 1, b) == 0 || shares_domain);
     }
   for (auto& k : doc.counters) {
     std::int64_t from = window_start(k, kCounterexampleReceived);
-    z3::expr sum = ctx_.int_val(0);
+    std::vector<z3::expr> items;
     for (std::size_t r = 0; r < 2; ++r) {
       if (k.count == Counter::Count::referrals && r == 0) continue;
       for (std::size_t s = 0; s < 3; ++s) {
         if (k.sharing == Counter::Sharing::concern && s != 0) continue;
         if (k.sharing == Counter::Sharing::domain && s == 2) continue;
         for (std::size_t b = 0; b < h.bucket_start.size(); ++b)
-          if (h.bucket_start[b] >= from) sum = sum + h.at(r, s, b);
+          if (h.bucket_start[b] >= from) items.push_back(h.at(r, s, b));
       }
     }
-    c.counter.push_back(sum);
+    c.counter.push_back(sum(ctx_, items));
   }
 }
 
-SymContact Encoder::contact(const std::string& tag, SymHistory& h, bool allow_domain_only) {
+SymContact Encoder::contact(const std::string& tag, const SymHistory& h, const z3::expr& domain_only_items) {
   SymContact c;
-  for (std::size_t k = 0; k < p_.doc.concerns.size(); ++k)
-    c.concern.push_back(ctx_.int_const((tag + "_concern_" + p_.doc.concerns[k].id).c_str()));
-  concern_facts(c);
+  c.concerns = fresh_concerns(tag);
   for (std::size_t s = 0; s < p_.slot_names.size(); ++s) {
     std::string name = tag + "_" + p_.slot_names[s];
     c.value.push_back(slot_is_string_[s] ? ctx_.string_const(name.c_str()) : ctx_.int_const(name.c_str()));
@@ -117,33 +227,65 @@ SymContact Encoder::contact(const std::string& tag, SymHistory& h, bool allow_do
   facts.push_back(c.value[ay] == c.value[am] / 12);
   facts.push_back(c.known[ay] == c.known[am]);
   facts.push_back(c.value[unborn] == 0 || (c.known[am] && c.value[am] == 0));
-  counters(c, h);
-  if (!allow_domain_only)
-    for (std::size_t r = 0; r < 2; ++r)
-      for (std::size_t b = 0; b < h.bucket_start.size(); ++b) facts.push_back(h.at(r, 1, b) == 0);
+  counters(c, h, domain_only_items);
   return c;
 }
 
-SymContact Encoder::with_changed_concern(const SymContact& base, const z3::expr& k, const z3::expr& level, SymHistory& h) {
-  SymContact c = base;
-  c.counter.clear();
-  for (std::size_t j = 0; j < p_.doc.concerns.size(); ++j) c.concern[j] = z3::ite(k == static_cast<int>(j), level, base.concern[j]);
-  concern_facts(c);
-  counters(c, h);
+SymChange Encoder::change(const SymContact& c, const std::string& tag) {
+  SymChange ch{ctx_.int_const((tag + "_unit").c_str()), ctx_.int_const((tag + "_from").c_str()), ctx_.int_const((tag + "_to").c_str())};
+  const auto named = static_cast<int>(space_.named.size());
+  facts.push_back(ch.unit >= 0 && ch.unit < static_cast<int>(space_.units()));
+  facts.push_back(ch.to > ch.from);
+  for (int i = 0; i < named; ++i) {
+    z3::expr to_allowed = ctx_.bool_val(false);
+    for (auto& d : p_.doc.concerns[space_.named[i]].descriptors) to_allowed = to_allowed || ch.to == static_cast<int>(d.level + 1);
+    facts.push_back(z3::implies(ch.unit == i, ch.from == c.concerns.named[i] && to_allowed));
+  }
+  for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    const ConcernGroup& group = space_.groups[g];
+    z3::expr absent = static_cast<int>(group.members.size()) - sum(ctx_, c.concerns.members[g]);
+    z3::expr from_ok = ch.from == 0 && absent >= 1, to_ok = ctx_.bool_val(false);
+    for (std::size_t s = 0; s < group.levels.size(); ++s) {
+      int at = group.levels[s] + 1;
+      from_ok = from_ok || (ch.from == at && c.concerns.members[g][s] >= 1);
+      to_ok = to_ok || ch.to == at;
+    }
+    facts.push_back(z3::implies(ch.unit == named + static_cast<int>(g), from_ok && to_ok));
+  }
+  return ch;
+}
+
+SymContact Encoder::changed(const SymContact& base, const SymChange& ch, const SymHistory& h, const std::string& tag) {
+  SymContact c;
+  c.value = base.value;
+  c.known = base.known;
+  const auto named = static_cast<int>(space_.named.size());
+  for (int i = 0; i < named; ++i)
+    c.concerns.named.push_back(named_var(z3::ite(ch.unit == i, ch.to, base.concerns.named[i]), tag + "_concern"));
+  for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    z3::expr here = ch.unit == named + static_cast<int>(g);
+    std::vector<z3::expr> per_level;
+    for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s) {
+      int at = space_.groups[g].levels[s] + 1;
+      z3::expr n = base.concerns.members[g][s] - b01(here && ch.from == at) + b01(here && ch.to == at);
+      per_level.push_back(named_var(n, tag + "_group"));
+    }
+    c.concerns.members.push_back(std::move(per_level));
+  }
+  counters(c, h, ctx_.bool_val(false));
   return c;
 }
 
 Sym Encoder::known_int(const z3::expr& v) { return {v, ctx_.string_val(""), ctx_.bool_val(true), ctx_.bool_val(false)}; }
 
-Sym Encoder::condition(Block b, const SymContact& c, const z3::expr& level) {
+Sym Encoder::condition(Block b, SymContact& c, const z3::expr& level) {
   std::vector<Sym> stack;
   exec(b.begin, b.end, stack, c, level);
   return stack.back();
 }
 
-void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st, const SymContact& c, const z3::expr& level) {
+void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st, SymContact& c, const z3::expr& level) {
   auto T = ctx_.bool_val(true), F = ctx_.bool_val(false);
-  auto b01 = [&](const z3::expr& cond) { return z3::ite(cond, ctx_.int_val(1), ctx_.int_val(0)); };
   auto pop = [&] {
     Sym s = st.back();
     st.pop_back();
@@ -161,21 +303,10 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
       case Op::push_counter: st.push_back(known_int(c.counter[in.a])); break;
       case Op::push_level: st.push_back(known_int(level)); break;
       case Op::push_str: st.push_back({ctx_.int_val(0), ctx_.string_val(p_.strings[in.a]), T, F}); break;
-      case Op::concern: st.push_back(known_int(b01(c.concern[in.a] > 0))); break;
-      case Op::concern_at_least: st.push_back(known_int(b01(c.concern[in.a] > static_cast<int>(in.b)))); break;
-      case Op::count_at_least: {
-        z3::expr n = ctx_.int_val(0);
-        for (auto& l : c.concern) n = n + b01(l > static_cast<int>(in.a));
-        st.push_back(known_int(n));
-        break;
-      }
-      case Op::domain_count: {
-        z3::expr n = ctx_.int_val(0);
-        for (std::size_t k = 0; k < c.concern.size(); ++k)
-          if (p_.doc.concerns[k].domain == in.a) n = n + b01(c.concern[k] > 0);
-        st.push_back(known_int(n));
-        break;
-      }
+      case Op::concern: st.push_back(known_int(b01(named_concern(c, in.a) > 0))); break;
+      case Op::concern_at_least: st.push_back(known_int(b01(named_concern(c, in.a) > static_cast<int>(in.b)))); break;
+      case Op::count_at_least: st.push_back(known_int(count_at_least(c, static_cast<Index>(in.a)))); break;
+      case Op::domain_count: st.push_back(known_int(domain_count(c, static_cast<Index>(in.a)))); break;
       case Op::op_not: st.back().v = b01(st.back().v == 0); break;
       case Op::neg: {
         Sym& a = st.back();
@@ -305,37 +436,30 @@ z3::expr Encoder::category_of(const z3::expr& outcome) {
 
 // Every intermediate level and every condition's truth gets a name of its own, defined by one fact:
 // the solver then sees small terms instead of a chain of nested if-then-elses.
-SymDecision Encoder::decide(const SymContact& c, const std::string& tag) {
+SymDecision Encoder::decide(SymContact& c, const std::string& tag) {
   const auto& doc = p_.doc;
   SymDecision d{{}, {}, {}, ctx_.int_val(0), ctx_.int_val(0), ctx_.int_val(0)};
-  auto name = [&](const z3::expr& definition, const std::string& n) {
-    z3::expr v = definition.is_bool() ? ctx_.bool_const((tag + "_" + n).c_str()) : ctx_.int_const((tag + "_" + n).c_str());
-    facts.push_back(v == definition);
-    return v;
-  };
-  z3::expr level = ctx_.int_val(0);
-  for (auto& l : c.concern) level = z3::ite(l - 1 > level, l - 1, level);
-  level = name(level, "base_level");
+  z3::expr level = named_var(base_level(c.concerns), tag + "_base_level");
   for (std::size_t r = 0; r < doc.rules.size(); ++r) {
-    z3::expr h = name(holds(condition(p_.rule_when[r], c, level)), "rule_" + doc.rules[r].id);
+    z3::expr h = named_var(holds(condition(p_.rule_when[r], c, level)), tag + "_rule_" + doc.rules[r].id);
     d.rule_holds.push_back(h);
     if (doc.rules[r].raise_to != kNoIndex) {
       z3::expr to = ctx_.int_val(doc.rules[r].raise_to);
-      level = name(z3::ite(h && to > level, to, level), "level_after_" + doc.rules[r].id);
+      level = named_var(z3::ite(h && to > level, to, level), tag + "_level_after_" + doc.rules[r].id);
     }
   }
   d.level = level;
   z3::expr earlier = ctx_.bool_val(false);
   for (std::size_t i = 0; i < doc.routing.size(); ++i) {
-    z3::expr h = name(holds(condition(p_.routing_when[i], c, level)), "routing_" + doc.routing[i].id);
+    z3::expr h = named_var(holds(condition(p_.routing_when[i], c, level)), tag + "_routing_" + doc.routing[i].id);
     d.routing_holds.push_back(h);
     d.routing_applies.push_back(h && !earlier);
     earlier = earlier || h;
   }
   z3::expr outcome = route_of(level);
   for (std::size_t i = doc.routing.size(); i-- > 0;) outcome = z3::ite(d.routing_applies[i], ctx_.int_val(doc.routing[i].outcome), outcome);
-  d.outcome = name(outcome, "outcome");
-  d.category = name(category_of(d.outcome), "category");
+  d.outcome = named_var(outcome, tag + "_outcome");
+  d.category = named_var(category_of(d.outcome), tag + "_category");
   return d;
 }
 
@@ -345,95 +469,6 @@ bool Encoder::uses_strings() const {
   for (std::size_t s = 0; s < slot_is_string_.size(); ++s)
     if (slot_is_string_[s]) return true;
   return false;
-}
-
-// --- counterexamples -----------------------------------------------------------------------------
-
-ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymContact& c, SymHistory& h, const std::string& id) {
-  const Program& p = enc.program();
-  const auto& doc = p.doc;
-  ConcreteContact out;
-  auto num = [&](const z3::expr& e) { return m.eval(e, true).get_numeral_int64(); };
-  auto truth = [&](const z3::expr& e) { return m.eval(e, true).is_true(); };
-  JsonWriter w;
-  w.open('{');
-  auto set = [&](const std::string& name, Scalar v) {
-    w.key(name);
-    if (auto* b = std::get_if<bool>(&v)) w.boolean(*b);
-    else if (auto* i = std::get_if<std::int64_t>(&v)) w.number(*i);
-    else if (auto* s = std::get_if<std::string>(&v)) w.string(*s);
-    else w.null();
-    out.record.set(name, std::move(v));
-  };
-  set("id", id);
-  set("received", format_timestamp(kCounterexampleReceived));
-  bool unborn = false;
-  for (std::size_t i = 0; i < doc.fields.size(); ++i) {
-    const Field& f = doc.fields[i];
-    std::size_t s = p.field_slot[i];
-    if (!truth(c.known[s])) continue;
-    switch (f.type) {
-      case FieldType::boolean:
-        set(f.id, num(c.value[s]) != 0);
-        if (f.id == "unborn") unborn = num(c.value[s]) != 0;
-        break;
-      case FieldType::integer: set(f.id, num(c.value[s])); break;
-      case FieldType::enumeration: set(f.id, f.values[static_cast<std::size_t>(num(c.value[s]))]); break;
-      case FieldType::string: set(f.id, m.eval(c.value[s], true).get_string()); break;
-    }
-  }
-  if (!unborn && truth(c.known[p.slot_age_months])) {
-    // Born on the 15th, so the received date (the 15th in any time zone from -12 to +11) completes the months.
-    std::int64_t months = num(c.value[p.slot_age_months]);
-    auto received_day = civil_from_days(static_cast<std::int32_t>(kCounterexampleReceived / kMsPerDay));
-    std::int64_t idx = static_cast<std::int64_t>(received_day.year) * 12 + (received_day.month - 1) - months;
-    set("dob", format_date(days_from_civil({static_cast<std::int32_t>(idx / 12), static_cast<std::uint32_t>(idx % 12 + 1), 15})));
-  }
-  w.key("concerns").open('{');
-  Index first_present = kNoIndex;
-  for (std::size_t k = 0; k < doc.concerns.size(); ++k) {
-    auto l = num(c.concern[k]);
-    if (l <= 0) continue;
-    if (first_present == kNoIndex) first_present = static_cast<Index>(k);
-    const std::string& level = doc.levels[static_cast<std::size_t>(l - 1)].id;
-    w.key(doc.concerns[k].id).string(level);
-    out.record.concerns.push_back({doc.concerns[k].id, level});
-  }
-  w.close('}');
-  // History items, written so that every counter counts what the model says.
-  Index domain_only = kNoIndex;
-  for (std::size_t j = 0; j < doc.concerns.size() && domain_only == kNoIndex; ++j)
-    for (std::size_t k = 0; k < doc.concerns.size(); ++k)
-      if (num(c.concern[k]) > 0 && num(c.concern[j]) == 0 && j != k && doc.concerns[j].domain == doc.concerns[k].domain) {
-        domain_only = static_cast<Index>(j);
-        break;
-      }
-  w.key("history").open('[');
-  for (std::size_t b = 0; b < h.bucket_start.size(); ++b)
-    for (std::size_t r = 0; r < 2; ++r)
-      for (std::size_t s = 0; s < 3; ++s) {
-        auto n = num(h.at(r, s, b));
-        for (std::int64_t i = 0; i < n; ++i) {
-          HistoryRecord item;
-          item.received = format_timestamp(h.bucket_start[b] + 60000);
-          Index k = s == 0 ? first_present : s == 1 ? domain_only : kNoIndex;
-          if (k != kNoIndex) item.concerns.push_back({doc.concerns[k].id, doc.levels[doc.concerns[k].descriptors.front().level].id});
-          item.referral = r == 1;
-          w.open('{');
-          w.key("received").string(item.received);
-          w.key("concerns").open('{');
-          for (auto& e : item.concerns) w.key(e.concern).string(e.level);
-          w.close('}');
-          w.key("referral").boolean(r == 1);
-          w.close('}');
-          out.history.push_back(std::move(item));
-        }
-      }
-  w.close(']');
-  w.close('}');
-  out.record.history = out.history;
-  out.json = std::move(w).str();
-  return out;
 }
 
 }  // namespace frontdoor::detail

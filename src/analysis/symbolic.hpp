@@ -4,9 +4,11 @@
 
 #include <z3++.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/concern_space.hpp"
 #include "compile/program.hpp"
 #include "frontdoor/contact.hpp"
 
@@ -26,21 +28,37 @@ struct Sym {
 struct SymHistory {
   std::vector<std::int64_t> bucket_start;  // instants (ms); an item in bucket b lies a minute after bucket_start[b]
   std::vector<z3::expr> n;                 // [referral][share][bucket], flattened
-  z3::expr& at(std::size_t referral, std::size_t share, std::size_t b) {
+  const z3::expr& at(std::size_t referral, std::size_t share, std::size_t b) const {
     return n[(referral * 3 + share) * bucket_start.size() + b];
   }
 };
 
+// A contact's concerns as the solver sees them (see concern_space.hpp): each named concern absent (0)
+// or at one of its levels (level index + 1); for each group, how many of its members stand at each of
+// the group's levels.
+struct SymConcerns {
+  std::vector<z3::expr> named;                 // per ConcernSpace::named
+  std::vector<std::vector<z3::expr>> members;  // per group, per level of the group
+};
+
 struct SymContact {
-  std::vector<z3::expr> concern;  // per concern: 0 absent, else level index + 1
+  SymConcerns concerns;
   std::vector<z3::expr> value;    // per value slot
   std::vector<z3::expr> known;    // per value slot
   std::vector<z3::expr> counter;  // per history counter
+  // Named terms for count_at_least(level) and domain_count(domain), made on first use.
+  std::vector<std::optional<z3::expr>> at_least, in_domain;
 };
 
 struct SymDecision {
   std::vector<z3::expr> rule_holds, routing_holds, routing_applies;
   z3::expr level, outcome, category;  // category: 0..3 ordered, -1 outside the order
+};
+
+// One concern moved up one step for monotonicity: a named concern (unit < named.size()) or one member
+// of a group (unit = named.size() + group), from level `from` to `to` (0 absent, else level + 1).
+struct SymChange {
+  z3::expr unit, from, to;
 };
 
 inline constexpr std::int64_t kCounterexampleReceived = 1781524800000;  // 2026-06-15T12:00:00Z, in ms
@@ -50,42 +68,63 @@ class Encoder {
   Encoder(const Program& p, z3::context& ctx);
 
   const Program& program() const { return p_; }
+  const ConcernSpace& space() const { return space_; }
   z3::context& ctx() { return ctx_; }
   // A fresh symbolic history, with its domain constraints added to `facts`.
   SymHistory history(const std::string& tag);
   // A fresh contact; `facts` collects the constraints that make it a contact the engine accepts.
-  SymContact contact(const std::string& tag, SymHistory& h, bool allow_domain_only = true);
-  // The same contact but for concern k, which stands at `level` (for monotonicity).
-  SymContact with_changed_concern(const SymContact& c, const z3::expr& k, const z3::expr& level, SymHistory& h);
-  SymDecision decide(const SymContact& c, const std::string& tag);
+  // Items that share only a domain with the contact are allowed when `domain_only_items` holds.
+  SymContact contact(const std::string& tag, const SymHistory& h, const z3::expr& domain_only_items);
+  // The same contact with one concern raised by one step (`change`, constrained in `facts` to be a
+  // real step up within the concern's own levels), for monotonicity.
+  SymContact changed(const SymContact& c, const SymChange& change, const SymHistory& h, const std::string& tag);
+  SymChange change(const SymContact& c, const std::string& tag);
+  SymDecision decide(SymContact& c, const std::string& tag);
   bool uses_strings() const;
 
   z3::expr holds(const Sym& s) { return s.ok && s.v != 0; }
-  Sym condition(Block b, const SymContact& c, const z3::expr& level);
   z3::expr category_of(const z3::expr& outcome);
   z3::expr route_of(const z3::expr& level);
 
   std::vector<z3::expr> facts;
 
  private:
-  void concern_facts(const SymContact& c);
-  void counters(SymContact& c, SymHistory& h);
-  void exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& stack, const SymContact& c, const z3::expr& level);
+  z3::expr named_var(const z3::expr& definition, const std::string& name);
+  const z3::expr& named_concern(const SymContact& c, std::uint32_t concern) const;
+  void concern_facts(const SymConcerns& c);
+  SymConcerns fresh_concerns(const std::string& tag);
+  void counters(SymContact& c, const SymHistory& h, const z3::expr& domain_only_items);
+  z3::expr any_concern(const SymConcerns& c);
+  z3::expr some_domain_part_absent(const SymConcerns& c);
+  z3::expr base_level(const SymConcerns& c);
+  const z3::expr& count_at_least(SymContact& c, Index level);
+  const z3::expr& domain_count(SymContact& c, Index domain);
+  Sym condition(Block b, SymContact& c, const z3::expr& level);
+  void exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& stack, SymContact& c, const z3::expr& level);
   Sym known_int(const z3::expr& v);
   z3::expr in_range(const z3::expr& v);
+  z3::expr b01(const z3::expr& cond);
 
   const Program& p_;
   z3::context& ctx_;
+  ConcernSpace space_;
   std::vector<std::uint8_t> slot_is_string_;
   std::vector<const Field*> slot_field_;
+  std::size_t names_ = 0;
 };
 
-// Read a model back as a contact: a record the engine can decide, and the same as JSON.
+// Read a model back as a contact: a record the engine can decide, and the same as JSON. Grouped
+// concerns become the group's first members at the counted levels.
 struct ConcreteContact {
   ContactRecord record;
   std::vector<HistoryRecord> history;
   std::string json;
+  std::vector<int> levels;  // per concern: -1 absent, else its level index
+  std::vector<std::pair<std::string, Scalar>> fields;  // as set, in order (id and received first)
 };
-ConcreteContact concretise(const Encoder&, const z3::model&, const SymContact&, SymHistory&, const std::string& id);
+ConcreteContact concretise(const Encoder&, const z3::model&, const SymContact&, const SymHistory&, const std::string& id);
+// `before` with the model's one-step change applied, and the same history items.
+ConcreteContact concretise_changed(const Encoder&, const z3::model&, const ConcreteContact& before, const SymChange&,
+                                   const std::string& id);
 
 }  // namespace frontdoor::detail

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Seeded threshold documents of the size councils publish, for `frontdoor check`'s proofs.
+
+    python3 bench/gen_documents.py --concerns 300 --rules 20 --routing 10 --seed 1 -o /tmp/doc.yaml
+    python3 bench/gen_documents.py --concerns 6 --rules 5 --routing 3 --small -o /tmp/small.yaml
+
+Real documents list 60 to 300 indicators, each at one level of need and in one domain, and a few
+dozen rules that name some of them. The documents made here have that shape: one-level concerns
+spread over 4 levels and 3 domains, and rules of the kinds real documents state, cycling through:
+
+  a non-mobile baby with a named concern        age_months < 6 && concern("x")           -> acute
+  N concerns at a level                          count_at_least("early_help") >= 3        -> complex
+  a disabled child above early help              disabled && level > "early_help"         (actions)
+  repeat contacts                                similar_contacts_3m >= 2                 (flags)
+  police source with a named concern             source == "6" && concern("x")            (actions)
+  two named early-help concerns together         concern("a") && concern("b")             -> complex
+  N concerns in one domain                       domain_count("d") >= 3                   -> complex
+  an age with a named concern                    age_years < 13 && concern("x")           -> acute
+  re-referral above a level                      referrals_12m >= 1 && level >= "complex" (flags)
+  unborn with a named concern                    unborn && concern("x")                   -> complex
+
+and routing: an open social care case to the allocated worker, then no-consent entries that each
+name one early-help concern (lowering, with leave). With `--small` (and a handful of concerns) the
+concerns have one or two levels, the rule kinds are drawn at random and some no-consent entries lack
+leave to lower: the property test in tests/check enumerates every contact of such documents and
+compares each proof with what the engine decides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+
+LEVELS = ["universal", "early_help", "complex", "acute"]
+ROUTES = ["advice", "early_help", "single_assessment", "s47_strategy"]
+DOMAINS = ["child_development", "parenting_capacity", "family_and_environment"]
+
+
+def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = False) -> str:
+    rng = random.Random(seed)
+    ids = [f"indicator_{i:04d}" for i in range(concerns)]
+    if small:  # some concerns with two levels, domains and rule kinds at random
+        levels_of = {c: rng.choice([["early_help"], ["complex"], ["acute"], ["early_help", "complex"], ["complex", "acute"]]) for c in ids}
+        domain_of = {c: rng.choice(DOMAINS[:2]) for c in ids}
+    else:
+        levels_of = {c: [LEVELS[i % 4]] for i, c in enumerate(ids)}
+        domain_of = {c: DOMAINS[(i // 4) % 3] for i, c in enumerate(ids)}
+    at = {lvl: [c for c in ids if lvl in levels_of[c]] for lvl in LEVELS}
+
+    def pick(*levels: str) -> str:
+        pool = [c for lvl in levels for c in at[lvl]] or ids
+        return rng.choice(pool)
+
+    out: list[str] = []
+    w = out.append
+    w("frontdoor: 1")
+    w(f"id: generated_{concerns}_{rules}_{routing}_{seed}")
+    w(f'title: "Generated document: {concerns} indicators, {rules} rules, {routing} routing entries (seed {seed})"')
+    w('version: "1"')
+    w("levels:")
+    for lvl, route in zip(LEVELS, ROUTES):
+        w(f"  - {{id: {lvl}, route: {route}}}")
+    w("outcomes:")
+    w("  advice: {name: Advice, category: nfa, referral: false, decide_within: 24 working hours}")
+    w("  early_help: {name: Early help, category: early_help, referral: false, decide_within: 24 working hours}")
+    w("  single_assessment: {name: Single assessment, category: assessment, referral: true, decide_within: 24 working hours}")
+    w("  s47_strategy: {name: Strategy discussion, category: s47, referral: true, decide_within: 4 working hours, actions: [strategy_discussion]}")
+    w("  allocated_worker: {name: To the allocated worker, category: open_case, referral: false, decide_within: 24 working hours}")
+    w("actions:")
+    w('  manager_signoff: "A team manager signs off the decision"')
+    w('  strategy_discussion: "Strategy discussion with police and health"')
+    w('  multi_agency_checks: "MASH checks with police, health and education"')
+    w('  involve_disability_team: "Involve the children with disabilities team"')
+    w('  repeat_contact_review: "Scrutiny of repeat contacts"')
+    w("always: [manager_signoff]")
+    w('calendar: {working_hours: "09:00-17:00"}')
+    w("fields:")
+    w("  consent: {type: bool, default: false}")
+    w("  disabled: {type: bool, default: false}")
+    w("  open_case: {type: enum, values: [none, early_help, cin, cp_plan, cla], default: none}")
+    w("concerns:")
+    for c in ids:
+        texts = ", ".join(f'{lvl}: "Indicator {c[10:]} at {lvl}"' for lvl in levels_of[c])
+        w(f"  {c}: {{domain: {domain_of[c]}, levels: {{{texts}}}}}")
+    w("history:")
+    w("  similar_contacts_3m: {count: contacts, within: 3 months, sharing: domain}")
+    w("  referrals_12m: {count: referrals, within: 12 months}")
+
+    def rule(i: int) -> str:
+        kind = rng.randrange(10) if small else i % 10
+        rid = f"rule_{i:02d}"
+        if kind == 0:
+            return f"  - {{id: {rid}, when: 'age_months < 6 && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
+        if kind == 1:
+            n, lvl, to = rng.choice([(3, "early_help", "complex"), (2, "complex", "acute"), (4, "early_help", "complex")])
+            return f"  - {{id: {rid}, when: 'count_at_least(\"{lvl}\") >= {n}', raise_to: {to}}}"
+        if kind == 2:
+            return f"  - {{id: {rid}, when: 'disabled && level > \"early_help\"', actions: [involve_disability_team]}}"
+        if kind == 3:
+            return f"  - {{id: {rid}, when: 'similar_contacts_3m >= 2', actions: [repeat_contact_review], flags: [repeat_contact]}}"
+        if kind == 4:
+            return f"  - {{id: {rid}, when: 'source == \"6\" && concern(\"{pick('early_help', 'complex')}\")', actions: [multi_agency_checks]}}"
+        if kind == 5:
+            a, b = pick("early_help"), pick("early_help")
+            return f"  - {{id: {rid}, when: 'concern(\"{a}\") && concern(\"{b}\")', raise_to: complex}}"
+        if kind == 6:
+            return f"  - {{id: {rid}, when: 'domain_count(\"{rng.choice(sorted(set(domain_of.values())))}\") >= {rng.choice([2, 3])}', raise_to: complex}}"
+        if kind == 7:
+            return f"  - {{id: {rid}, when: 'age_years < {rng.choice([10, 13, 16])} && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
+        if kind == 8:
+            return f"  - {{id: {rid}, when: 'referrals_12m >= 1 && level >= \"complex\"', flags: [re_referral]}}"
+        return f"  - {{id: {rid}, when: 'unborn && concern(\"{pick('early_help', 'universal')}\")', raise_to: complex}}"
+
+    w("rules:")
+    for i in range(rules):
+        w(rule(i))
+    w("routing:")
+    for i in range(routing):
+        if i == 0:
+            w("  - {id: open_case, when: 'open_case in [\"cin\", \"cp_plan\", \"cla\"] && level <= \"complex\"', outcome: allocated_worker}")
+        else:
+            c = pick("early_help")
+            leave = "lowers: true, " if not small or rng.random() < 0.5 else ""
+            w(f"  - {{id: no_consent_{i:02d}, when: 'level == \"early_help\" && !consent && concern(\"{c}\")', "
+              f'outcome: advice, {leave}because: "Early help needs consent"}}')
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--concerns", type=int, default=300)
+    ap.add_argument("--rules", type=int, default=20)
+    ap.add_argument("--routing", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--small", action="store_true", help="concerns of one or two levels, rule kinds at random")
+    ap.add_argument("-o", "--output", default="-")
+    a = ap.parse_args()
+    text = generate(a.concerns, a.rules, a.routing, a.seed, a.small)
+    if a.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(a.output, "w") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
