@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   c->add_option("documents", check.documents, "Threshold documents (YAML)")->required();
   c->add_option("--format", check.format, "Output: text, json or sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
   c->add_flag("--strict", check.strict, "Treat warnings as errors");
-  c->add_option("--timeout-ms", check.timeout_ms, "Time budget per solver query, in ms (default 10000)");
-  c->add_option("--budget-ms", check.budget_ms, "Time budget for all solver queries together, in ms (default 10000)");
+  c->add_option("--timeout-ms", check.timeout_ms, "Wall-clock bound on all the proofs together, in ms (default 10000)");
+  c->add_option("--budget-ms", check.budget_ms, "Older name for --timeout-ms; the smaller of the two applies");
   c->add_flag("--timings", check.timings, "Print each proof and its time");
 
   frontdoor::cli::DecideOptions decide;

@@ -57,7 +57,6 @@ class Analyser {
     z3::solver solver = make_solver(ctx, enc);
     for (auto& f : enc.facts) solver.add(f);
     solver_ = &solver;
-    planned_ = doc_.rules.size() + 3 * doc_.routing.size() + 1;
     dead_rules(d, domain_only_items);
     routing(enc, c, h, d, domain_only_items);
     monotonicity(enc, c, h, d, domain_only_items);
@@ -85,16 +84,15 @@ class Analyser {
   // Is there a contact for which `goal` holds? One question on the shared solver, within its share of
   // the time left: half of it, or all of it for the last question, so one hard question cannot
   // starve the rest.
-  z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model) {
+  z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model, bool last = false) {
     z3::solver& s = *solver_;
     const double left = bound_ms() - elapsed_ms();
-    const std::size_t asked = out_.timings.size();
     if (left < 1) {
       ++skipped_;
       out_.timings.push_back({question, 0, ProofAnswer::unknown});
       return z3::unknown;
     }
-    const double share = asked + 1 >= planned_ ? left : left / 2;
+    const double share = last ? left : left / 2;
     const auto limit = static_cast<unsigned>(std::max(1.0, share));
     {
       z3::params params(s.ctx());
@@ -227,7 +225,7 @@ class Analyser {
     for (std::size_t f = mark; f < enc.facts.size(); ++f) raised = raised && enc.facts[f];
     z3::expr worse = raised && !domain_only_items && da.category >= 0 && db.category >= 0 && db.category < da.category;
     std::optional<z3::model> m;
-    if (query(worse, question, m) == z3::sat) report_non_monotonic(enc, *m, a, h, change);
+    if (query(worse, question, m, /*last=*/true) == z3::sat) report_non_monotonic(enc, *m, a, h, change);
   }
 
   void report_non_monotonic(Encoder& enc, const z3::model& m, const SymContact& a, const SymHistory& h, const SymChange& change) {
@@ -302,7 +300,6 @@ class Analyser {
   z3::solver* solver_ = nullptr;
   detail::Watchdog* watchdog_ = nullptr;
   detail::Clock::time_point start_ = detail::Clock::now();
-  std::size_t planned_ = 1;  // questions expected, so the last one may use all the time left
   std::size_t skipped_ = 0;  // questions not asked once the time was spent
   std::set<std::size_t> dead_rule_, dead_routing_;
   const RuleSet& rs_;

@@ -108,3 +108,18 @@ _StringDates.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in __import__("yaml").SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def test_a_question_the_solver_cannot_settle_stops_at_the_time_bound(tmp_path):
+    # Cubes that sum to a cube: Z3 can neither find nor rule out such integers, so without a bound
+    # this question would run for ever. check must stop it, say so (FD315), and still answer the
+    # questions it can.
+    text = (HERE / "base.yaml").read_text()
+    text = text.replace("fields:\n", "fields:\n" + "".join(f"  {v}: {{type: int, min: 1, max: 1000000}}\n" for v in "abc"))
+    text = text.replace("rules:\n", "rules:\n  - {id: cubes, when: 'a * a * a + b * b * b == c * c * c', raise_to: acute}\n", 1)
+    doc = tmp_path / "cubes.yaml"
+    doc.write_text(text)
+    r = check(str(doc), "--timeout-ms", "300")
+    assert r.returncode in (0, 1), r.stderr
+    assert re.search(r"proof incomplete: 'can rule cubes hold\?' was not settled within its \d+ ms", r.stdout), r.stdout
+    assert "untested rule 'cubes'" in r.stdout  # the rest of check still ran
