@@ -28,6 +28,10 @@
 #include "frontdoor/figures.hpp"  // kNoTime
 #include "frontdoor/rule_set.hpp"
 
+namespace frontdoor::batch {
+struct PoolAccess;
+}
+
 namespace frontdoor::columns {
 
 // One cell of a column.
@@ -252,11 +256,32 @@ class Reader {
   std::size_t k_ = 0, lo_ = 0, hi_ = 0;
 };
 
+// Large scratch buffers (a batch's packed rows, 64 MiB a million rows) kept from one batch for the
+// next, for a host that decides batch after batch: a fresh buffer costs a page fault and the
+// kernel's zeroing of every page it touches. Kept buffers are given back to the system with
+// MADV_FREE (the kernel takes their pages when it needs memory), up to keep_bytes in all, and
+// unmapped when the pool is destroyed. A pool may serve several batches at once, and must outlive
+// every batch given it. Where the system has no mmap it keeps nothing.
+class PagePool {
+ public:
+  explicit PagePool(std::size_t keep_bytes = std::size_t{256} << 20);
+  ~PagePool();
+  PagePool(const PagePool&) = delete;
+  PagePool& operator=(const PagePool&) = delete;
+  std::size_t kept_bytes() const;  // what it holds now, between batches
+
+ private:
+  friend struct batch::PoolAccess;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 struct BatchOptions {
   unsigned threads = 0;  // 0: one per core (one for small frames)
   bool reasons = false;  // also intern the reasons of each decision
   std::atomic<std::size_t>* done = nullptr;  // rows decided so far, for a progress bar
   std::atomic<bool>* cancel = nullptr;       // set to stop early (KeyboardInterrupt)
+  PagePool* pages = nullptr;                 // keep large scratch buffers here between batches (none: freed)
 };
 
 struct BatchResult {
@@ -270,7 +295,6 @@ struct BatchResult {
   std::vector<Decision> reasons;
   std::vector<std::pair<std::size_t, std::string>> errors;  // rejected rows, in row order
   std::size_t engine_rows = 0;  // rows resolved by the engine's RuleSet::resolve rather than the fast path
-  bool fast_path_disabled = false;  // the fast path disagreed with the engine on a checked row (a bug to report)
   bool cancelled = false;
 };
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from . import _frontdoor
 from ._decision import Decision, Reason, TraceStep
-from ._document import Document, FastPathWarning, check, load, loads, read_contacts
+from ._document import Document, check, load, loads, read_contacts
 from ._errors import DocumentError, Finding, FrontdoorError
 from ._figures import Audit, Diff, Figures, audit, diff, stats
 
@@ -29,7 +29,6 @@ __all__ = [
     "Audit",
     "Decision",
     "Diff",
-    "FastPathWarning",
     "Document",
     "DocumentError",
     "Figures",

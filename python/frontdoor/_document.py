@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import warnings
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
@@ -16,9 +15,6 @@ from ._errors import DocumentError, Finding, _finding
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-
-class FastPathWarning(RuntimeWarning):
-    """Document.decide_many's fast reading of a row disagreed with the engine's (which then decided)."""
 
 Progress = Union[None, bool, Callable[[int], Any]]
 
@@ -168,9 +164,6 @@ class Document:
             raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD, objects)
         finally:
             close()
-        if raw["fast_path_disabled"]:
-            warnings.warn("decide_many: the fast path disagreed with the engine on a checked row and was turned off for this "
-                          "frame; the decisions are the engine's own, but please report this (a bug)", FastPathWarning, stacklevel=3)
         return raw, frame
 
     def decide_many(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,

@@ -32,6 +32,9 @@ namespace {
 
 struct Handle {
   std::shared_ptr<const RuleSet> rules;
+  // decide_columns's large scratch buffers, kept from one call to the next (a notebook decides
+  // frame after frame); freed with the handle.
+  std::shared_ptr<frontdoor::columns::PagePool> pages = std::make_shared<frontdoor::columns::PagePool>();
 };
 
 // --- Python values -> cells -------------------------------------------------------------------------
@@ -558,6 +561,7 @@ PYBIND11_MODULE(_frontdoor, m) {
             frontdoor::columns::BatchOptions options;
             options.threads = threads;
             options.reasons = reasons;
+            options.pages = h.pages.get();
             std::atomic<std::size_t> done{0};
             std::atomic<bool> cancel{false};
             options.done = &done;
@@ -675,7 +679,6 @@ PYBIND11_MODULE(_frontdoor, m) {
             out["error_rows"] = to_numpy(std::move(error_rows));
             out["error_messages"] = error_messages;
             out["engine_rows"] = result.engine_rows;
-            out["fast_path_disabled"] = result.fast_path_disabled;
             return out;
           },
           "columns"_a, "rows"_a, "threads"_a, "reasons"_a, "progress"_a, "normalize"_a, "bad"_a, "objects"_a = false);

@@ -1,8 +1,10 @@
 #include "frontdoor/columns.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "frontdoor/records.hpp"
+#include "resolve/coerce.hpp"
 #include "time/civil.hpp"
 
 namespace frontdoor::columns {
@@ -23,6 +25,15 @@ std::string iso_timestamp(std::int64_t ms, bool zoned) {
   }
   if (zoned) s += 'Z';
   return s;
+}
+
+bool cell_text(const Cell& x, std::string& out) {
+  switch (x.tag) {
+    case Tag::text: out.assign(x.p, x.len); return true;
+    case Tag::integer: out = std::to_string(x.i); return true;
+    case Tag::real: return coerce::text_of_real(x.d, out);
+    default: return false;
+  }
 }
 
 void record_from_cells(const std::vector<const Column*>& columns, std::size_t row, ContactRecord& r) {

@@ -8,6 +8,7 @@
 
 #include "compile/program.hpp"
 #include "decide/decide_core.hpp"
+#include "resolve/coerce.hpp"
 #include "decide/evaluate.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "time/civil.hpp"
@@ -150,49 +151,13 @@ namespace {
 
 using detail::Program;
 
+// How values become what fields take (src/resolve/coerce.hpp), one set of rules with the batch's.
+using coerce::is_absent;
+bool as_bool(const Scalar& v, std::int64_t& out) { return coerce::bool_of(v, out); }
+bool as_int(const Scalar& v, std::int64_t& out) { return coerce::int_of(v, out); }
+bool as_text(const Scalar& v, std::string& out) { return coerce::text_of(v, out); }
+
 // Messages name the field at fault but never repeat its value: values may be personal data.
-bool as_bool(const Scalar& v, std::int64_t& out) {
-  if (auto* b = std::get_if<bool>(&v)) return out = *b, true;
-  if (auto* i = std::get_if<std::int64_t>(&v); i && (*i == 0 || *i == 1)) return out = *i, true;
-  if (auto* d = std::get_if<double>(&v); d && (*d == 0 || *d == 1)) return out = static_cast<std::int64_t>(*d), true;
-  if (auto* s = std::get_if<std::string>(&v)) {
-    std::string l = *s;
-    std::transform(l.begin(), l.end(), l.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (l == "true" || l == "1") return out = 1, true;
-    if (l == "false" || l == "0") return out = 0, true;
-  }
-  return false;
-}
-
-bool as_int(const Scalar& v, std::int64_t& out) {
-  if (auto* i = std::get_if<std::int64_t>(&v)) return out = *i, true;
-  if (auto* d = std::get_if<double>(&v)) {
-    if (!std::isfinite(*d) || *d != std::trunc(*d) || std::fabs(*d) > 9.007199254740992e15) return false;
-    return out = static_cast<std::int64_t>(*d), true;
-  }
-  if (auto* s = std::get_if<std::string>(&v)) {
-    std::string_view t = *s;
-    if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-    return ec == std::errc() && p == t.data() + t.size() && !t.empty();
-  }
-  return false;
-}
-
-bool as_text(const Scalar& v, std::string& out) {
-  if (auto* s = std::get_if<std::string>(&v)) return out = *s, true;
-  if (auto* i = std::get_if<std::int64_t>(&v)) return out = std::to_string(*i), true;
-  if (auto* d = std::get_if<double>(&v); d && std::isfinite(*d) && *d == std::trunc(*d) && std::fabs(*d) < 1e15)
-    return out = std::to_string(static_cast<std::int64_t>(*d)), true;
-  return false;
-}
-
-bool is_absent(const Scalar& v) {
-  if (std::holds_alternative<std::monostate>(v)) return true;
-  if (auto* d = std::get_if<double>(&v)) return std::isnan(*d);
-  return false;
-}
-
 const char* type_word(FieldType t) {
   switch (t) {
     case FieldType::boolean: return "true or false";

@@ -173,7 +173,7 @@ inline void note_unknown(Decision& out, UnknownCondition::Where where, Index ent
 
 // The decision from the contact and its history counters (count_history's): everything it reads
 // is the contact's known names and their values (the strings of string fields), its concerns with
-// their levels, and the counters. The batch's memo (src/batch/decide_columns.cpp) keys on exactly
+// their levels, and the counters. The batch's memo (src/batch/memo.hpp) keys on exactly
 // these; a new input here must be added to its key.
 template <class Trace>
 void decide_counted(const Program& p, const Contact& c, const std::int64_t* counters, Decision& out, Trace& trace) noexcept {

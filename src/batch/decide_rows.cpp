@@ -1,0 +1,193 @@
+#include "batch/decide_rows.hpp"
+
+#include <span>
+
+#include "decide/decide_core.hpp"
+#include "frontdoor/records.hpp"
+
+namespace frontdoor::batch {
+namespace {
+
+using columns::Column;
+
+// One thread's deciding, a row at a time; its buffers are reused from row to row.
+class RowDecider {
+ public:
+  RowDecider(DecideShared& s, const PackedRows& mine, ThreadDecisions& out) : s_(s), p_(s.plan.p), mine_(mine), out_(out) {}
+
+  void run(const ThreadOrder& order) {
+    out_.results.assign(order.rows.size(), RowResult{});
+    std::size_t since_report = 0;
+    for (std::size_t pos = 0; pos < order.rows.size() && !s_.stopped; ++pos) {
+      if (order.steps[pos] != Step::continues) past_ = 0;
+      decide_row(order.rows[pos], pos, order.steps[pos] != Step::alone);
+      if (++since_report == 1024) report(since_report);
+    }
+    report(since_report);
+  }
+
+ private:
+  void report(std::size_t& since_report) {
+    if (s_.options.done) s_.options.done->fetch_add(since_report, std::memory_order_relaxed);
+    since_report = 0;
+    if (s_.options.cancel && s_.options.cancel->load(std::memory_order_relaxed)) s_.stopped = true;
+  }
+  void reject(std::size_t row, std::string message) { out_.errors.emplace_back(row, std::move(message)); }
+
+  // The row as a resolved contact in c_ (and its own history, if it has one, in own_records_): from
+  // its packed form when the fast path took it, else by the engine. False: rejected, with the
+  // engine's words.
+  bool resolve(std::size_t row, std::size_t pos) {
+    has_own_ = false;
+    own_records_.clear();
+    const std::uint8_t flags = mine_.header(pos).flags;
+    if (flags & PackedLayout::kFast) return unpack(row, pos, flags);
+    ++out_.engine_rows;
+    columns::record_from_cells(s_.columns, row, record_);
+    if (!s_.plan.rules.resolve(record_, c_, error_)) return reject(row, error_), false;
+    if (record_.history) {
+      own_records_ = std::move(*record_.history);
+      has_own_ = true;
+    }
+    return true;
+  }
+
+  bool unpack(std::size_t row, std::size_t pos, std::uint8_t flags) {
+    mine_.unpack(pos, c_, p_, s_.strings);
+    if (!(flags & PackedLayout::kOwnHistory)) return true;
+    std::string problem;
+    for (const Column* col : s_.columns)
+      if (col->name == "history" && !parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;
+    has_own_ = true;
+    return true;
+  }
+
+  // The history the row's counters read: its own, or its child's earlier rows in this batch. Null:
+  // rejected.
+  const std::span<const PastContact>* history(std::size_t row) {
+    if (has_own_) {
+      if (own_records_.size() > kMaxHistoryItems)  // RuleSet::decide's own words for it
+        return reject(row, detail::too_long_history(own_records_.size())), nullptr;
+      own_.resize(own_records_.size());
+      for (std::size_t h = 0; h < own_records_.size(); ++h)
+        if (!s_.plan.rules.resolve(own_records_[h], own_[h], error_))
+          return reject(row, "history[" + std::to_string(h) + "]." + error_), nullptr;
+      earlier_ = own_;
+      return &earlier_;
+    }
+    // As RuleSet::decide_batch: the child's rows the counters' windows can reach, and at most
+    // kMaxHistoryItems inside them (none to look at for a child's first row).
+    earlier_ = detail::history_in_windows(p_, s_.reach, c_.received, std::span<const PastContact>(pool_.data(), past_));
+    if (earlier_.size() > kMaxHistoryItems) return reject(row, detail::too_much_history()), nullptr;
+    return &earlier_;
+  }
+
+  void remember_history(bool in_group, bool referral) {
+    if (!in_group) return;
+    if (past_ == pool_.size()) pool_.emplace_back();
+    PastContact& h = pool_[past_++];
+    h.received = c_.received;
+    h.concerns.assign(c_.concerns.begin(), c_.concerns.end());
+    h.domains = c_.domains;
+    h.referral = referral;
+  }
+
+  std::int64_t deadline_of(const Outcome& oc, std::int64_t decided_deadline) const {
+    return oc.decide_within.unit == Span::Unit::none ? kNoTime : decided_deadline;  // no decide_within: no deadline
+  }
+
+  void decide_row(std::size_t row, std::size_t pos, bool in_group) {
+    if (!resolve(row, pos)) return;
+    const std::span<const PastContact>* earlier = history(row);
+    if (!earlier) return;
+    std::int64_t counted[detail::kMaxCounters];
+    detail::count_history(p_, c_, *earlier, counted);
+    std::size_t key_size = 0;
+    const bool keyed = s_.memo_plan.key(c_, counted, memo_key_, key_size);
+    const std::string_view key(memo_key_, key_size);
+    const std::uint64_t key_hash = keyed ? text_hash(key) : 0;
+    RowResult& r = out_.results[pos];
+    if (const Decided* known = keyed ? memo_.find(key, key_hash) : nullptr) {  // decided before, on the same inputs
+      r.decided = *known;
+      const Outcome& oc = p_.doc.outcomes[static_cast<std::size_t>(known->outcome)];
+      r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : p_.calendar->add(c_.received, oc.decide_within);
+      return remember_history(in_group, known->referral != 0);
+    }
+    detail::decide_counted(p_, c_, counted, d_, no_trace_);
+    const Outcome& oc = p_.doc.outcomes[d_.outcome];
+    r.deadline = deadline_of(oc, d_.deadline);
+    r.decided = intern(oc);
+    if (keyed) memo_.add(key, key_hash, r.decided);
+    remember_history(in_group, oc.referral);
+  }
+
+  // The decision's codes, and its combo and reason interned by this thread.
+  Decided intern(const Outcome& oc) {
+    Decided e;
+    e.level = static_cast<std::int16_t>(d_.level);
+    e.outcome = static_cast<std::int16_t>(d_.outcome);
+    e.routing = d_.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d_.routing);
+    e.category = static_cast<std::int16_t>(oc.category);
+    e.referral = oc.referral;
+    // What the actions, flags and rules columns depend on: the outcome and the rules that held.
+    std::uint64_t h = mix(d_.outcome + 0x9E3779B97F4A7C15ull, d_.rules.size() + 0xBF58476D1CE4E5B9ull);
+    for (auto x : d_.rules) h = mix(h ^ x, 0x94D049BB133111EBull);
+    auto& combos = out_.combos;
+    e.combo = combos.add(
+        h, d_, [&](std::size_t id) { return combos.reps[id].outcome == d_.outcome && combos.reps[id].rules == d_.rules; },
+        [&]() -> const std::string& { return combo_key(); });
+    if (s_.options.reasons) e.reason = out_.reasons.add(reason_key(), d_);
+    return e;
+  }
+  const std::string& combo_key() {
+    key_.clear();
+    put16(key_, d_.outcome);
+    for (auto x : d_.rules) put16(key_, x);
+    return key_;
+  }
+  const std::string& reason_key() {
+    combo_key();  // a reason's key begins with its combo's
+    put16(key_, d_.level);
+    put16(key_, d_.base_level);
+    put16(key_, d_.routing);
+    key_.push_back('|');
+    for (auto k : d_.base_concerns) put16(key_, k);
+    key_.push_back('|');
+    for (auto& u : d_.unknowns) {
+      key_.push_back(static_cast<char>(u.where));
+      key_.push_back(static_cast<char>(u.why));
+      put16(key_, u.entry);
+      put16(key_, u.name);
+    }
+    return key_;
+  }
+
+  DecideShared& s_;
+  const Program& p_;
+  const PackedRows& mine_;
+  ThreadDecisions& out_;
+  Contact c_;
+  Decision d_;
+  ContactRecord record_;
+  std::string error_, key_;
+  std::vector<PastContact> pool_, own_;  // pool_[0, past_): the child's earlier rows (buffers reused)
+  std::size_t past_ = 0;
+  std::vector<HistoryRecord> own_records_;
+  bool has_own_ = false;
+  std::span<const PastContact> earlier_;
+  Memo memo_;
+  char memo_key_[MemoPlan::kMaxKey];
+  detail::NoStepTrace no_trace_;
+};
+
+}  // namespace
+
+DecideShared::DecideShared(const BatchPlan& p, const std::vector<const Column*>& c, const columns::BatchOptions& o,
+                           const std::vector<std::vector<std::string>>& s)
+    : plan(p), columns(c), options(o), strings(s), memo_plan(p.p), reach(detail::window_reach(p.p)) {}
+
+void decide_thread(DecideShared& shared, const PackedRows& mine, const ThreadOrder& order, ThreadDecisions& out) {
+  RowDecider(shared, mine, out).run(order);
+}
+
+}  // namespace frontdoor::batch

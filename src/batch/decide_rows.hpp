@@ -1,0 +1,51 @@
+// The batch's fourth phase: each thread decides its rows in its order, with each child's earlier
+// rows as history, and keeps what it decided (codes, and the combos and reasons it interned) at
+// each row's place. Internal to src/batch/.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "batch/batch_plan.hpp"
+#include "batch/group_table.hpp"
+#include "batch/interner.hpp"
+#include "batch/memo.hpp"
+#include "batch/packed_row.hpp"
+#include "frontdoor/columns.hpp"
+
+namespace frontdoor::batch {
+
+// What every deciding thread reads, and the flags they share.
+struct DecideShared {
+  const BatchPlan& plan;
+  const std::vector<const columns::Column*>& columns;
+  const columns::BatchOptions& options;
+  const std::vector<std::vector<std::string>>& strings;  // the packed rows' strings, by resolving thread
+  MemoPlan memo_plan;
+  std::int64_t reach;  // detail::window_reach's
+  std::atomic<bool> stopped{false};
+
+  DecideShared(const BatchPlan& p, const std::vector<const columns::Column*>& c, const columns::BatchOptions& o,
+               const std::vector<std::vector<std::string>>& s);
+};
+
+struct RowResult {
+  std::int64_t deadline = kNoTime;
+  Decided decided;
+};
+
+// One thread's decisions, at its rows' places in its order.
+struct ThreadDecisions {
+  std::vector<RowResult> results;
+  Interner combos, reasons;
+  std::vector<std::pair<std::size_t, std::string>> errors;  // (row, the engine's words)
+  std::size_t engine_rows = 0;
+};
+
+void decide_thread(DecideShared& shared, const PackedRows& mine, const ThreadOrder& order, ThreadDecisions& out);
+
+}  // namespace frontdoor::batch

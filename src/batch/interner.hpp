@@ -1,0 +1,79 @@
+// Interns decisions by what a part of the output depends on, so each distinct combination is put
+// into words once: one Interner per thread, merged after (merge_interned). Internal to src/batch/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "batch/text_hash.hpp"
+#include "frontdoor/decision.hpp"
+
+namespace frontdoor::batch {
+
+class Interner {
+ public:
+  std::vector<std::string> keys;  // by id
+  std::vector<Decision> reps;     // by id: the first decision interned under that key
+
+  // `same(id)`: the decision is the same as reps[id] in what matters; `key()`: that as text, made
+  // only for a new one (the threads' keys are merged by it).
+  template <class Same, class Key>
+  std::int32_t add(std::uint64_t h, const Decision& d, Same&& same, Key&& key) {
+    if (2 * (keys.size() + 1) > slots_.size()) grow();
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      auto& [hash, id] = slots_[i];
+      if (id < 0) {
+        hash = h;
+        id = static_cast<std::int32_t>(keys.size());
+        keys.push_back(key());
+        reps.push_back(d);
+        return id;
+      }
+      if (hash == h && same(static_cast<std::size_t>(id))) return id;
+    }
+  }
+  std::int32_t add(const std::string& key, const Decision& d) {
+    return add(text_hash(key), d, [&](std::size_t id) { return keys[id] == key; }, [&] { return key; });
+  }
+
+ private:
+  void grow() {
+    auto old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, {0, -1});
+    mask_ = slots_.size() - 1;
+    for (auto& [hash, id] : old)
+      if (id >= 0)
+        for (std::size_t i = hash & mask_;; i = (i + 1) & mask_)
+          if (slots_[i].second < 0) {
+            slots_[i] = {hash, id};
+            break;
+          }
+  }
+  std::vector<std::pair<std::uint64_t, std::int32_t>> slots_;  // (hash, id); id -1: empty
+  std::size_t mask_ = 0;
+};
+
+// One numbering across the threads' interners, by key, in thread then id order: the
+// representatives are moved into `reps`, and remap[t][id] is thread t's id's number there.
+inline std::vector<std::vector<std::int32_t>> merge_interned(std::vector<Interner>& parts, std::vector<Decision>& reps) {
+  std::unordered_map<std::string, std::int32_t> ids;
+  std::vector<std::vector<std::int32_t>> remap(parts.size());
+  for (std::size_t t = 0; t < parts.size(); ++t)
+    for (std::size_t k = 0; k < parts[t].keys.size(); ++k) {
+      auto [it, added] = ids.try_emplace(parts[t].keys[k], static_cast<std::int32_t>(reps.size()));
+      if (added) reps.push_back(std::move(parts[t].reps[k]));
+      remap[t].push_back(it->second);
+    }
+  return remap;
+}
+
+// v's low 16 bits onto a key, little-endian.
+inline void put16(std::string& k, std::uint32_t v) {
+  k.push_back(static_cast<char>(v & 0xFF));
+  k.push_back(static_cast<char>((v >> 8) & 0xFF));
+}
+
+}  // namespace frontdoor::batch
