@@ -57,11 +57,18 @@ class Analyser {
     z3::solver solver = make_solver(ctx, enc);
     for (auto& f : enc.facts) solver.add(f);
     solver_ = &solver;
+    z3::expr size = enc.size(c, h);
+    size_ = &size;
     dead_rules(d, domain_only_items);
     routing(enc, c, h, d, domain_only_items);
+    idle_rules(d, domain_only_items);
+    unreachable_levels(d, domain_only_items);
+    unreachable_outcomes(d, domain_only_items);
     monotonicity(enc, c, h, d, domain_only_items);
     solver_ = nullptr;
     watchdog_ = nullptr;
+    size_ = nullptr;
+    models_.clear();
     if (skipped_)
       add(Severity::warning, "FD315", kNoOffset,
           "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " +
@@ -85,35 +92,89 @@ class Analyser {
   // the time left: half of it, or all of it for the last question, so one hard question cannot
   // starve the rest.
   z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model, bool last = false) {
-    z3::solver& s = *solver_;
     const double left = bound_ms() - elapsed_ms();
     if (left < 1) {
       ++skipped_;
       out_.timings.push_back({question, 0, ProofAnswer::unknown});
       return z3::unknown;
     }
-    const double share = last ? left : left / 2;
-    const auto limit = static_cast<unsigned>(std::max(1.0, share));
-    {
-      z3::params params(s.ctx());
-      params.set("timeout", limit);
-      s.set(params);
-    }
-    s.push();
-    s.add(goal);
+    const auto limit = static_cast<unsigned>(std::max(1.0, last ? left : left / 2));
     auto t0 = detail::Clock::now();
-    watchdog_->arm(t0 + std::chrono::milliseconds(limit));
-    z3::check_result r = s.check();
-    watchdog_->disarm();
+    std::string reason;
+    z3::check_result r = solve(goal, limit, model, reason);
     double ms = std::chrono::duration<double, std::milli>(detail::Clock::now() - t0).count();
-    if (r == z3::sat) model = s.get_model();
-    std::string reason = r == z3::unknown ? s.reason_unknown() : "";
-    s.pop();
     out_.timings.push_back({question, ms, r == z3::sat ? ProofAnswer::yes : r == z3::unsat ? ProofAnswer::no : ProofAnswer::unknown});
     if (r == z3::unknown)
       add(Severity::warning, "FD315", kNoOffset,
           "proof incomplete: '" + question + "' was not settled within its " + std::to_string(limit) + " ms (" + reason + ")");
     return r;
+  }
+
+  // A contact found for an earlier question often answers a later one too (the contact that makes
+  // one rule hold may make the next hold as well): each goal is first evaluated on the models found
+  // so far, and the solver is asked only when none satisfies it. Sound because every model satisfies
+  // the facts asserted once, and the goal carries every constraint of its own.
+  z3::check_result solve(const z3::expr& goal, unsigned limit_ms, std::optional<z3::model>& model, std::string& reason) {
+    for (auto& known : models_)
+      if (known.eval(goal, true).is_true()) {
+        model = known;
+        return z3::sat;
+      }
+    z3::solver& s = *solver_;
+    {
+      z3::params params(s.ctx());
+      params.set("timeout", limit_ms);
+      s.set(params);
+    }
+    s.push();
+    s.add(goal);
+    watchdog_->arm(detail::Clock::now() + std::chrono::milliseconds(limit_ms));
+    z3::check_result r = s.check();
+    watchdog_->disarm();
+    if (r == z3::sat) {
+      model = s.get_model();
+      if (models_.size() == kModelsKept) models_.erase(models_.begin());
+      models_.push_back(*model);
+    }
+    if (r == z3::unknown) reason = s.reason_unknown();
+    s.pop();
+    return r;
+  }
+
+  // The solver's first model is any contact that shows the finding; a reader wants the smallest
+  // (fewest concerns, fields set, dates and history items). Sizes 0, 1, 3, 7, ... are tried from below,
+  // each within a small slice of the time left, the first that holds is kept, then refined by halving
+  // the gap below it. Not a question of its own: a search cut short keeps the smallest found so far.
+  z3::model smallest(const z3::expr& goal, z3::model m) {
+    auto size_of = [&](const z3::model& x) { return x.eval(*size_, true).get_numeral_int64(); };
+    auto fits = [&](std::int64_t n, z3::model& out) {
+      const double left = bound_ms() - elapsed_ms();
+      if (left < 8) return z3::unknown;
+      std::optional<z3::model> found;
+      std::string reason;
+      auto r = solve(goal && *size_ <= static_cast<int>(n), static_cast<unsigned>(std::min(left / 8, 250.0)), found, reason);
+      if (r == z3::sat) out = *found;
+      return r;
+    };
+    std::int64_t lo = 0, hi = size_of(m);  // no contact of size below lo; m has size hi
+    for (std::int64_t step = 0; lo < hi; step = step * 2 + 1) {
+      std::int64_t n = std::min(lo + step, hi - 1);
+      auto r = fits(n, m);
+      if (r == z3::unknown) return m;
+      if (r == z3::sat) {
+        hi = size_of(m);
+        break;
+      }
+      lo = n + 1;
+    }
+    while (lo < hi) {
+      std::int64_t mid = lo + (hi - lo) / 2;
+      auto r = fits(mid, m);
+      if (r == z3::unknown) break;
+      if (r == z3::sat) hi = size_of(m);
+      else lo = mid + 1;
+    }
+    return m;
   }
 
   double elapsed_ms() const { return std::chrono::duration<double, std::milli>(detail::Clock::now() - start_).count(); }
@@ -166,7 +227,8 @@ class Analyser {
         takers += (takers.empty() ? "'" : ", '") + doc_.routing[j].id + "'";
     }
     dead_routing_.insert(i);
-    ConcreteContact cx = detail::concretise(enc, example, c, h, "example-" + e.id);
+    z3::model small = smallest(d.routing_holds[i] && domain_only_items, example);
+    ConcreteContact cx = detail::concretise(enc, small, c, h, "example-" + e.id);
     Decision got = rs_.decide(cx.record);
     std::string taken = got.ok() && got.routing != kNoIndex ? " (this one goes to '" + doc_.routing[got.routing].id + "')" : "";
     add(Severity::warning, "FD312", e.at,
@@ -183,7 +245,7 @@ class Analyser {
     std::optional<z3::model> m;
     auto r = query(lowers, "does routing entry " + e.id + " lower?", m);
     if (r == z3::sat && !e.lowers) {
-      ConcreteContact cx = detail::concretise(enc, *m, c, h, "counterexample-" + e.id);
+      ConcreteContact cx = detail::concretise(enc, smallest(lowers, *m), c, h, "counterexample-" + e.id);
       Decision got = rs_.decide(cx.record);
       std::string level = got.ok() ? doc_.levels[got.level].id : "?";
       std::string route = got.ok() ? doc_.outcomes[doc_.levels[got.level].route].id : "?";
@@ -191,7 +253,7 @@ class Analyser {
       add(replayed ? Severity::error : Severity::warning, "FD313", e.at,
           "routing entry '" + e.id + "' sends a contact at level '" + level + "' to '" + doc_.outcomes[e.outcome].id +
               "', below the level's route '" + route + "'; if that is intended, say lowers: true and why in because" +
-              replay_note(replayed) + "; counterexample: " + cx.json,
+              replay_note(replayed) + "; counterexample: " + cx.json + decided_by(got),
           {cx.json});
     } else if (r == z3::unsat && e.lowers) {
       add(Severity::warning, "FD316", e.at,
@@ -199,10 +261,75 @@ class Analyser {
     }
   }
 
+  // What decided a replayed counterexample, so the finding can be read on one screen.
+  std::string decided_by(const Decision& d) const {
+    if (!d.ok()) return "";
+    std::string rules;
+    for (auto r : d.rules) rules += (rules.empty() ? "rules '" : "', '") + doc_.rules[r].id;
+    std::string out = " (level '" + doc_.levels[d.level].id + "'";
+    out += rules.empty() ? ", no rule" : ", " + rules + "'";
+    out += d.routing != kNoIndex ? ", routing entry '" + doc_.routing[d.routing].id + "')" : ", the level's route)";
+    return out;
+  }
+
   // An error must be one the engine itself confirms; a counterexample it does not reproduce is a
   // fault in the analysis, reported as a warning so that it never fails a council's build.
   static std::string replay_note(bool replayed) {
     return replayed ? "" : " (the engine did not reproduce this counterexample, so this is only a warning; please report it)";
+  }
+
+  // A rule that raises the level but holds only where the level is already that high, and adds no
+  // action or flag, never changes a decision: it only adds a reason.
+  void idle_rules(SymDecision& d, const z3::expr& domain_only_items) {
+    for (std::size_t r = 0; r < doc_.rules.size(); ++r) {
+      const Rule& rule = doc_.rules[r];
+      if (rule.raise_to == kNoIndex || !rule.actions.empty() || !rule.flags.empty() || dead_rule_.count(r)) continue;
+      std::optional<z3::model> m;
+      z3::expr raises = d.rule_holds[r] && d.level_before[r] < static_cast<int>(rule.raise_to) && domain_only_items;
+      if (query(raises, "can rule " + rule.id + " change the level?", m) != z3::unsat) continue;
+      add(Severity::warning, "FD319", rule.at,
+          "rule '" + rule.id + "' never changes a decision: whenever it holds the level is already '" + doc_.levels[rule.raise_to].id +
+              "' or higher, and it adds no action or flag");
+    }
+  }
+
+  void unreachable_levels(SymDecision& d, const z3::expr& domain_only_items) {
+    for (std::size_t l = 0; l < doc_.levels.size(); ++l) {
+      const Level& level = doc_.levels[l];
+      std::optional<z3::model> m;
+      if (query(d.level == static_cast<int>(l) && domain_only_items, "can a contact end at level " + level.id + "?", m) != z3::unsat) continue;
+      bool described = false, raised_to = false;
+      for (auto& c : doc_.concerns)
+        for (auto& desc : c.descriptors) described = described || desc.level == l;
+      for (std::size_t r = 0; r < doc_.rules.size(); ++r) raised_to = raised_to || (doc_.rules[r].raise_to == l && !dead_rule_.count(r));
+      std::string why = !described && !raised_to && l > 0 ? "no concern has a descriptor at it and no rule that can hold raises to it"
+                                                          : "every contact that reaches it is raised further by the rules";
+      add(Severity::warning, "FD317", level.at, "unreachable level '" + level.id + "': no contact ends at it (" + why + ")");
+    }
+  }
+
+  void unreachable_outcomes(SymDecision& d, const z3::expr& domain_only_items) {
+    for (std::size_t o = 0; o < doc_.outcomes.size(); ++o) {
+      std::vector<std::string> routes, entries;
+      for (std::size_t l = 0; l < doc_.levels.size(); ++l)
+        if (doc_.levels[l].route == o) routes.push_back(doc_.levels[l].id);
+      for (auto& e : doc_.routing)
+        if (e.outcome == o) entries.push_back(e.id);
+      if (routes.empty() && entries.empty()) continue;  // unused (FD303)
+      std::optional<z3::model> m;
+      const Outcome& out = doc_.outcomes[o];
+      if (query(d.outcome == static_cast<int>(o) && domain_only_items, "can a contact get outcome " + out.id + "?", m) != z3::unsat) continue;
+      std::string why;
+      if (!routes.empty()) why = "no contact stays at " + quoted_list("level", "levels", routes) + " without a routing entry taking it";
+      if (!entries.empty()) why += (why.empty() ? "" : ", and ") + quoted_list("routing entry", "routing entries", entries) + (entries.size() > 1 ? " never apply" : " never applies");
+      add(Severity::warning, "FD318", out.at, "outcome '" + out.id + "' can never be given: " + why);
+    }
+  }
+
+  static std::string quoted_list(const std::string& one, const std::string& many, const std::vector<std::string>& ids) {
+    std::string out = (ids.size() > 1 ? many : one) + " ";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", '" : "'") + ids[i] + "'";
+    return out;
   }
 
   // One more concern, or a higher descriptor, must never give a lower outcome category. One question
@@ -225,7 +352,7 @@ class Analyser {
     for (std::size_t f = mark; f < enc.facts.size(); ++f) raised = raised && enc.facts[f];
     z3::expr worse = raised && !domain_only_items && da.category >= 0 && db.category >= 0 && db.category < da.category;
     std::optional<z3::model> m;
-    if (query(worse, question, m, /*last=*/true) == z3::sat) report_non_monotonic(enc, *m, a, h, change);
+    if (query(worse, question, m, /*last=*/true) == z3::sat) report_non_monotonic(enc, smallest(worse, *m), a, h, change);
   }
 
   void report_non_monotonic(Encoder& enc, const z3::model& m, const SymContact& a, const SymHistory& h, const SymChange& change) {
@@ -237,7 +364,7 @@ class Analyser {
     std::string from = x.ok() ? doc_.outcomes[x.outcome].id : "?", to = y.ok() ? doc_.outcomes[y.outcome].id : "?";
     add(replayed ? Severity::error : Severity::warning, "FD314", at,
         "non-monotonic: one more concern or a higher descriptor moves a contact from '" + from + "' down to '" + to + "'" +
-            replay_note(replayed) + "; before: " + ca.json + "; after: " + cb.json,
+            replay_note(replayed) + "; before: " + ca.json + decided_by(x) + "; after: " + cb.json + decided_by(y),
         {ca.json, cb.json});
   }
 
@@ -302,6 +429,9 @@ class Analyser {
   detail::Clock::time_point start_ = detail::Clock::now();
   std::size_t skipped_ = 0;  // questions not asked once the time was spent
   std::set<std::size_t> dead_rule_, dead_routing_;
+  static constexpr std::size_t kModelsKept = 32;
+  std::vector<z3::model> models_;  // the latest contacts found, to answer later questions without the solver
+  const z3::expr* size_ = nullptr;  // the contact's size, for the smallest counterexample (dies with the context)
   const RuleSet& rs_;
   const detail::Program& p_;
   const ThresholdDocument& doc_;

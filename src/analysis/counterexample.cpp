@@ -117,15 +117,15 @@ ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymCont
     const Field& f = doc.fields[i];
     std::size_t s = p.field_slot[i];
     if (!truth(m, c.known[s])) continue;
+    Scalar v;
     switch (f.type) {
-      case FieldType::boolean:
-        out.fields.emplace_back(f.id, number(m, c.value[s]) != 0);
-        if (f.id == "unborn") unborn = number(m, c.value[s]) != 0;
-        break;
-      case FieldType::integer: out.fields.emplace_back(f.id, number(m, c.value[s])); break;
-      case FieldType::enumeration: out.fields.emplace_back(f.id, f.values[static_cast<std::size_t>(number(m, c.value[s]))]); break;
-      case FieldType::string: out.fields.emplace_back(f.id, m.eval(c.value[s], true).get_string()); break;
+      case FieldType::boolean: v = number(m, c.value[s]) != 0; break;
+      case FieldType::integer: v = number(m, c.value[s]); break;
+      case FieldType::enumeration: v = f.values[static_cast<std::size_t>(number(m, c.value[s]))]; break;
+      case FieldType::string: v = m.eval(c.value[s], true).get_string(); break;
     }
+    if (f.id == "unborn") unborn = std::get<bool>(v);
+    if (v != f.default_value) out.fields.emplace_back(f.id, std::move(v));  // a default goes without saying
   }
   if (!unborn && truth(m, c.known[p.slot_age_months])) {
     // Born on the 15th, so the received date (the 15th in any time zone from -12 to +11) completes the months.

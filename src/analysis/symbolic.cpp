@@ -31,9 +31,17 @@ z3::expr sum(z3::context& ctx, const std::vector<z3::expr>& terms) {
 Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx), space_(ConcernSpace::of(p)) {
   slot_is_string_.assign(p.slot_names.size(), 0);
   slot_field_.assign(p.slot_names.size(), nullptr);
+  slot_default_.assign(p.slot_names.size(), std::nullopt);
   for (std::size_t i = 0; i < p.doc.fields.size(); ++i) {
-    slot_field_[p.field_slot[i]] = &p.doc.fields[i];
-    slot_is_string_[p.field_slot[i]] = p.doc.fields[i].type == FieldType::string;
+    const Field& f = p.doc.fields[i];
+    slot_field_[p.field_slot[i]] = &f;
+    slot_is_string_[p.field_slot[i]] = f.type == FieldType::string;
+    if (auto* b = std::get_if<bool>(&f.default_value)) slot_default_[p.field_slot[i]] = *b ? 1 : 0;
+    if (auto* n = std::get_if<std::int64_t>(&f.default_value)) slot_default_[p.field_slot[i]] = *n;
+    if (auto* t = std::get_if<std::string>(&f.default_value); t && f.type == FieldType::enumeration) {
+      auto at = std::find(f.values.begin(), f.values.end(), *t);
+      if (at != f.values.end()) slot_default_[p.field_slot[i]] = at - f.values.begin();
+    }
   }
 }
 
@@ -438,9 +446,10 @@ z3::expr Encoder::category_of(const z3::expr& outcome) {
 // the solver then sees small terms instead of a chain of nested if-then-elses.
 SymDecision Encoder::decide(SymContact& c, const std::string& tag) {
   const auto& doc = p_.doc;
-  SymDecision d{{}, {}, {}, ctx_.int_val(0), ctx_.int_val(0), ctx_.int_val(0)};
+  SymDecision d{{}, {}, {}, {}, ctx_.int_val(0), ctx_.int_val(0), ctx_.int_val(0)};
   z3::expr level = named_var(base_level(c.concerns), tag + "_base_level");
   for (std::size_t r = 0; r < doc.rules.size(); ++r) {
+    d.level_before.push_back(level);
     z3::expr h = named_var(holds(condition(p_.rule_when[r], c, level)), tag + "_rule_" + doc.rules[r].id);
     d.rule_holds.push_back(h);
     if (doc.rules[r].raise_to != kNoIndex) {
@@ -461,6 +470,20 @@ SymDecision Encoder::decide(SymContact& c, const std::string& tag) {
   d.outcome = named_var(outcome, tag + "_outcome");
   d.category = named_var(category_of(d.outcome), tag + "_category");
   return d;
+}
+
+z3::expr Encoder::size(const SymContact& c, const SymHistory& h) {
+  std::vector<z3::expr> terms(h.n.begin(), h.n.end());
+  for (auto& x : c.concerns.named) terms.push_back(b01(x > 0));
+  for (auto& g : c.concerns.members)
+    for (auto& n : g) terms.push_back(n);
+  for (std::size_t s = 0; s < slot_field_.size(); ++s) {
+    if (!slot_field_[s]) continue;
+    if (slot_default_[s]) terms.push_back(b01(c.value[s] != ctx_.int_val(*slot_default_[s])));
+    else if (std::holds_alternative<std::monostate>(slot_field_[s]->default_value)) terms.push_back(b01(c.known[s]));
+  }
+  terms.push_back(b01(c.known[p_.slot_age_months]));
+  return sum(ctx_, terms);
 }
 
 bool Encoder::uses_strings() const {

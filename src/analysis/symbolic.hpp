@@ -52,6 +52,7 @@ struct SymContact {
 
 struct SymDecision {
   std::vector<z3::expr> rule_holds, routing_holds, routing_applies;
+  std::vector<z3::expr> level_before;  // per rule: the level reached before it
   z3::expr level, outcome, category;  // category: 0..3 ordered, -1 outside the order
 };
 
@@ -80,6 +81,9 @@ class Encoder {
   SymContact changed(const SymContact& c, const SymChange& change, const SymHistory& h, const std::string& tag);
   SymChange change(const SymContact& c, const std::string& tag);
   SymDecision decide(SymContact& c, const std::string& tag);
+  // How much a contact says: its concerns, the fields it sets to other than their default, whether
+  // it gives a date of birth, and its history items. Counterexamples are made as small as this allows.
+  z3::expr size(const SymContact& c, const SymHistory& h);
   bool uses_strings() const;
 
   z3::expr holds(const Sym& s) { return s.ok && s.v != 0; }
@@ -110,6 +114,7 @@ class Encoder {
   ConcernSpace space_;
   std::vector<std::uint8_t> slot_is_string_;
   std::vector<const Field*> slot_field_;
+  std::vector<std::optional<std::int64_t>> slot_default_;  // a bool, int or enum field's default, as the solver sees it
   std::size_t names_ = 0;
 };
 

@@ -15,6 +15,8 @@ proof's verdict must match what the decisions show:
   routing entry sending a contact below its level's route;
 - FD314 (non-monotonic) exactly when some contact, given one more concern or a higher descriptor,
   gets a lower outcome category; errors only when the engine replayed the counterexample;
+- FD317 (unreachable level) and FD318 (outcome never given) exactly for the levels no decision ends
+  at and the outcomes no decision gives;
 - no FD315: every proof complete.
 """
 
@@ -127,7 +129,10 @@ def expected_findings(doc: dict, decided: dict) -> dict:
                 if e is not None and e["category"] in ORDER and ORDER[e["category"]] < ORDER[d["category"]]:
                     non_monotonic = True
     leave = {r["id"]: r.get("lowers", False) for r in doc["routing"]}
+    used_outcomes = set(route_of.values()) | {r["outcome"] for r in doc["routing"]}
     return {
+        "FD317": set(route_of) - {d["level"] for d in decided.values()},
+        "FD318": used_outcomes - {d["outcome"] for d in decided.values()},
         "FD311": {r["id"] for r in doc["rules"]} - rules_held,
         "FD312": {r["id"] for r in doc["routing"]} - routing_applied,
         "FD313": {e for e in lowered if not leave[e]},
@@ -142,11 +147,12 @@ def reported_findings(doc: dict, path: Path) -> tuple[dict, list]:
     findings = json.loads(run.stdout)
     lines = path.read_text().splitlines()
 
-    def entry_at(f):  # the rule or routing entry a finding points at, by its line
-        text = lines[f["line"] - 1]
-        return text.split("id: ", 1)[1].split(",", 1)[0]
+    def entry_at(f):  # the level, outcome, rule or routing entry a finding points at, by its line
+        text = lines[f["line"] - 1].strip()
+        return text.split("id: ", 1)[1].split(",", 1)[0] if "id: " in text else text.split(":", 1)[0]
 
-    got = {code: {entry_at(f) for f in findings if f["code"] == code} for code in ("FD311", "FD312", "FD313", "FD316")}
+    codes = ("FD311", "FD312", "FD313", "FD316", "FD317", "FD318")
+    got = {code: {entry_at(f) for f in findings if f["code"] == code} for code in codes}
     got["FD314"] = any(f["code"] == "FD314" for f in findings)
     return got, findings
 
