@@ -251,8 +251,10 @@ def check_decisions_file(out: Path, meta: dict[str, Any]) -> dict[str, Any]:
     if got != meta["rows"]:
         raise RuntimeError(f"frontdoor decide wrote {got} decisions for {meta['rows']} contacts")
     if rejected != meta["bad_row_ids"]:
-        raise RuntimeError(f"frontdoor decide rejected {len(rejected)} rows of the diverse set, "
-                           f"{meta['bad_rows']} planned ({len(set(rejected) - set(meta['bad_row_ids']))} unplanned)")
+        unplanned = len(set(rejected) - set(meta["bad_row_ids"]))
+        accepted = len(set(meta["bad_row_ids"]) - set(rejected))
+        raise RuntimeError(f"frontdoor decide rejected {len(rejected)} rows of the diverse set, {meta['bad_rows']} planned "
+                           f"({unplanned} rejected unplanned, {accepted} planned but accepted)")
     return {"output_rows": got, "equals_input_rows": True, "rejected_rows": len(rejected), "planned_bad_rows": meta["bad_rows"],
             "rejected_are_the_planned_rows": True}
 
