@@ -201,13 +201,7 @@ def diverse_set(args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     import make_diverse
 
-    meta_path = args.data_dir / "diverse.meta.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    if meta.get("rows") != args.rows or meta.get("seed") != args.seed or not Path(meta.get("files", {}).get("jsonl", "")).exists():
-        t = time.perf_counter()
-        meta = make_diverse.make(args.rows, args.seed, ROOT / args.document, args.data_dir, "diverse")
-        print(f"made the diverse set ({args.rows:,} rows, seed {args.seed}) in {time.perf_counter() - t:.1f} s")
-    return meta
+    return make_diverse.ensure(args.rows, args.seed, ROOT / args.document, args.data_dir)
 
 
 def verify_lines(doc: fd.Document, lines: list[str], frame: pd.DataFrame, outputs: dict, children: int, seed: int) -> int:

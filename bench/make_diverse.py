@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make_diverse.py: a large, diverse, deterministic set of synthetic contacts for the benchmarks.
 
-    python3 bench/make_diverse.py                             # 1,000,000 rows -> bench/data/diverse.{jsonl,csv}
+    python3 bench/make_diverse.py                             # 1,000,000 rows -> bench/data/diverse-1000000.{jsonl,csv}
     python3 bench/make_diverse.py --rows 2000 --out-dir /tmp/d --seed 7
     python3 bench/make_diverse.py --document rules/other.yaml
 
@@ -392,19 +392,34 @@ def make(rows: int, seed: int, document: Path, out_dir: Path, stem: str) -> dict
     return summary
 
 
+def ensure(rows: int, seed: int, document: Path, out_dir: Path) -> dict:
+    """The set of `rows` rows and `seed` in out_dir (diverse-ROWS.*), made only if it is not there:
+    the benchmarks share one copy of each size."""
+    stem = f"diverse-{rows}"
+    meta_path = out_dir / f"{stem}.meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    files = meta.get("files", {})
+    if meta.get("seed") != seed or meta.get("document") != shown(str(document)) or \
+            not all(Path(files.get(k, "")).exists() for k in ("jsonl", "csv")):
+        t = time.perf_counter()
+        meta = make(rows, seed, document, out_dir, stem)
+        print(f"make_diverse: made {rows:,} rows (seed {seed}) in {out_dir} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return meta
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--document", type=Path, default=DEFAULT_DOCUMENT)
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="default bench/data (git-ignored)")
-    ap.add_argument("--stem", default="diverse", help="file name without extension (default diverse)")
+    ap.add_argument("--stem", default=None, help="file name without extension (default diverse-ROWS, as the benchmarks use)")
     args = ap.parse_args(argv)
     if args.rows < 10:
         ap.error("--rows must be at least 10")
     t = time.perf_counter()
     try:
-        s = make(args.rows, args.seed, args.document, args.out_dir, args.stem)
+        s = make(args.rows, args.seed, args.document, args.out_dir, args.stem or f"diverse-{args.rows}")
     except GenerateError as e:
         print(f"make_diverse: {e}", file=sys.stderr)
         return 2

@@ -231,13 +231,7 @@ def diverse_set(rows: int, data_dir: Path) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "bench"))
     import make_diverse
 
-    meta_path = data_dir / "diverse.meta.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    if meta.get("rows") != rows or meta.get("seed") != 2027 or not Path(meta.get("files", {}).get("jsonl", "")).exists():
-        t = time.perf_counter()
-        meta = make_diverse.make(rows, 2027, ROOT / "rules" / "exampleshire.yaml", data_dir, "diverse")
-        log(f"made the diverse set ({rows:,} rows) in {time.perf_counter() - t:.1f} s")
-    return meta
+    return make_diverse.ensure(rows, 2027, ROOT / "rules" / "exampleshire.yaml", data_dir)
 
 
 def check_decisions_file(out: Path, meta: dict[str, Any]) -> dict[str, Any]:
