@@ -152,7 +152,6 @@ def draw_dobs(rng: np.random.Generator, times: np.ndarray, owner: np.ndarray, ki
     return row_dob, row_unborn
 
 
-
 def draw_concerns(rng: np.random.Generator, doc: Document, rows: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, 5) concern indices (-1 unused) and level indices, each concern at one of its own levels."""
     count = rng.choice(len(CONCERN_COUNT_SHARES), size=rows, p=CONCERN_COUNT_SHARES)
@@ -224,8 +223,8 @@ def format_dates(days: np.ndarray) -> np.ndarray:
     return out
 
 
-def spoil(rng: np.random.Generator, doc: Document, rows: dict, concern: np.ndarray, level: np.ndarray, seconds: np.ndarray) -> dict[int, str]:
-    """Make about 0.3% of rows bad, a third of each kind; returns {row: kind}."""
+def spoil(rng: np.random.Generator, doc: Document, cols: dict, concern: np.ndarray, level: np.ndarray, seconds: np.ndarray) -> dict[int, str]:
+    """Make about 0.3% of rows bad, a third of each kind (in cols, concern and level); returns {row: kind}."""
     n = len(seconds)
     n_bad = min(n, max(3, round(n * BAD_ROW_RATE)))
     picks = np.sort(rng.choice(n, size=n_bad, replace=False))
@@ -236,18 +235,18 @@ def spoil(rng: np.random.Generator, doc: Document, rows: dict, concern: np.ndarr
         if kind == "level the concern lacks" and not lacking:
             kind = "unknown concern"
         if kind == "unknown concern":
-            rows["extra_concern"][i] = (UNKNOWN_CONCERNS[j % len(UNKNOWN_CONCERNS)], doc.levels[int(rng.integers(0, len(doc.levels)))])
+            cols["extra_concern"][i] = (UNKNOWN_CONCERNS[j % len(UNKNOWN_CONCERNS)], doc.levels[int(rng.integers(0, len(doc.levels)))])
         elif kind == "malformed timestamp":
             t = YEAR_START + np.timedelta64(int(seconds[i]), "s")
             iso = str(np.datetime_as_string(t, unit="s"))
             day, clock = iso.split("T")
             y, m, d = day.split("-")
-            rows["received"][i] = [f"{d}/{m}/{y} {clock[:5]}", f"{day} {clock[:5]}", iso, f"{day}T25:{clock[3:]}Z"][j // 3 % 4]
+            cols["received"][i] = [f"{d}/{m}/{y} {clock[:5]}", f"{day} {clock[:5]}", iso, f"{day}T25:{clock[3:]}Z"][j // 3 % 4]
         else:
             c, lv = lacking[int(rng.integers(0, len(lacking)))]
             concern[i][concern[i] == c] = -1
             level[i][concern[i] == -1] = -1
-            rows["extra_concern"][i] = (doc.concerns[c], doc.levels[lv])
+            cols["extra_concern"][i] = (doc.concerns[c], doc.levels[lv])
         bad[i] = kind
     return bad
 
