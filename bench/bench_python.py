@@ -4,6 +4,7 @@
     PYTHONPATH=build/python python3 bench/bench_python.py            # the module in a build tree
     python3 bench/bench_python.py --rows 2000000 --repeat 5           # an installed package
     python3 bench/bench_python.py --json python.json                  # also write the figures as JSON
+    python3 bench/bench_python.py --data diverse                      # the diverse set (bench/make_diverse.py)
 
 The million rows are the shipped synthetic year (examples/contacts-2026.csv) repeated, each copy
 with its own child and contact ids and its dates moved on by a whole number of weeks, so that the
@@ -15,6 +16,14 @@ Reports: rows per second from a pandas DataFrame (pandas' own string columns, as
 them) and from a pyarrow Table, with the default threads (one per core) and with one thread; the
 best of --repeat runs and the first; the process's peak resident memory before and after, and the
 peak of Python allocations during one call (tracemalloc).
+
+With --data diverse the rows are bench/make_diverse.py's instead (made with --rows and --seed
+under --data-dir unless a set of that size and seed is there): almost every row has inputs of its
+own, so the engine's memo of decisions cannot flatter it. Three inputs are timed, each with the
+default threads and with one: a pandas frame made as `pd.DataFrame(json_rows)` from the JSON Lines
+(concerns as dicts), the same frame with the concerns as `a=level;b=level` text, and an Arrow table
+of that text frame. Each input's decisions for a sample of children are checked against
+`frontdoor decide` on the same JSON lines, and each must reject exactly the set's planned bad rows.
 """
 
 from __future__ import annotations
@@ -131,17 +140,7 @@ def timed(fn, repeat: int) -> tuple[float, float, float]:
     return times[0], min(times), min(cpus)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--sample-children", type=int, default=2000)
-    ap.add_argument("--document", default="rules/exampleshire.yaml")
-    ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    args = ap.parse_args()
-    os.chdir(ROOT)
-
+def shipped(args: argparse.Namespace) -> None:
     doc = fd.load(args.document)
     year = fd.read_contacts("examples/contacts-2026.csv")
     t = time.perf_counter()
@@ -195,6 +194,123 @@ def main() -> None:
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
+
+
+def diverse_set(args: argparse.Namespace) -> dict:
+    """The diverse set of --rows rows and --seed under --data-dir, made if it is not there."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_diverse
+
+    return make_diverse.ensure(args.rows, args.seed, ROOT / args.document, args.data_dir)
+
+
+def verify_lines(doc: fd.Document, lines: list[str], frame: pd.DataFrame, outputs: dict, children: int, seed: int) -> int:
+    """Each output's decisions for the rows of a sample of children (and some rows without a child)
+    against `frontdoor decide` on those same JSON lines."""
+    cli = cli_path()
+    if cli is None:
+        sys.exit("bench: the frontdoor command line is needed to check the decisions first (set FRONTDOOR)")
+    rng = np.random.default_rng(seed)
+    kids = frame["child"].dropna().unique()
+    chosen = set(rng.choice(kids, size=min(children, len(kids)), replace=False))
+    rows = np.flatnonzero(frame["child"].isin(chosen).to_numpy() | (frame["child"].isna().to_numpy() & (np.arange(len(frame)) % 97 == 0)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.jsonl"
+        path.write_text("".join(lines[i] for i in rows), encoding="utf-8")
+        r = subprocess.run([cli, "decide", doc.path, str(path)], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode not in (0, 1):
+        sys.exit(f"bench: frontdoor decide failed: {r.stderr}")
+    theirs = [{k: t[k] for k in FIELDS} for t in map(json.loads, r.stdout.splitlines())]
+    for label, out in outputs.items():
+        frame_out = out if isinstance(out, pd.DataFrame) else out.to_pandas()
+        mine = [as_json(x) for x in frame_out.iloc[rows].to_dict("records")]
+        wrong = [(m, t) for m, t in zip(mine, theirs) if m != t]
+        if len(mine) != len(theirs) or wrong:
+            for m, t in wrong[:3]:
+                print("python:", m, "\ncli:   ", t, file=sys.stderr)
+            sys.exit(f"bench: {label}: {len(wrong)} of {len(mine)} sampled decisions differ from the command line")
+    return len(rows)
+
+
+def rejected(out) -> int:
+    col = out["error"] if isinstance(out, pd.DataFrame) else out.column("error").to_pandas()
+    return int(col.notna().sum())
+
+
+def diverse(args: argparse.Namespace) -> None:
+    import pyarrow as pa
+
+    doc = fd.load(args.document)
+    meta = diverse_set(args)
+    t = time.perf_counter()
+    lines = Path(meta["files"]["jsonl"]).read_text(encoding="utf-8").splitlines(keepends=True)
+    as_dicts = pd.DataFrame([json.loads(x) for x in lines])
+    as_text = as_dicts.copy()
+    as_text["concerns"] = [";".join(f"{c}={lv}" for c, lv in d.items()) for d in as_dicts["concerns"]]
+    table = pa.Table.from_pandas(as_text, preserve_index=False)
+    inputs = {"pandas_dict": as_dicts, "pandas_text": as_text, "arrow_text": table}
+    sizes = {"pandas_dict": as_dicts.memory_usage(deep=True).sum() / 2**20,
+             "pandas_text": as_text.memory_usage(deep=True).sum() / 2**20, "arrow_text": table.nbytes / 2**20}
+    print(f"{len(as_dicts):,} diverse rows ({meta['children']:,} children, {meta['bad_rows']} planned bad rows) read and "
+          f"framed in {time.perf_counter() - t:.1f} s; frames " + ", ".join(f"{k} {v:,.0f} MiB" for k, v in sizes.items()))
+
+    outputs = {label: doc.decide_many(data, progress=False) for label, data in inputs.items()}
+    for label, out in outputs.items():
+        if rejected(out) != meta["bad_rows"]:
+            sys.exit(f"bench: {label}: {rejected(out)} rows rejected, {meta['bad_rows']} planned")
+    checked = verify_lines(doc, lines, as_dicts, outputs, args.sample_children, args.seed)
+    print(f"checked: each input rejects exactly the {meta['bad_rows']} planned rows, and its decisions on {checked:,} "
+          f"sampled rows equal `frontdoor decide` on the same lines")
+    del outputs, lines
+
+    cores = os.cpu_count()
+    results = []
+    for label, data in inputs.items():
+        for threads in (None, 1):
+            f, best, cpu = timed(lambda: doc.decide_many(data, threads=threads, progress=False), args.repeat)
+            results.append((label, threads, f, best, cpu))
+    n = len(as_dicts)
+    print(f"\ndecide_many on {n:,} diverse rows ({cores} cores; best of {args.repeat} runs, and the first run):")
+    for label, threads, f, best, cpu in results:
+        th = f"{threads} thread" if threads else f"{cores} threads"
+        print(f"  {label:12s} {th:10s} {n / best:12,.0f} rows/s best ({best:.2f} s)   {n / f:12,.0f} rows/s first "
+              f"({f:.2f} s)   CPU {cpu:.2f} s")
+    load = os.getloadavg()[0]
+    print(f"  (load average {load:.1f} on {cores} cores)")
+    if args.json:
+        report = {
+            "benchmark": "bench/bench_python.py --data diverse", "document": args.document, "rows": n, "repeat": args.repeat,
+            "set": {k: meta[k] for k in ("seed", "children", "rows_without_child", "contacts_per_child", "bad_rows", "bad_by_kind")},
+            "checked_against_cli": checked, "rejected_as_planned": meta["bad_rows"], "cores": cores, "load_average": round(load, 2),
+            "frames_mib": {k: round(v, 1) for k, v in sizes.items()},
+            "results": [{"input": label, "threads": threads or cores, "first_s": round(f, 4), "best_s": round(best, 4),
+                         "cpu_s": round(cpu, 4), "rows_per_s": round(n / best, 1)}
+                        for label, threads, f, best, cpu in results],
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", choices=["shipped", "diverse"], default="shipped",
+                    help="the shipped year repeated (default) or bench/make_diverse.py's set")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "data", help="where the diverse set is kept or made")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sample-children", type=int, default=2000)
+    ap.add_argument("--document", default="rules/exampleshire.yaml")
+    ap.add_argument("--seed", type=int, default=None, help="sample seed (shipped, default 2026) or the set's seed (diverse, default 2027)")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+    if args.data == "diverse":
+        args.seed = 2027 if args.seed is None else args.seed
+        args.data_dir = args.data_dir.resolve()
+        diverse(args)
+    else:
+        args.seed = 2026 if args.seed is None else args.seed
+        shipped(args)
 
 
 if __name__ == "__main__":

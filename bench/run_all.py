@@ -20,10 +20,19 @@ Steps, each timed and each checked for right answers before its figures count:
    and the report says whether it has one line per input row and the expected number of rejected
    rows (72 per copy);
 5. the peers: bench/bench_peers.py --json (GoRules ZEN, pandas np.select, a Python loop; each must
-   give frontdoor's decisions on every shipped contact before it is timed).
+   give frontdoor's decisions on every shipped contact before it is timed);
+6. the diverse set (bench/make_diverse.py, --diverse-rows rows, kept in --data-dir and made again
+   only when its size or seed differ), where almost every row has inputs of its own so the batch
+   engine's memo cannot flatter it: `cli-diverse` runs `frontdoor decide rules/exampleshire.yaml
+   diverse.jsonl -o out.jsonl` (best of 3, each writing the file; the first run's file must have one
+   line per row and reject exactly the set's planned bad rows), and `python-diverse` runs
+   bench/bench_python.py --data diverse (decide_many from a dict-concern pandas frame, a text-concern
+   frame and an Arrow table, 2 threads and 1, each checked first).
 The report (bench/report.json by default) has the machine (nproc, CPU model, memory, load average),
 the date, the git commit, each step's own JSON and a short summary, which ends with issue 6's
-five targets, each true (met), false (missed) or null (its step did not run). A step that fails makes the
+five targets, the diverse set's three (`diverse_targets`) and whether each shipped-year figure is
+within 10% of the one docs/benchmarks.md records (`shipped_within_10_percent`), each true (met),
+false (missed) or null (its step did not run). A step that fails makes the
 whole command exit non-zero after writing what it has.
 """
 
@@ -43,6 +52,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The shipped-year figures docs/benchmarks.md records ("Figures", measured at 11a353b on the quiet
+# 2-core machine): a run may be at most 10% slower on any of them. Times in ns or ms (lower is
+# better), rates in rows or decisions per second (higher is better).
+DOCUMENTED = {
+    "cpp_decide_resolved_ns": 187.6, "cpp_decide_history_16_ns": 291.0, "cpp_decide_history_256_ns": 1160.0,
+    "cpp_decide_history_4096_ns": 16100.0, "cpp_deadline_ns": 19.3, "cpp_compile_document_ms": 3.21,
+    "cpp_decide_batch_rows_per_s": 464_000, "python_decide_many_pandas_2threads_rows_per_s": 3_320_000,
+    "python_decide_many_pandas_1threads_rows_per_s": 1_930_000, "python_decide_many_arrow_2threads_rows_per_s": 2_450_000,
+    "cli_decide_jsonl_rows_per_s": 1_070_000,
+}
 
 
 def log(msg: str) -> None:
@@ -206,6 +226,68 @@ def cli_bench(build_dir: Path, rows: int, repeat: int) -> dict[str, Any]:
                             "expected_rejected_rows_at_most": 72 * copies}}
 
 
+def diverse_set(rows: int, data_dir: Path) -> dict[str, Any]:
+    """The diverse set of `rows` rows (seed 2027) in data_dir, made only if it is not there already."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_diverse
+
+    return make_diverse.ensure(rows, 2027, ROOT / "rules" / "exampleshire.yaml", data_dir)
+
+
+def check_decisions_file(out: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """One line per input row, and exactly the planned bad rows rejected."""
+    got, rejected = 0, []
+    with out.open("rb") as f:
+        for line in f:
+            got += 1
+            if b'"error":null' not in line:
+                rejected.append(json.loads(line)["contact"])
+    if got != meta["rows"]:
+        raise RuntimeError(f"frontdoor decide wrote {got} decisions for {meta['rows']} contacts")
+    if rejected != meta["bad_row_ids"]:
+        unplanned = len(set(rejected) - set(meta["bad_row_ids"]))
+        accepted = len(set(meta["bad_row_ids"]) - set(rejected))
+        raise RuntimeError(f"frontdoor decide rejected {len(rejected)} rows of the diverse set, {meta['bad_rows']} planned "
+                           f"({unplanned} rejected unplanned, {accepted} planned but accepted)")
+    return {"output_rows": got, "equals_input_rows": True, "rejected_rows": len(rejected), "planned_bad_rows": meta["bad_rows"],
+            "rejected_are_the_planned_rows": True}
+
+
+def cli_diverse_bench(build_dir: Path, rows: int, data_dir: Path, repeat: int) -> dict[str, Any]:
+    meta = diverse_set(rows, data_dir)
+    exe = build_dir / "frontdoor"
+    data = Path(meta["files"]["jsonl"])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.jsonl"
+        cmd = [str(exe), "decide", "rules/exampleshire.yaml", str(data), "-o", str(out)]
+        walls, cpus, checked = [], [], None
+        for i in range(repeat):
+            c, t = children_cpu(), time.perf_counter()
+            r = run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            walls.append(time.perf_counter() - t)
+            cpus.append(children_cpu() - c)
+            if r.returncode not in (0, 1):
+                raise RuntimeError(f"frontdoor decide failed (exit {r.returncode}): {r.stderr[-2000:]!r}")
+            if i == 0:
+                checked = check_decisions_file(out, meta)
+        best = min(range(repeat), key=lambda i: walls[i])
+        return {"command": f"frontdoor decide rules/exampleshire.yaml <{rows} diverse rows>.jsonl -o out.jsonl", "rows": rows,
+                "input_bytes": data.stat().st_size, "output_bytes": out.stat().st_size, "repeat": repeat,
+                "best_s": round(walls[best], 4), "cpu_s": round(cpus[best], 4), "rows_per_s": round(rows / walls[best], 1),
+                "all_s": [round(w, 4) for w in walls], "exit_code": r.returncode, "checked": checked}
+
+
+def python_diverse_bench(rows: int, data_dir: Path, repeat: int, env: dict[str, str]) -> dict[str, Any]:
+    diverse_set(rows, data_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "python.json"
+        r = run([sys.executable, "bench/bench_python.py", "--data", "diverse", "--rows", str(rows), "--data-dir", str(data_dir),
+                 "--repeat", str(repeat), "--json", str(out)], env=env)
+        if r.returncode:
+            raise RuntimeError(f"bench_python.py --data diverse failed (exit {r.returncode})")
+        return json.loads(out.read_text())
+
+
 def peers_bench(rows: int, zen_rows: int, repeat: int, env: dict[str, str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "peers.json"
@@ -247,8 +329,44 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
             s[f"peers_{key}_rows_per_s"] = r["rows_per_s"]
             s[f"peers_{key}_frontdoor_times_faster"] = r["frontdoor_times_faster"]
         s["issue6_target_frontdoor_100x_zen_met"] = peers.get("target", {}).get("met")
+    py = report.get("python_diverse")
+    if isinstance(py, dict):
+        for r in py.get("results", []):
+            s[f"diverse_decide_many_{r['input']}_{r['threads']}threads_rows_per_s"] = r["rows_per_s"]
+    cli = report.get("cli_diverse")
+    if isinstance(cli, dict):
+        s["diverse_cli_decide_jsonl_to_file_rows_per_s"] = cli["rows_per_s"]
     s["issue6_targets"] = targets(s, report)
+    s["diverse_targets"] = diverse_targets(s)
+    s["shipped_within_10_percent"] = within_documented(s)
     return s
+
+
+def diverse_targets(s: dict[str, Any]) -> dict[str, Any]:
+    """The diverse set's targets: the command line to a file at 1 M rows/s, decide_many from the
+    dict-concern frame at 2 M rows/s on 2 threads, and Arrow the fastest of the three inputs."""
+    def at_least(key: str, bound: float) -> bool | None:
+        return None if s.get(key) is None else s[key] >= bound
+    three = [s.get(f"diverse_decide_many_{k}_2threads_rows_per_s") for k in ("pandas_dict", "pandas_text", "arrow_text")]
+    return {
+        "cli_jsonl_to_file_1m_rows_per_s": at_least("diverse_cli_decide_jsonl_to_file_rows_per_s", 1_000_000),
+        "decide_many_dict_frame_2m_rows_per_s_2threads": at_least("diverse_decide_many_pandas_dict_2threads_rows_per_s", 2_000_000),
+        "arrow_fastest_of_three_2threads": None if None in three else three[2] > max(three[:2]),
+    }
+
+
+def within_documented(s: dict[str, Any]) -> dict[str, Any]:
+    """Each DOCUMENTED figure: met (at most 10% slower), missed, or None (not measured this run)."""
+    out: dict[str, Any] = {}
+    for key, documented in DOCUMENTED.items():
+        got = s.get(key)
+        if got is None:
+            out[key] = None
+        elif key.endswith(("_ns", "_ms")):
+            out[key] = {"documented": documented, "now": got, "met": got <= documented / 0.9}
+        else:
+            out[key] = {"documented": documented, "now": got, "met": got >= 0.9 * documented}
+    return out
 
 
 def targets(s: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
@@ -283,7 +401,10 @@ def main() -> None:
     ap.add_argument("--cli-rows", type=int, default=None, help="rows for the command line (default 240,000; --quick 48,000)")
     ap.add_argument("--peer-rows", type=int, default=None, help="bench_peers.py --rows (default 240,000; --quick 48,000)")
     ap.add_argument("--zen-rows", type=int, default=None, help="bench_peers.py --zen-rows (default 12,000; --quick 3,000)")
-    ap.add_argument("--only", nargs="+", choices=["cpp", "python", "cli", "peers"], help="run only these steps")
+    ap.add_argument("--diverse-rows", type=int, default=None, help="rows of the diverse set (default 1,000,000; --quick 100,000)")
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "data", help="where the diverse set is kept (git-ignored)")
+    ap.add_argument("--only", nargs="+", choices=["cpp", "python", "cli", "peers", "cli-diverse", "python-diverse"],
+                    help="run only these steps")
     args = ap.parse_args()
     build_dir = args.build_dir if args.build_dir.is_absolute() else (Path.cwd() / args.build_dir)
     q = args.quick
@@ -291,8 +412,10 @@ def main() -> None:
     cli_rows = args.cli_rows or (48_000 if q else 240_000)
     peer_rows = args.peer_rows or (48_000 if q else 240_000)
     zen_rows = args.zen_rows or (3_000 if q else 12_000)
+    diverse_rows = args.diverse_rows or (100_000 if q else 1_000_000)
+    data_dir = args.data_dir.resolve()
     repeat = 2 if q else 3
-    steps = args.only or ["cpp", "python", "cli", "peers"]
+    steps = args.only or ["cpp", "python", "cli", "peers", "cli-diverse", "python-diverse"]
 
     started = time.perf_counter()
     report: dict[str, Any] = {
@@ -317,7 +440,9 @@ def main() -> None:
     todo = [("cpp", "google_benchmark", lambda: google_benchmark(build_dir, q)),
             ("python", "python", lambda: python_bench(build_dir, python_rows, repeat, env)),
             ("cli", "cli", lambda: cli_bench(build_dir, cli_rows, repeat)),
-            ("peers", "peers", lambda: peers_bench(peer_rows, zen_rows, repeat, env))]
+            ("peers", "peers", lambda: peers_bench(peer_rows, zen_rows, repeat, env)),
+            ("cli-diverse", "cli_diverse", lambda: cli_diverse_bench(build_dir, diverse_rows, data_dir, repeat)),
+            ("python-diverse", "python_diverse", lambda: python_diverse_bench(diverse_rows, data_dir, repeat, env))]
     if not report["errors"]:
         for step, key, fn in todo:
             if step not in steps:
@@ -338,7 +463,12 @@ def main() -> None:
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     log(f"wrote {args.output} in {report['total_s']} s")
     for k, v in report["summary"].items():
-        print(f"  {k}: {v:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"  {k}: {v}")
+        if isinstance(v, dict):
+            print(f"  {k}:")
+            for kk, vv in v.items():
+                print(f"    {kk}: {vv}")
+        else:
+            print(f"  {k}: {v:,}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"  {k}: {v}")
     if report["errors"]:
         for k, v in report["errors"].items():
             print(f"run_all: {k} failed: {v}", file=sys.stderr)
