@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "load/node_reader.hpp"
 #include "load/sections.hpp"
+#include "load/worked_examples.hpp"
 #include "load/yaml_tree.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
@@ -14,16 +16,10 @@
 namespace frontdoor::detail {
 namespace {
 
-using Node = YamlNode;
-
-std::vector<std::string_view> views(const std::vector<std::string>& v) {
-  return {v.begin(), v.end()};
-}
-
-class Loader {
+class Loader : public NodeReader {
  public:
   Loader(const SourceText& src, const CompileOptions& opt, ThresholdDocument& doc, std::vector<Diagnostic>& out)
-      : src_(src), opt_(opt), doc_(doc), out_(out), d_(src, out) {}
+      : NodeReader(src, opt, out), doc_(doc) {}
 
   void run() {
     Node root = read_yaml(src_, {opt_.max_document_bytes, opt_.max_nesting, opt_.max_entries}, out_);
@@ -56,102 +52,10 @@ class Loader {
     if (auto* n = root.find("always")) doc_.always = refs(*n, "always", "action", action_ids());
     if (auto* n = root.find("rules")) load_rules(*n);
     if (auto* n = root.find("routing")) load_routing(*n);
-    if (auto* n = root.find("tests")) load_tests(*n);
+    if (auto* n = root.find("tests")) load_worked_examples(src_, opt_, *n, doc_, out_);
   }
 
  private:
-  // --- shape helpers -----------------------------------------------------------------------------
-
-  // Report unknown keys (with a suggestion) and missing required ones.
-  void keys(const Node& map, const Section& section, std::string_view what = {}) {
-    if (what.empty()) what = section.what;
-    std::vector<std::string_view> all(section.allowed.begin(), section.allowed.end());
-    for (std::size_t i = 0; i < map.size(); ++i) {
-      const Node& k = map.key(i);
-      if (std::find(all.begin(), all.end(), k.value) == all.end())
-        d_.error("FD110", k.at, "unknown key '" + k.value + "'" + (what.empty() ? "" : " in " + std::string(what)) +
-                                    did_you_mean(k.value, all));
-    }
-    for (auto r : section.required)
-      if (!map.find(r))
-        d_.error("FD111", map.at, "missing required key '" + std::string(r) + "'" + (what.empty() ? "" : " in " + std::string(what)));
-  }
-
-  bool expect_kind(const Node& n, Node::Kind kind, std::string_view what) {
-    if (n.kind == kind) return true;
-    static constexpr const char* names[] = {"nothing", "a single value", "a list", "a mapping"};
-    d_.error("FD112", n.at, std::string(what) + " must be " + names[static_cast<int>(kind)] + ", not " +
-                                names[static_cast<int>(n.kind)]);
-    return false;
-  }
-
-  std::string text(const Node& n, std::string_view what) {
-    if (!expect_kind(n, Node::Kind::scalar, what)) return {};
-    return n.value;
-  }
-
-  std::optional<std::int64_t> integer(const Node& n, std::string_view what) {
-    if (!expect_kind(n, Node::Kind::scalar, what)) return std::nullopt;
-    auto v = parse_int(n.value);
-    if (!v || n.quoted) {
-      d_.error("FD113", n.at, std::string(what) + " must be a whole number, not '" + n.value + "'");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<bool> boolean(const Node& n, std::string_view what) {
-    if (!expect_kind(n, Node::Kind::scalar, what)) return std::nullopt;
-    if (!n.quoted && (n.value == "true" || n.value == "True" || n.value == "TRUE")) return true;
-    if (!n.quoted && (n.value == "false" || n.value == "False" || n.value == "FALSE")) return false;
-    d_.error("FD113", n.at, std::string(what) + " must be true or false, not '" + n.value + "'");
-    return std::nullopt;
-  }
-
-  static std::optional<std::int64_t> parse_int(std::string_view s) {
-    std::int64_t v = 0;
-    if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-    return v;
-  }
-
-  // An identifier: what expressions and decisions name things by.
-  bool identifier(const Node& n, const std::string& id, std::string_view what) {
-    bool ok = !id.empty() && (std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_') && id.size() <= 64 &&
-              std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    if (!ok) d_.error("FD113", n.at, std::string(what) + " '" + id + "' must be a word of letters, digits and _ (at most 64), starting with a letter");
-    return ok;
-  }
-
-  Index ref(const Node& n, std::string_view what, std::string_view kind, const std::vector<std::string_view>& ids) {
-    std::string v = text(n, what);
-    if (v.empty() && !n.is_scalar()) return kNoIndex;
-    auto it = std::find(ids.begin(), ids.end(), v);
-    if (it == ids.end()) {
-      d_.error("FD121", n.at, std::string(what) + ": unknown " + std::string(kind) + " '" + v + "'" + did_you_mean(v, ids));
-      return kNoIndex;
-    }
-    return static_cast<Index>(it - ids.begin());
-  }
-
-  std::vector<Index> refs(const Node& n, std::string_view what, std::string_view kind, const std::vector<std::string_view>& ids) {
-    std::vector<Index> out;
-    if (!expect_kind(n, Node::Kind::sequence, what)) return out;
-    for (auto& item : n.children) {
-      Index i = ref(item, what, kind, ids);
-      if (i != kNoIndex && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
-    }
-    return out;
-  }
-
-  bool limit(const Node& n, std::string_view what) {
-    if (n.size() <= opt_.max_entries) return true;
-    d_.error("FD104", n.at, std::string(what) + " has " + std::to_string(n.size()) + " entries, over the limit of " +
-                                std::to_string(opt_.max_entries));
-    return false;
-  }
-
   std::vector<std::string_view> action_ids() const {
     std::vector<std::string_view> v;
     for (auto& a : doc_.actions) v.push_back(a.id);
@@ -547,97 +451,7 @@ class Loader {
     }
   }
 
-  // --- worked examples ---------------------------------------------------------------------------
-
-  Scalar scalar(const Node& n) {
-    if (n.is_null()) return {};
-    if (!n.is_scalar()) {
-      d_.error("FD112", n.at, "a contact field must be a single value");
-      return {};
-    }
-    if (n.quoted) return n.value;
-    if (n.value == "true" || n.value == "True" || n.value == "TRUE") return true;
-    if (n.value == "false" || n.value == "False" || n.value == "FALSE") return false;
-    if (n.value == "null" || n.value == "~" || n.value.empty()) return {};
-    if (auto v = parse_int(n.value)) return *v;
-    return n.value;
-  }
-
-  std::vector<ConcernEntry> concern_entries(const Node& n) {
-    std::vector<ConcernEntry> out;
-    if (!expect_kind(n, Node::Kind::mapping, "concerns")) return out;
-    for (std::size_t i = 0; i < n.size(); ++i) out.push_back({n.key(i).value, text(n.val(i), "a concern's level")});
-    return out;
-  }
-
-  HistoryRecord history_item(const Node& n) {
-    HistoryRecord h;
-    if (!expect_kind(n, Node::Kind::mapping, "a history item")) return h;
-    keys(n, kHistoryItem);
-    if (auto* x = n.find("received")) h.received = text(*x, "received");
-    if (auto* x = n.find("concerns")) h.concerns = concern_entries(*x);
-    if (auto* x = n.find("outcome")) h.outcome = text(*x, "outcome");
-    if (auto* x = n.find("referral")) h.referral = boolean(*x, "referral");
-    return h;
-  }
-
-  std::optional<std::vector<std::string>> string_list(const Node& n, std::string_view what) {
-    std::vector<std::string> out;
-    if (!expect_kind(n, Node::Kind::sequence, what)) return std::nullopt;
-    for (auto& e : n.children) out.push_back(text(e, what));
-    return out;
-  }
-
-  void load_tests(const Node& n) {
-    if (!expect_kind(n, Node::Kind::sequence, "tests") || !limit(n, "tests")) return;
-    for (auto& item : n.children) {
-      WorkedExample t;
-      t.at = item.at;
-      if (!expect_kind(item, Node::Kind::mapping, "a test")) continue;
-      keys(item, kTest);
-      if (auto* x = item.find("name")) t.name = text(*x, "name");
-      if (auto* x = item.find("contact"); x && expect_kind(*x, Node::Kind::mapping, "contact")) {
-        for (std::size_t i = 0; i < x->size(); ++i) {
-          const std::string& k = x->key(i).value;
-          if (k == "concerns") {
-            t.contact.concerns = concern_entries(x->val(i));
-          } else if (k == "history") {
-            d_.error("FD110", x->key(i).at, "a test's history goes beside 'contact', not inside it");
-          } else {
-            t.contact.set(k, scalar(x->val(i)));
-          }
-        }
-        if (!t.contact.find("id")) t.contact.set("id", "test-" + std::to_string(doc_.tests.size() + 1));
-      }
-      if (auto* x = item.find("history"); x && expect_kind(*x, Node::Kind::sequence, "history"))
-        for (auto& h : x->children) t.history.push_back(history_item(h));
-      if (auto* x = item.find("expect"); x && expect_kind(*x, Node::Kind::mapping, "expect")) {
-        keys(*x, kExpect);
-        Expectation& e = t.expect;
-        if (auto* y = x->find("level")) e.level = text(*y, "level");
-        if (auto* y = x->find("outcome")) e.outcome = text(*y, "outcome");
-        if (auto* y = x->find("category")) e.category = text(*y, "category");
-        if (auto* y = x->find("deadline")) e.deadline = text(*y, "deadline");
-        if (auto* y = x->find("error")) e.error = text(*y, "error");
-        if (auto* y = x->find("actions")) e.actions = string_list(*y, "actions");
-        if (auto* y = x->find("actions_include")) e.actions_include = string_list(*y, "actions_include");
-        if (auto* y = x->find("flags")) e.flags = string_list(*y, "flags");
-        if (auto* y = x->find("rules")) e.rules = string_list(*y, "rules");
-        if (auto* y = x->find("routing")) {
-          e.has_routing = true;
-          if (!y->is_null() && !(y->is_scalar() && !y->quoted && (y->value == "null" || y->value == "~")))
-            e.routing = text(*y, "routing");
-        }
-      }
-      doc_.tests.push_back(std::move(t));
-    }
-  }
-
-  const SourceText& src_;
-  const CompileOptions& opt_;
   ThresholdDocument& doc_;
-  std::vector<Diagnostic>& out_;
-  Diagnostics d_;
   std::map<std::string, SourceOffset> seen_ids_;
 };
 
