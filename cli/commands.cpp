@@ -219,7 +219,7 @@ int run_explain(const ExplainOptions& o) {
     for (auto& s : ex.steps) {
       nlohmann::ordered_json values = nlohmann::ordered_json::object();
       for (auto& [k, val] : s.values) values[k] = val;
-      steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at},
+      steps.push_back({{"kind", to_string(s.kind)}, {"id", s.id}, {"result", to_string(s.result)}, {"when", s.when}, {"at", to_string(s.at)},
                        {"level_before", s.level_before}, {"values", values}});
     }
     out["trace"] = steps;
@@ -251,16 +251,14 @@ int run_explain(const ExplainOptions& o) {
   out << "  Why:\n";
   const SourceText& src = rules->source();
   for (auto& r : v.reasons()) {
-    out << "    [" << r.kind << "] " << r.id << ": " << r.text << "\n";
-    auto colon = r.at.rfind(':', r.at.rfind(':') - 1);
-    std::uint32_t line = static_cast<std::uint32_t>(std::stoul(r.at.substr(colon + 1)));
-    std::string_view l = src.line_text(line);
+    out << "    [" << to_string(r.kind) << "] " << r.id << ": " << r.text << "\n";
+    std::string_view l = src.line_text(r.at.line);
     auto b = l.find_first_not_of(' ');
-    out << "        " << r.at << " | " << (b == std::string_view::npos ? l : l.substr(b)) << "\n";
+    out << "        " << to_string(r.at) << " | " << (b == std::string_view::npos ? l : l.substr(b)) << "\n";
   }
   out << "  Trace (every rule and routing entry evaluated):\n";
   for (auto& s : ex.steps) {
-    out << "    " << s.kind << " " << s.id << " at level " << s.level_before << ": " << s.result;
+    out << "    " << to_string(s.kind) << " " << s.id << " at level " << s.level_before << ": " << to_string(s.result);
     if (!s.values.empty()) {
       out << "   (";
       for (std::size_t i = 0; i < s.values.size(); ++i) out << (i ? ", " : "") << s.values[i].first << " = " << s.values[i].second;

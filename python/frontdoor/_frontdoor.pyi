@@ -8,7 +8,7 @@ import numpy.typing as npt
 __version__: str
 HAVE_ANALYSIS: bool
 
-ReasonTuple = tuple[str, str, str, str, str]  # kind, id, text, at, source line
+ReasonTuple = tuple[str, str, str, str, str, int, int, str]  # kind, id, text, at, path, line, column, source line
 
 class RuleSet:
     @property

@@ -282,27 +282,16 @@ std::vector<py::array> object_columns(const std::vector<std::int32_t>& code, con
 
 // --- decisions into Python values ---------------------------------------------------------------------
 
-std::string line_of(const RuleSet& rs, const std::string& at) {
-  auto last = at.rfind(':');
-  if (last == std::string::npos || last == 0) return {};
-  auto prev = at.rfind(':', last - 1);
-  if (prev == std::string::npos) return {};
-  try {
-    auto line = static_cast<std::uint32_t>(std::stoul(at.substr(prev + 1, last - prev - 1)));
-    std::string_view l = rs.source().line_text(line);
-    auto b = l.find_first_not_of(' ');
-    return std::string(b == std::string_view::npos ? l : l.substr(b));
-  } catch (...) {
-    return {};
-  }
-}
-
+// (kind, id, text, at, path, line, column, source line): the package's Reason.
 py::tuple reason_tuples(const RuleSet& rs, const Decision& d) {
   auto reasons = rs.view(d).reasons();
   py::tuple out(reasons.size());
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     auto& r = reasons[i];
-    out[i] = py::make_tuple(r.kind, r.id, r.text, r.at, line_of(rs, r.at));
+    std::string_view l = rs.source().line_text(r.at.line);
+    auto b = l.find_first_not_of(' ');
+    out[i] = py::make_tuple(to_string(r.kind), r.id, r.text, to_string(r.at), std::string(r.at.path), r.at.line, r.at.column,
+                            std::string(b == std::string_view::npos ? std::string_view() : l.substr(b)));
   }
   return out;
 }
@@ -533,7 +522,8 @@ PYBIND11_MODULE(_frontdoor, m) {
             for (auto& s : ex.steps) {
               py::dict values_read;
               for (auto& [k, v] : s.values) values_read[py::str(k)] = v;
-              steps.append(py::dict("kind"_a = s.kind, "id"_a = s.id, "result"_a = s.result, "when"_a = s.when, "at"_a = s.at,
+              steps.append(py::dict("kind"_a = to_string(s.kind), "id"_a = s.id, "result"_a = to_string(s.result), "when"_a = s.when,
+                                    "at"_a = to_string(s.at),
                                     "level_before"_a = s.level_before, "values"_a = values_read));
             }
             return py::make_tuple(h.rules->view(ex.decision).to_json(), reason_tuples(*h.rules, ex.decision), steps);

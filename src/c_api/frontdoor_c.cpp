@@ -261,7 +261,8 @@ FD_API fd_status fd_explain(const fd_ruleset* r, const char* contact_json, const
     for (auto& s : ex.steps) {
       nlohmann::ordered_json values = nlohmann::ordered_json::object();
       for (auto& [k, v] : s.values) values[k] = v;
-      steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at}, {"level_before", s.level_before},
+      steps.push_back({{"kind", to_string(s.kind)}, {"id", s.id}, {"result", to_string(s.result)}, {"when", s.when}, {"at", to_string(s.at)},
+                     {"level_before", s.level_before},
                        {"values", values}});
     }
     out["trace"] = steps;

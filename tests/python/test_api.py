@@ -45,7 +45,8 @@ def test_decide_spec_example(doc):
     kinds = [r.kind for r in d.reasons]
     assert kinds[0] == "concern" and "rule" in kinds
     rule = next(r for r in d.reasons if r.kind == "rule")
-    assert rule.id == "non_mobile_baby_injury" and rule.at.startswith(DOC + ":") and "non_mobile_baby_injury" in rule.line
+    assert rule.id == "non_mobile_baby_injury" and rule.at.startswith(DOC + ":") and "non_mobile_baby_injury" in rule.source_line
+    assert rule.at == f"{rule.path}:{rule.line}:{rule.column}" and rule.path == DOC and rule.line > 0 and rule.column > 0
     assert "level='acute'" in repr(d) and "s47_strategy" in repr(d)
     html = d._repr_html_()
     for part in ("acute", "s47_strategy", "strategy_discussion", "2026-05-05T12:00:00Z", rule.at, "Why"):
