@@ -10,6 +10,7 @@
 
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
+#include "frontdoor/report.hpp"
 #include "io.hpp"
 #include "json_lines.hpp"
 #include <nlohmann/json.hpp>
@@ -20,36 +21,6 @@ namespace frontdoor::cli {
 namespace {
 
 constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
-
-nlohmann::json diagnostic_json(const Finding& f) {
-  const Diagnostic& d = f.diagnostic;
-  nlohmann::json j = {{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(to_string(d.severity))},
-                      {"code", d.code}, {"message", d.message}};
-  if (!f.contacts.empty()) {
-    j["counterexamples"] = nlohmann::json::array();
-    for (auto& c : f.contacts) j["counterexamples"].push_back(nlohmann::json::parse(c));
-  }
-  return j;
-}
-
-nlohmann::json sarif(const std::vector<Finding>& all) {
-  nlohmann::json results = nlohmann::json::array();
-  for (auto& f : all) {
-    const Diagnostic& d = f.diagnostic;
-    nlohmann::json r = {{"ruleId", d.code},
-                        {"level", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
-                        {"message", {{"text", d.message}}}};
-    nlohmann::json loc = {{"physicalLocation", {{"artifactLocation", {{"uri", d.path}}}}}};
-    if (d.at.line) loc["physicalLocation"]["region"] = {{"startLine", d.at.line}, {"startColumn", d.at.column}};
-    r["locations"] = nlohmann::json::array({loc});
-    results.push_back(std::move(r));
-  }
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", "frontdoor"}, {"version", kVersion},
-                                                                 {"informationUri", "https://example.invalid/frontdoor"}}}}},
-                                           {"results", results}}})}};
-}
 
 }  // namespace
 
@@ -83,8 +54,7 @@ int run_check(const CheckOptions& o) {
           unsettled += t.result == "unknown";
           ms += t.milliseconds;
         }
-        std::cerr << path << ": " << doc.levels.size() << " levels, " << doc.concerns.size() << " concerns, " << doc.rules.size()
-                  << " rules, " << doc.routing.size() << " routing entries; " << (tests - failures.size()) << " of " << tests
+        std::cerr << path << ": " << summary(doc) << "; " << (tests - failures.size()) << " of " << tests
                   << " worked examples pass; worked examples exercise " << report.rules_exercised << "/" << report.rules_total
                   << " rules and " << report.routing_exercised << "/" << report.routing_total << " routing entries; "
                   << report.timings.size() << " solver queries in " << static_cast<long>(ms) << " ms"
@@ -100,13 +70,8 @@ int run_check(const CheckOptions& o) {
       for (auto& f : found) std::cout << format(f.diagnostic, c->source.get()) << "\n";
     all.insert(all.end(), found.begin(), found.end());
   }
-  if (o.format == "json") {
-    nlohmann::json arr = nlohmann::json::array();
-    for (auto& f : all) arr.push_back(diagnostic_json(f));
-    std::cout << arr.dump(2) << "\n";
-  } else if (o.format == "sarif") {
-    std::cout << sarif(all).dump(2) << "\n";
-  }
+  if (o.format == "json") std::cout << to_json(std::span<const Finding>(all), JsonLayout::indented) << "\n";
+  else if (o.format == "sarif") std::cout << to_sarif(all) << "\n";
   if (could_not_run) return kCannotRun;
   bool errors = std::any_of(all.begin(), all.end(), [](auto& f) { return f.diagnostic.severity == Severity::error; });
   return errors ? kFindings : kClean;
@@ -214,16 +179,7 @@ int run_explain(const ExplainOptions& o) {
   auto v = rules->view(d);
   const ThresholdDocument& doc = rules->document();
   if (o.format == "json") {
-    auto out = nlohmann::ordered_json::parse(v.to_json());  // keep SPEC's key order
-    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (auto& s : ex.steps) {
-      nlohmann::ordered_json values = nlohmann::ordered_json::object();
-      for (auto& [k, val] : s.values) values[k] = val;
-      steps.push_back({{"kind", to_string(s.kind)}, {"id", s.id}, {"result", to_string(s.result)}, {"when", s.when}, {"at", to_string(s.at)},
-                       {"level_before", s.level_before}, {"values", values}});
-    }
-    out["trace"] = steps;
-    std::cout << out.dump(2) << "\n";
+    std::cout << to_json(*rules, ex, JsonLayout::indented) << "\n";
     return d.ok() ? kClean : kFindings;
   }
   std::ostream& out = std::cout;

@@ -16,6 +16,7 @@
 #include "frontdoor/columns.hpp"
 #include "frontdoor/figures.hpp"
 #include "frontdoor/frontdoor.hpp"
+#include "frontdoor/report.hpp"
 #if defined(FRONTDOOR_HAVE_ANALYSIS)
 #include "frontdoor/analysis.hpp"
 #endif
@@ -346,27 +347,12 @@ DecideInput decide_input(const RuleSet&, const std::vector<std::string>& names, 
 
 // --- diagnostics ------------------------------------------------------------------------------------------
 
-py::dict diagnostic_dict(const Diagnostic& d, const std::vector<std::string>& contacts = {}) {
-  py::dict out;
-  out["path"] = d.path;
-  out["line"] = d.at.line;
-  out["col"] = d.at.column;
-  out["severity"] = std::string(to_string(d.severity));
-  out["code"] = d.code;
-  out["message"] = d.message;
-  out["contacts"] = contacts;
-  out["text"] = d.path.empty() ? d.message : format(d);
-  return out;
-}
+// The report layer's JSON (frontdoor/report.hpp) as Python values: one writer for every front end.
+py::object from_json(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
 py::tuple compiled(Result<Compilation> c) {
   if (!c) return py::make_tuple(py::none(), py::list(), c.error().message);
-  py::list diags;
-  for (auto& d : c->diagnostics) {
-    py::dict x = diagnostic_dict(d);
-    x["text"] = format(d, c->source.get());
-    diags.append(x);
-  }
+  py::object diags = from_json(to_json(std::span<const Diagnostic>(c->diagnostics)));
   py::object handle = c->rule_set ? py::cast(Handle{c->rule_set}) : py::object(py::none());
   return py::make_tuple(handle, diags, py::none());
 }
@@ -440,65 +426,7 @@ PYBIND11_MODULE(_frontdoor, m) {
       .def_property_readonly("path", [](const Handle& h) { return h.rules->source().path(); })
       .def_property_readonly("timezone", [](const Handle& h) { return h.rules->document().calendar.timezone; })
       .def("source_line", [](const Handle& h, std::uint32_t line) { return std::string(h.rules->source().line_text(line)); })
-      .def("info", [](const Handle& h) {
-        const ThresholdDocument& doc = h.rules->document();
-        const SourceText& src = h.rules->source();
-        auto at = [&](SourceOffset o) { return o == kNoOffset ? std::string() : src.where(o); };
-        py::dict out;
-        py::list levels, outcomes, fields, concerns, rules, routing, counters;
-        for (auto& l : doc.levels) levels.append(py::dict("id"_a = l.id, "name"_a = l.name, "route"_a = doc.outcomes[l.route].id, "at"_a = at(l.at)));
-        auto action_ids = [&](const std::vector<Index>& v) {
-          std::vector<std::string> ids;
-          for (auto a : v) ids.push_back(doc.actions[a].id);
-          return ids;
-        };
-        for (auto& o : doc.outcomes)
-          outcomes.append(py::dict("id"_a = o.id, "name"_a = o.name, "category"_a = std::string(to_string(o.category)),
-                                   "referral"_a = o.referral, "actions"_a = action_ids(o.actions), "at"_a = at(o.at)));
-        py::dict actions;
-        for (auto& a : doc.actions) actions[py::str(a.id)] = a.text;
-        static const char* types[] = {"bool", "int", "string", "enum"};
-        for (auto& f : doc.fields) {
-          py::object def = py::none();
-          if (auto* b = std::get_if<bool>(&f.default_value)) def = py::bool_(*b);
-          else if (auto* i = std::get_if<std::int64_t>(&f.default_value)) def = py::int_(*i);
-          else if (auto* s = std::get_if<std::string>(&f.default_value)) def = py::str(*s);
-          fields.append(py::dict("id"_a = f.id, "type"_a = types[static_cast<int>(f.type)], "values"_a = f.values, "default"_a = def,
-                                 "min"_a = f.min ? py::object(py::int_(*f.min)) : py::object(py::none()),
-                                 "max"_a = f.max ? py::object(py::int_(*f.max)) : py::object(py::none()), "text"_a = f.text,
-                                 "built_in"_a = f.built_in));
-        }
-        for (auto& c : doc.concerns) {
-          py::dict descriptors;
-          for (auto& d : c.descriptors) descriptors[py::str(doc.levels[d.level].id)] = d.text;
-          concerns.append(py::dict("id"_a = c.id, "domain"_a = doc.domains[c.domain], "levels"_a = descriptors, "at"_a = at(c.at)));
-        }
-        for (auto& r : doc.rules) {
-          std::vector<std::string> flags;
-          for (auto f : r.flags) flags.push_back(doc.flags[f]);
-          rules.append(py::dict("id"_a = r.id, "when"_a = r.when.text,
-                                "raise_to"_a = r.raise_to == kNoIndex ? py::object(py::none()) : py::object(py::str(doc.levels[r.raise_to].id)),
-                                "actions"_a = action_ids(r.actions), "flags"_a = flags, "because"_a = r.because, "at"_a = at(r.at)));
-        }
-        for (auto& r : doc.routing)
-          routing.append(py::dict("id"_a = r.id, "when"_a = r.when.text, "outcome"_a = doc.outcomes[r.outcome].id, "lowers"_a = r.lowers,
-                                  "because"_a = r.because, "at"_a = at(r.at)));
-        for (auto& k : doc.counters) counters.append(py::str(k.id));
-        std::vector<std::string> always = action_ids(doc.always);
-        out["levels"] = levels;
-        out["outcomes"] = outcomes;
-        out["actions"] = actions;
-        out["always"] = always;
-        out["fields"] = fields;
-        out["concerns"] = concerns;
-        out["domains"] = doc.domains;
-        out["counters"] = counters;
-        out["flags"] = doc.flags;
-        out["rules"] = rules;
-        out["routing"] = routing;
-        out["tests"] = doc.tests.size();
-        return out;
-      })
+      .def("info", [](const Handle& h) { return from_json(to_json(*h.rules, DocumentDetail::full)); })
       .def(
           "decide",
           [](const Handle& h, const std::vector<std::string>& names, py::list values, py::object history_json, py::object normalize,
@@ -518,14 +446,7 @@ PYBIND11_MODULE(_frontdoor, m) {
              py::object bad) {
             DecideInput in = decide_input(*h.rules, names, values, history_json, normalize, bad);
             Explanation ex = h.rules->explain(in.record, in.history);
-            py::list steps;
-            for (auto& s : ex.steps) {
-              py::dict values_read;
-              for (auto& [k, v] : s.values) values_read[py::str(k)] = v;
-              steps.append(py::dict("kind"_a = to_string(s.kind), "id"_a = s.id, "result"_a = to_string(s.result), "when"_a = s.when,
-                                    "at"_a = to_string(s.at),
-                                    "level_before"_a = s.level_before, "values"_a = values_read));
-            }
+            py::object steps = from_json(to_json(*h.rules, ex))["trace"];
             return py::make_tuple(h.rules->view(ex.decision).to_json(), reason_tuples(*h.rules, ex.decision), steps);
           },
           "names"_a, "values"_a, "history_json"_a, "normalize"_a, "bad"_a)
@@ -678,26 +599,22 @@ PYBIND11_MODULE(_frontdoor, m) {
   m.def(
       "check_file",
       [](const std::string& path, std::optional<unsigned> timeout_ms) -> py::tuple {
-        py::list out;
+        py::object out = py::list();
         Result<Compilation> c = Error{""};
         {
           py::gil_scoped_release release;
           c = compile_file(path);
         }
         if (!c) return py::make_tuple(out, py::str(c.error().message));
-        auto add = [&](const Diagnostic& d, const std::vector<std::string>& contacts) {
-          py::dict x = diagnostic_dict(d, contacts);
-          x["text"] = format(d, c->source.get());
-          out.append(x);
-        };
-        for (auto& d : c->diagnostics) add(d, {});
+        std::vector<Finding> found;
+        for (auto& d : c->diagnostics) found.push_back({d, {}});
         if (c->ok()) {
           std::vector<Diagnostic> failures;
           {
             py::gil_scoped_release release;
             failures = run_worked_examples(*c->rule_set);
           }
-          for (auto& d : failures) add(d, {});
+          for (auto& d : failures) found.push_back({d, {}});
 #if defined(FRONTDOOR_HAVE_ANALYSIS)
           AnalysisOptions ao;  // the library's defaults, as `frontdoor check` uses them
           if (timeout_ms) ao.timeout_ms = *timeout_ms;
@@ -706,11 +623,12 @@ PYBIND11_MODULE(_frontdoor, m) {
             py::gil_scoped_release release;
             report = analyse(*c->rule_set, ao);
           }
-          for (auto& f : report.findings) add(f.diagnostic, f.contacts);
+          found.insert(found.end(), report.findings.begin(), report.findings.end());
 #else
           (void)timeout_ms;
 #endif
         }
+        out = from_json(to_json(std::span<const Finding>(found)));
         return py::make_tuple(out, py::none());
       },
       "path"_a, "timeout_ms"_a = py::none());

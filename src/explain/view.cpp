@@ -1,10 +1,9 @@
-// Stage 6, explain: a Decision in the document's own words, and as SPEC section 4 JSON.
+// Stage 6, explain: a Decision in the document's own words (as JSON: src/report/decision_json.cpp).
 #include <algorithm>
 
 #include "compile/program.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "time/civil.hpp"
-#include "util/json.hpp"
 
 namespace frontdoor {
 
@@ -134,67 +133,6 @@ std::vector<Reason> DecisionView::reasons() const {
     out.push_back({ReasonKind::level, l.id, l.name.empty() ? l.id : l.name, src.position(l.at)});
   }
   return out;
-}
-
-std::string DecisionView::to_json() const {
-  using detail::JsonWriter;
-  JsonWriter w;
-  const auto& doc = doc_of(*rules_);
-  w.open('{');
-  w.key("contact").string(d_->contact);
-  bool decided = ok();
-  auto maybe = [&](const char* k, std::string_view v) {
-    w.key(k);
-    decided ? w.string(v) : w.null();
-  };
-  auto list = [&](const char* k, const std::vector<std::string_view>& v) {
-    w.key(k);
-    if (!decided) {
-      w.null();
-      return;
-    }
-    w.open('[');
-    for (auto s : v) w.string(s);
-    w.close(']');
-  };
-  maybe("level", level());
-  maybe("outcome", outcome());
-  maybe("category", category());
-  w.key("referral");
-  decided ? w.boolean(referral()) : w.null();
-  list("actions", actions());
-  w.key("deadline");
-  if (std::string dl = deadline(); !dl.empty()) w.string(dl);
-  else w.null();
-  list("flags", flags());
-  list("rules", rules());
-  w.key("routing");
-  if (decided && d_->routing != kNoIndex) w.string(routing());
-  else w.null();
-  w.key("reasons");
-  if (!decided) {
-    w.null();
-  } else {
-    w.open('[');
-    for (auto& r : reasons()) {
-      w.open('{');
-      w.key("id").string(r.id);
-      w.key("kind").string(to_string(r.kind));
-      w.key("text").string(r.text);
-      w.key("at").string(to_string(r.at));
-      w.close('}');
-    }
-    w.close(']');
-  }
-  w.key("document").open('{');
-  w.key("id").string(doc.id);
-  w.key("version").string(doc.version);
-  w.key("sha256").string(rules_->sha256());
-  w.close('}');
-  w.key("error");
-  decided ? w.null() : w.string(d_->error);
-  w.close('}');
-  return std::move(w).str();
 }
 
 }  // namespace frontdoor
