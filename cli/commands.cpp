@@ -10,6 +10,7 @@
 
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
+#include "frontdoor/check.hpp"
 #include "frontdoor/report.hpp"
 #include "io.hpp"
 #include "json_lines.hpp"
@@ -24,51 +25,27 @@ constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
 
 }  // namespace
 
-int run_check(const CheckOptions& o) {
+int run_check(const CheckCommandOptions& o) {
+  frontdoor::CheckOptions options;
+  options.strict = o.strict;
+  options.analysis.timeout_ms = o.timeout_ms;
+  options.analysis.budget_ms = o.budget_ms;
+  options.prover = analyse;
   std::vector<Finding> all;
   bool could_not_run = false;
   for (const auto& path : o.documents) {
-    auto c = compile_file(path);
-    if (!c) {
-      std::cerr << "frontdoor: " << c.error().message << "\n";
+    auto report = check_file(path, options);
+    if (!report) {
+      std::cerr << "frontdoor: " << report.error().message << "\n";
       could_not_run = true;
       continue;
     }
-    std::vector<Finding> found;
-    for (auto& d : c->diagnostics) found.push_back({d, {}});
-    std::size_t tests = 0;
-    if (c->ok()) {
-      auto failures = run_worked_examples(*c->rule_set);
-      tests = c->rule_set->document().tests.size();
-      for (auto& d : failures) found.push_back({d, {}});
-      AnalysisOptions ao;
-      ao.timeout_ms = o.timeout_ms;
-      ao.budget_ms = o.budget_ms;
-      AnalysisReport report = analyse(*c->rule_set, ao);
-      found.insert(found.end(), report.findings.begin(), report.findings.end());
-      if (o.format == "text") {
-        const auto& doc = c->rule_set->document();
-        std::size_t unsettled = 0;
-        double ms = 0;
-        for (auto& t : report.timings) {
-          unsettled += t.result == "unknown";
-          ms += t.milliseconds;
-        }
-        std::cerr << path << ": " << summary(doc) << "; " << (tests - failures.size()) << " of " << tests
-                  << " worked examples pass; worked examples exercise " << report.rules_exercised << "/" << report.rules_total
-                  << " rules and " << report.routing_exercised << "/" << report.routing_total << " routing entries; "
-                  << report.timings.size() << " solver queries in " << static_cast<long>(ms) << " ms"
-                  << (unsettled ? " (" + std::to_string(unsettled) + " not settled in time)" : std::string()) << "\n";
-        if (o.timings)
-          for (auto& t : report.timings) std::cerr << "  " << t.result << "  " << t.milliseconds << " ms  " << t.proof << "\n";
-      }
+    if (o.format == "text") {
+      if (report->rule_set) std::cerr << summary(report.value()) << "\n";
+      if (o.timings) std::cerr << timings_text(report.value());
+      for (auto& f : report->findings) std::cout << format(f.diagnostic, report->source.get()) << "\n";
     }
-    if (o.strict)
-      for (auto& f : found)
-        if (f.diagnostic.severity == Severity::warning) f.diagnostic.severity = Severity::error;
-    if (o.format == "text")
-      for (auto& f : found) std::cout << format(f.diagnostic, c->source.get()) << "\n";
-    all.insert(all.end(), found.begin(), found.end());
+    all.insert(all.end(), report->findings.begin(), report->findings.end());
   }
   if (o.format == "json") std::cout << to_json(std::span<const Finding>(all), JsonLayout::indented) << "\n";
   else if (o.format == "sarif") std::cout << to_sarif(all) << "\n";

@@ -1,5 +1,5 @@
-// The document described: what the C interface's fd_document_json and the Python package's Document
-// say about levels, outcomes, concerns, rules and the rest, and the one-line summary `check` prints.
+// The document described: what the C interface's fd_document_json, the Python package's Document and
+// `frontdoor stats` say about it, and the one-line summary `check` prints.
 #include "frontdoor/report.hpp"
 #include "report/write.hpp"
 
@@ -121,6 +121,12 @@ std::string to_json(const RuleSet& rules, DocumentDetail detail) {
   const ThresholdDocument& doc = rules.document();
   JsonWriter w;
   w.open('{');
+  if (detail == DocumentDetail::reference) {
+    w.key("id").string(doc.id).key("version").string(doc.version).key("sha256").string(rules.sha256());
+    w.key("path").string(rules.source().path());
+    w.close('}');
+    return std::move(w).str();
+  }
   w.key("id").string(doc.id).key("title").string(doc.title).key("version").string(doc.version);
   w.key("effective_from").string(doc.effective_from).key("sha256").string(rules.sha256());
   w.key("path").string(rules.source().path()).key("timezone").string(doc.calendar.timezone);

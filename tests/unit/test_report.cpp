@@ -95,6 +95,8 @@ TEST_CASE("the document described: the header alone, or everything a front end s
   for (auto& [k, v] : header.items()) keys.push_back(k);
   CHECK(keys == std::vector<std::string>{"id", "title", "version", "effective_from", "sha256", "path", "timezone"});
   CHECK(header["sha256"] == rs->sha256());
+  CHECK(frontdoor::to_json(*rs, frontdoor::DocumentDetail::reference) ==
+        R"({"id":"testshire","version":"1","sha256":")" + rs->sha256() + R"(","path":"test.yaml"})");
   auto full = nlohmann::json::parse(frontdoor::to_json(*rs, frontdoor::DocumentDetail::full));
   CHECK(full["levels"].size() == 4);
   CHECK(full["levels"][3]["route"] == "s47");
