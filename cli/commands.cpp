@@ -10,6 +10,8 @@
 
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
+#include "frontdoor/check.hpp"
+#include "frontdoor/report.hpp"
 #include "io.hpp"
 #include "json_lines.hpp"
 #include <nlohmann/json.hpp>
@@ -21,92 +23,32 @@ namespace {
 
 constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
 
-nlohmann::json diagnostic_json(const Finding& f) {
-  const Diagnostic& d = f.diagnostic;
-  nlohmann::json j = {{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(to_string(d.severity))},
-                      {"code", d.code}, {"message", d.message}};
-  if (!f.contacts.empty()) {
-    j["counterexamples"] = nlohmann::json::array();
-    for (auto& c : f.contacts) j["counterexamples"].push_back(nlohmann::json::parse(c));
-  }
-  return j;
-}
-
-nlohmann::json sarif(const std::vector<Finding>& all) {
-  nlohmann::json results = nlohmann::json::array();
-  for (auto& f : all) {
-    const Diagnostic& d = f.diagnostic;
-    nlohmann::json r = {{"ruleId", d.code},
-                        {"level", d.severity == Severity::error ? "error" : d.severity == Severity::warning ? "warning" : "note"},
-                        {"message", {{"text", d.message}}}};
-    nlohmann::json loc = {{"physicalLocation", {{"artifactLocation", {{"uri", d.path}}}}}};
-    if (d.at.line) loc["physicalLocation"]["region"] = {{"startLine", d.at.line}, {"startColumn", d.at.column}};
-    r["locations"] = nlohmann::json::array({loc});
-    results.push_back(std::move(r));
-  }
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", "frontdoor"}, {"version", kVersion},
-                                                                 {"informationUri", "https://example.invalid/frontdoor"}}}}},
-                                           {"results", results}}})}};
-}
-
 }  // namespace
 
-int run_check(const CheckOptions& o) {
+int run_check(const CheckCommandOptions& o) {
+  frontdoor::CheckOptions options;
+  options.strict = o.strict;
+  options.analysis.timeout_ms = o.timeout_ms;
+  options.analysis.budget_ms = o.budget_ms;
+  options.prover = analyse;
   std::vector<Finding> all;
   bool could_not_run = false;
   for (const auto& path : o.documents) {
-    auto c = compile_file(path);
-    if (!c) {
-      std::cerr << "frontdoor: " << c.error().message << "\n";
+    auto report = check_file(path, options);
+    if (!report) {
+      std::cerr << "frontdoor: " << report.error().message << "\n";
       could_not_run = true;
       continue;
     }
-    std::vector<Finding> found;
-    for (auto& d : c->diagnostics) found.push_back({d, {}});
-    std::size_t tests = 0;
-    if (c->ok()) {
-      auto failures = run_worked_examples(*c->rule_set);
-      tests = c->rule_set->document().tests.size();
-      for (auto& d : failures) found.push_back({d, {}});
-      AnalysisOptions ao;
-      ao.timeout_ms = o.timeout_ms;
-      ao.budget_ms = o.budget_ms;
-      AnalysisReport report = analyse(*c->rule_set, ao);
-      found.insert(found.end(), report.findings.begin(), report.findings.end());
-      if (o.format == "text") {
-        const auto& doc = c->rule_set->document();
-        std::size_t unsettled = 0;
-        double ms = 0;
-        for (auto& t : report.timings) {
-          unsettled += t.result == ProofAnswer::unknown;
-          ms += t.milliseconds;
-        }
-        std::cerr << path << ": " << doc.levels.size() << " levels, " << doc.concerns.size() << " concerns, " << doc.rules.size()
-                  << " rules, " << doc.routing.size() << " routing entries; " << (tests - failures.size()) << " of " << tests
-                  << " worked examples pass; worked examples exercise " << report.rules_exercised << "/" << report.rules_total
-                  << " rules and " << report.routing_exercised << "/" << report.routing_total << " routing entries; "
-                  << report.timings.size() << " solver queries in " << static_cast<long>(ms) << " ms"
-                  << (unsettled ? " (" + std::to_string(unsettled) + " not settled in time)" : std::string()) << "\n";
-        if (o.timings)
-          for (auto& t : report.timings) std::cerr << "  " << to_string(t.result) << "  " << t.milliseconds << " ms  " << t.proof << "\n";
-      }
+    if (o.format == "text") {
+      if (report->rule_set) std::cerr << summary(report.value()) << "\n";
+      if (o.timings) std::cerr << timings_text(report.value());
+      for (auto& f : report->findings) std::cout << format(f.diagnostic, report->source.get()) << "\n";
     }
-    if (o.strict)
-      for (auto& f : found)
-        if (f.diagnostic.severity == Severity::warning) f.diagnostic.severity = Severity::error;
-    if (o.format == "text")
-      for (auto& f : found) std::cout << format(f.diagnostic, c->source.get()) << "\n";
-    all.insert(all.end(), found.begin(), found.end());
+    all.insert(all.end(), report->findings.begin(), report->findings.end());
   }
-  if (o.format == "json") {
-    nlohmann::json arr = nlohmann::json::array();
-    for (auto& f : all) arr.push_back(diagnostic_json(f));
-    std::cout << arr.dump(2) << "\n";
-  } else if (o.format == "sarif") {
-    std::cout << sarif(all).dump(2) << "\n";
-  }
+  if (o.format == "json") std::cout << to_json(std::span<const Finding>(all), JsonLayout::indented) << "\n";
+  else if (o.format == "sarif") std::cout << to_sarif(all) << "\n";
   if (could_not_run) return kCannotRun;
   bool errors = std::any_of(all.begin(), all.end(), [](auto& f) { return f.diagnostic.severity == Severity::error; });
   return errors ? kFindings : kClean;
@@ -214,16 +156,7 @@ int run_explain(const ExplainOptions& o) {
   auto v = rules->view(d);
   const ThresholdDocument& doc = rules->document();
   if (o.format == "json") {
-    auto out = nlohmann::ordered_json::parse(v.to_json());  // keep SPEC's key order
-    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (auto& s : ex.steps) {
-      nlohmann::ordered_json values = nlohmann::ordered_json::object();
-      for (auto& [k, val] : s.values) values[k] = val;
-      steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at},
-                       {"level_before", s.level_before}, {"values", values}});
-    }
-    out["trace"] = steps;
-    std::cout << out.dump(2) << "\n";
+    std::cout << to_json(*rules, ex, JsonLayout::indented) << "\n";
     return d.ok() ? kClean : kFindings;
   }
   std::ostream& out = std::cout;
@@ -251,16 +184,14 @@ int run_explain(const ExplainOptions& o) {
   out << "  Why:\n";
   const SourceText& src = rules->source();
   for (auto& r : v.reasons()) {
-    out << "    [" << r.kind << "] " << r.id << ": " << r.text << "\n";
-    auto colon = r.at.rfind(':', r.at.rfind(':') - 1);
-    std::uint32_t line = static_cast<std::uint32_t>(std::stoul(r.at.substr(colon + 1)));
-    std::string_view l = src.line_text(line);
+    out << "    [" << to_string(r.kind) << "] " << r.id << ": " << r.text << "\n";
+    std::string_view l = src.line_text(r.at.line);
     auto b = l.find_first_not_of(' ');
-    out << "        " << r.at << " | " << (b == std::string_view::npos ? l : l.substr(b)) << "\n";
+    out << "        " << to_string(r.at) << " | " << (b == std::string_view::npos ? l : l.substr(b)) << "\n";
   }
   out << "  Trace (every rule and routing entry evaluated):\n";
   for (auto& s : ex.steps) {
-    out << "    " << s.kind << " " << s.id << " at level " << s.level_before << ": " << s.result;
+    out << "    " << to_string(s.kind) << " " << s.id << " at level " << s.level_before << ": " << to_string(s.result);
     if (!s.values.empty()) {
       out << "   (";
       for (std::size_t i = 0; i < s.values.size(); ++i) out << (i ? ", " : "") << s.values[i].first << " = " << s.values[i].second;

@@ -5,7 +5,7 @@
 
 namespace frontdoor::cli {
 
-struct CheckOptions {
+struct CheckCommandOptions {
   std::vector<std::string> documents;
   std::string format = "text";  // text | json | sarif
   bool strict = false;
@@ -13,7 +13,7 @@ struct CheckOptions {
   unsigned budget_ms = 10000;   // all proofs together
   bool timings = false;
 };
-int run_check(const CheckOptions&);
+int run_check(const CheckCommandOptions&);
 
 struct DecideOptions {
   std::string document, contacts, output, format;  // format: jsonl | csv (default from output's extension)

@@ -5,8 +5,8 @@
 #include <unordered_map>
 
 #include "frontdoor/figures.hpp"
+#include "frontdoor/report.hpp"
 #include "io.hpp"
-#include <nlohmann/json.hpp>
 
 #include "frontdoor/records.hpp"
 
@@ -20,12 +20,6 @@ std::string text_of(const Scalar* v) {
   if (auto* s = std::get_if<std::string>(v)) return *s;
   if (auto* i = std::get_if<std::int64_t>(v)) return std::to_string(*i);
   return {};
-}
-
-std::string document_json(const RuleSet& r) {
-  const auto& d = r.document();
-  auto q = [](const std::string& s) { return nlohmann::json(s).dump(); };
-  return "{\"id\":" + q(d.id) + ",\"version\":" + q(d.version) + ",\"sha256\":" + q(r.sha256()) + ",\"path\":" + q(r.source().path()) + "}";
 }
 
 }  // namespace
@@ -56,7 +50,7 @@ int run_stats(const StatsOptions& o) {
 
   if (o.format == "json") {
     std::string f = to_json(figures);
-    std::string out = "{\"document\":" + document_json(*rules) + "," + f.substr(1, f.size() - 2);
+    std::string out = "{\"document\":" + frontdoor::to_json(*rules, DocumentDetail::reference) + "," + f.substr(1, f.size() - 2);
     if (any_recorded) out += ",\"audit\":" + to_json(compute_audit(rules->document(), in, recorded, values), contact_id, o.examples);
     std::cout << out << "}\n";
     return kClean;

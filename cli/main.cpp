@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", frontdoor::kVersion);
   app.require_subcommand(1);
 
-  frontdoor::cli::CheckOptions check;
+  frontdoor::cli::CheckCommandOptions check;
   auto* c = app.add_subcommand("check", "Load, type-check and run the worked examples of threshold documents");
   c->add_option("documents", check.documents, "Threshold documents (YAML)")->required();
   c->add_option("--format", check.format, "Output: text, json or sarif")->check(CLI::IsMember({"text", "json", "sarif"}));

@@ -105,7 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto rec = contact(v);
       n += fdfuzz::use(*c.rule_set, c.rule_set->decide(rec));
       auto ex = c.rule_set->explain(rec);
-      for (auto& s : ex.steps) n += s.values.size() + s.result.size();
+      for (auto& s : ex.steps) n += s.values.size() + to_string(s.result).size();
     }
   return n == static_cast<std::size_t>(-1);
 }

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "frontdoor/document.hpp"
@@ -41,21 +43,30 @@ struct Decision {
   }
 };
 
+// Why a decision came out as it did, one reason at a time; the kinds are written by to_string.
+enum class ReasonKind : std::uint8_t { concern, rule, routing, level, unknown };
+std::string_view to_string(ReasonKind) noexcept;  // "concern", "rule", ...
+
 struct Reason {
-  std::string kind;  // concern, rule, routing, level, unknown
+  ReasonKind kind = ReasonKind::level;
   std::string id;
   std::string text;
-  std::string at;    // path:line:col
+  SourcePosition at;  // where the document says it; to_string(at) is "path:line:col"
 };
 
 // One step of a traced evaluation: a rule or routing entry, what its `when` came to, and the values
 // of the names and functions it read.
+enum class StepKind : std::uint8_t { rule, routing };
+enum class ConditionResult : std::uint8_t { is_true, is_false, unknown, overflow };
+std::string_view to_string(StepKind) noexcept;         // "rule" | "routing"
+std::string_view to_string(ConditionResult) noexcept;  // "true" | "false" | "unknown" | "overflow"
+
 struct TraceStep {
-  std::string kind;    // rule | routing
+  StepKind kind = StepKind::rule;
   std::string id;
-  std::string result;  // true | false | unknown | overflow
-  std::string when;    // the expression
-  std::string at;
+  ConditionResult result = ConditionResult::unknown;
+  std::string when;  // the expression
+  SourcePosition at;
   std::vector<std::pair<std::string, std::string>> values;  // e.g. {"age_months", "3"}
   std::string level_before;
 };

@@ -24,6 +24,16 @@ struct LineColumn {
   std::uint32_t column = 0;  // 1-based, in bytes
 };
 
+// A place in a document, for showing: the document's path with a 1-based line and column. `path`
+// views the SourceText it came from (a RuleSet's source), so it is valid while that lives.
+struct SourcePosition {
+  std::string_view path;
+  std::uint32_t line = 0;    // 0 when unknown: then only the path is shown
+  std::uint32_t column = 0;
+  friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
+};
+std::string to_string(const SourcePosition&);  // "path:line:col", or "path" when the line is unknown
+
 // The text of one document with a table of line starts.
 class SourceText {
  public:
@@ -33,7 +43,8 @@ class SourceText {
   LineColumn locate(SourceOffset offset) const noexcept;
   SourceOffset offset_of(std::uint32_t line, std::uint32_t column) const noexcept;  // 1-based in
   std::string_view line_text(std::uint32_t line) const noexcept;                    // 1-based
-  std::string where(SourceOffset offset) const;  // "path:line:col"
+  SourcePosition position(SourceOffset offset) const noexcept;
+  std::string where(SourceOffset offset) const;  // to_string(position(offset))
 
  private:
   std::string path_;

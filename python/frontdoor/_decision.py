@@ -19,8 +19,11 @@ class Reason(NamedTuple):
     kind: str  # concern | rule | routing | level | unknown
     id: str
     text: str
-    at: str  # path:line:col in the document
-    line: str = ""  # that line of the document
+    at: str  # path:line:col in the document, as shown
+    path: str = ""  # the document's path
+    line: int = 0  # 1-based line in the document
+    column: int = 0  # 1-based column
+    source_line: str = ""  # the text of that line
 
     def to_dict(self) -> dict[str, str]:
         return {"id": self.id, "kind": self.kind, "text": self.text, "at": self.at}
@@ -165,7 +168,7 @@ class Decision:
         lines.append("  why:")
         for r in self._reasons or []:
             lines.append(f"    [{r.kind}] {r.id}: {r.text}")
-            lines.append(f"        {r.at} | {r.line}")
+            lines.append(f"        {r.at} | {r.source_line}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -190,7 +193,7 @@ class Decision:
         table = "".join(f"<tr><th style='text-align:left;vertical-align:top'>{k}</th><td style='text-align:left'>{v}</td></tr>" for k, v in rows)
         reasons = "".join(
             f"<tr><td><code>{e(r.kind)}</code></td><td><code>{e(r.id)}</code></td><td style='text-align:left'>{e(r.text)}</td>"
-            f"<td style='text-align:left'><code>{e(r.at)}</code><br><code style='color:#555'>{e(r.line)}</code></td></tr>"
+            f"<td style='text-align:left'><code>{e(r.at)}</code><br><code style='color:#555'>{e(r.source_line)}</code></td></tr>"
             for r in self._reasons or []
         )
         return (

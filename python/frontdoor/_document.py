@@ -195,9 +195,7 @@ class Document:
 
     # --- display ----------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        i = self._info
-        return (f"<frontdoor.Document {self.id} {self.version} ({self.path}): {len(i['levels'])} levels, "
-                f"{len(i['concerns'])} concerns, {len(i['rules'])} rules, {len(i['routing'])} routing entries>")
+        return f"<frontdoor.Document {self.id} {self.version} ({self.path}): {self._handle.summary()}>"
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -259,14 +257,22 @@ def loads(text: str, path: str = "<string>") -> Document:
     return _compiled(_core.compile_text(text, path))
 
 
-def check(path: PathLike, *, timeout_ms: Optional[int] = None) -> list[Finding]:
+def check(path: PathLike, *, strict: bool = False, timeout_ms: Optional[int] = None,
+          budget_ms: Optional[int] = None) -> list[Finding]:
     """`frontdoor check` for one document: every finding (load and type errors, failing worked
-    examples and, when the engine was built with its analysis, the proofs of SPEC section 5).
-    `timeout_ms`: the time budget per solver query (default: the command line's)."""
+    examples and, when the engine was built with its analysis, the proofs of SPEC section 5), from
+    the same library call the command line makes. `strict`: warnings count as errors (their
+    severity becomes "error"), as `frontdoor check --strict`. `timeout_ms`: a wall-clock bound on
+    all the proofs together (default: the command line's, 10,000); `budget_ms` is an older name for
+    it, and the smaller of the two applies. A proof not finished in time is an FD315 warning,
+    never a hang."""
     p = os.fspath(path)
     if not os.path.exists(p):
         raise FileNotFoundError(2, "No such file or directory", p)
-    diagnostics, error = _core.check_file(p, timeout_ms)
+    for name, value, least in (("timeout_ms", timeout_ms, 0), ("budget_ms", budget_ms, 0)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not least <= value < 2**32):
+            raise ValueError(f"{name} must be a whole number of milliseconds, at least {least}")
+    diagnostics, error = _core.check_file(p, bool(strict), timeout_ms, budget_ms)
     if error is not None:
         raise OSError(error)
     return [_finding(d) for d in diagnostics]

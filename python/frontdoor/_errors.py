@@ -50,7 +50,7 @@ def _finding(d: Mapping[str, Any]) -> Finding:
     import json
 
     contacts: list[Any] = []
-    for c in d.get("contacts") or ():
+    for c in d.get("counterexamples") or ():  # contact objects (older modules gave JSON texts)
         try:
             contacts.append(json.loads(c))
         except (TypeError, ValueError):

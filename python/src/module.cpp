@@ -1,7 +1,8 @@
 // frontdoor._frontdoor: the thin pybind11 layer under the Python package (python/frontdoor/).
 // It turns Python values and frame columns into cells (cells.hpp) while it holds the GIL, lets the
-// library decide without it (batch.cpp), and hands back NumPy arrays and plain Python values; the
-// package builds Decision objects, data frames and reports from those.
+// library decide without it, and hands back NumPy arrays and plain Python values; the package
+// builds Decision objects, data frames and reports from those. Documents, explanations and findings
+// come as the report layer's JSON (frontdoor/report.hpp), and check is the library's one check.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -13,9 +14,12 @@
 #include <optional>
 #include <thread>
 
+#include "cells.hpp"
+#include "frontdoor/check.hpp"
 #include "frontdoor/columns.hpp"
 #include "frontdoor/figures.hpp"
 #include "frontdoor/frontdoor.hpp"
+#include "frontdoor/report.hpp"
 #if defined(FRONTDOOR_HAVE_ANALYSIS)
 #include "frontdoor/analysis.hpp"
 #endif
@@ -27,6 +31,9 @@ using frontdoor::columns::Cell;
 using frontdoor::columns::Column;
 using frontdoor::columns::Kind;
 using frontdoor::columns::Tag;
+using frontdoor::python::Converter;
+using frontdoor::python::cell_from;
+using frontdoor::python::make_column;
 
 namespace {
 
@@ -36,217 +43,6 @@ struct Handle {
   // frame after frame); freed with the handle.
   std::shared_ptr<frontdoor::columns::PagePool> pages = std::make_shared<frontdoor::columns::PagePool>();
 };
-
-// --- Python values -> cells -------------------------------------------------------------------------
-
-// Turns values the fast checks below do not know (NumPy scalars, NA, datetimes, lists, ...) into ones
-// they do; written in Python (frontdoor/_convert.py) so that it can ask pandas and NumPy.
-struct Converter {
-  py::object normalize;  // normalize(value, history: bool) -> a plain value, ("t", ms, zoned), or bad
-  py::object bad;        // the marker for a value no field takes
-  std::vector<py::object>* keep;  // objects whose text the cells point into
-};
-
-Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int depth = 0) {
-  if (o == Py_None) return Cell::absent();
-  if (PyUnicode_Check(o)) {
-    Py_ssize_t len = 0;
-    const char* s = PyUnicode_AsUTF8AndSize(o, &len);
-    if (!s) {
-      PyErr_Clear();
-      col.problems.emplace_back();
-      Cell c;
-      c.tag = Tag::bad;
-      c.len = static_cast<std::uint32_t>(col.problems.size() - 1);
-      return c;
-    }
-    return Cell::text(std::string_view(s, static_cast<std::size_t>(len)));
-  }
-  if (PyBool_Check(o)) return Cell::boolean(o == Py_True);
-  if (PyLong_Check(o)) {
-    int overflow = 0;
-    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    if (!overflow && !(v == -1 && PyErr_Occurred())) return Cell::integer(v);
-    PyErr_Clear();
-    // Beyond 64 bits: a number no int field can hold, so the engine rejects it as out of range.
-    double d = PyLong_AsDouble(o);
-    if (d == -1.0 && PyErr_Occurred()) {
-      PyErr_Clear();
-      d = overflow < 0 ? -HUGE_VAL : HUGE_VAL;
-    }
-    return Cell::real(d);
-  }
-  if (PyFloat_Check(o)) {
-    double d = PyFloat_AS_DOUBLE(o);
-    return std::isnan(d) ? Cell::absent() : Cell::real(d);
-  }
-  auto bad = [&](std::string problem) {
-    col.problems.push_back(std::move(problem));
-    Cell c;
-    c.tag = Tag::bad;
-    c.len = static_cast<std::uint32_t>(col.problems.size() - 1);
-    return c;
-  };
-  if (PyDict_Check(o) && !history) {
-    PyObject *k, *v;
-    Py_ssize_t pos = 0;
-    std::size_t start = col.entries.size();
-    while (PyDict_Next(o, &pos, &k, &v)) {
-      if (!PyUnicode_Check(k) || !PyUnicode_Check(v)) {
-        col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
-      }
-      Py_ssize_t kl = 0, vl = 0;
-      const char* ks = PyUnicode_AsUTF8AndSize(k, &kl);
-      const char* vs = ks ? PyUnicode_AsUTF8AndSize(v, &vl) : nullptr;
-      if (!ks || !vs) {
-        PyErr_Clear();
-        col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
-      }
-      col.entries.emplace_back(std::string_view(ks, static_cast<std::size_t>(kl)), std::string_view(vs, static_cast<std::size_t>(vl)));
-    }
-    Cell c;
-    c.tag = Tag::entries;
-    c.i = static_cast<std::int64_t>(start);
-    c.len = static_cast<std::uint32_t>(col.entries.size() - start);
-    return c;
-  }
-  if (depth > 0) return bad(history ? "history: must be a list of earlier contacts" : "");
-  py::object r = cv.normalize(py::handle(o), history);
-  if (r.is(cv.bad)) return bad(history ? "history: must be a list of earlier contacts" : "");
-  if (py::isinstance<py::tuple>(r)) {
-    auto t = r.cast<py::tuple>();
-    if (t.size() == 3) return Cell::instant(t[1].cast<std::int64_t>(), t[2].cast<bool>());
-    return bad("");
-  }
-  cv.keep->push_back(r);
-  return cell_from(r.ptr(), col, history, cv, depth + 1);
-}
-
-void fill_cells(Column& col, py::array objects, bool history, const Converter& cv) {
-  if (objects.dtype().kind() != 'O' || objects.ndim() != 1) throw std::invalid_argument("column '" + col.name + "': expected a 1-d object array");
-  py::array contiguous = py::array::ensure(objects, py::array::c_style);
-  cv.keep->push_back(contiguous);
-  auto* const* data = static_cast<PyObject* const*>(contiguous.data());
-  std::size_t n = static_cast<std::size_t>(contiguous.size());
-  col.kind = Kind::cells;
-  col.cells.resize(n);
-  bool all_text = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    col.cells[i] = cell_from(data[i], col, history, cv);
-    all_text = all_text && (col.cells[i].tag == Tag::text || col.cells[i].tag == Tag::absent);
-  }
-  col.all_text = all_text;
-}
-
-template <class T>
-const T* numpy_data(py::handle a, std::size_t n, const std::string& name, std::vector<py::object>& keep) {
-  auto arr = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
-  if (!arr || static_cast<std::size_t>(arr.size()) != n) throw std::invalid_argument("column '" + name + "': array of the wrong kind or length");
-  keep.push_back(arr);
-  return arr.data();
-}
-
-const std::uint8_t* mask_data(py::handle m, std::size_t n, const std::string& name, std::vector<py::object>& keep) {
-  if (m.is_none()) return nullptr;
-  return numpy_data<std::uint8_t>(py::array(py::module_::import("numpy").attr("asarray")(m, "uint8")), n, name, keep);
-}
-
-std::int64_t ticks_per_ms(const std::string& unit, std::int64_t& ms_per_tick) {
-  ms_per_tick = 1;
-  if (unit == "ns") return 1000000;
-  if (unit == "us") return 1000;
-  if (unit == "ms") return 1;
-  if (unit == "s") return ms_per_tick = 1000, 1;
-  throw std::invalid_argument("unsupported datetime unit '" + unit + "'");
-}
-
-template <class T>
-const T* address(py::handle h) {
-  auto v = h.cast<std::uintptr_t>();
-  return reinterpret_cast<const T*>(v);
-}
-
-// A column from the spec the package's _columns.py makes: (kind, name, length, ...).
-std::unique_ptr<Column> make_column(py::tuple spec, const Converter& cv) {
-  auto col = std::make_unique<Column>();
-  std::string kind = spec[0].cast<std::string>();
-  col->name = spec[1].cast<std::string>();
-  col->length = spec[2].cast<std::size_t>();
-  std::size_t n = col->length;
-  auto& keep = *cv.keep;
-  if (kind == "null") {
-    col->kind = Kind::null;
-  } else if (kind == "object") {
-    fill_cells(*col, spec[3].cast<py::array>(), spec[4].cast<bool>(), cv);
-    if (col->cells.size() != n) throw std::invalid_argument("column '" + col->name + "': wrong length");
-  } else if (kind == "bool") {
-    col->kind = Kind::boolean;
-    col->values = numpy_data<std::uint8_t>(spec[3], n, col->name, keep);
-    col->mask = mask_data(spec[4], n, col->name, keep);
-  } else if (kind == "int64") {
-    col->kind = Kind::int64;
-    col->values = numpy_data<std::int64_t>(spec[3], n, col->name, keep);
-    col->mask = mask_data(spec[4], n, col->name, keep);
-  } else if (kind == "float64") {
-    col->kind = Kind::float64;
-    col->values = numpy_data<double>(spec[3], n, col->name, keep);
-    col->mask = mask_data(spec[4], n, col->name, keep);
-  } else if (kind == "datetime") {
-    col->kind = Kind::datetime;
-    col->values = numpy_data<std::int64_t>(spec[3], n, col->name, keep);
-    col->mask = mask_data(spec[4], n, col->name, keep);
-    col->per_ms = ticks_per_ms(spec[5].cast<std::string>(), col->ms_per_tick);
-    col->zoned = spec[6].cast<bool>();
-  } else if (kind == "arrow_string") {
-    // (kind, name, length, offset, validity, offsets, data, large, owner)
-    col->kind = Kind::arrow_string;
-    col->offset = spec[3].cast<std::int64_t>();
-    col->validity = address<std::uint8_t>(spec[4]);
-    col->offsets = address<void>(spec[5]);
-    col->data = address<char>(spec[6]);
-    col->large = spec[7].cast<bool>();
-    col->all_text = true;
-    keep.push_back(spec[8]);
-  } else if (kind == "arrow_bool" || kind == "arrow_int64" || kind == "arrow_float64" || kind == "arrow_datetime") {
-    // (kind, name, length, offset, validity, values, owner[, unit, zoned])
-    col->kind = kind == "arrow_bool" ? Kind::boolean_bits : kind == "arrow_int64" ? Kind::int64 : kind == "arrow_float64" ? Kind::float64 : Kind::datetime;
-    col->offset = spec[3].cast<std::int64_t>();
-    col->validity = address<std::uint8_t>(spec[4]);
-    col->values = address<void>(spec[5]);
-    keep.push_back(spec[6]);
-    if (kind == "arrow_datetime") {
-      col->per_ms = ticks_per_ms(spec[7].cast<std::string>(), col->ms_per_tick);
-      col->zoned = spec[8].cast<bool>();
-    }
-  } else if (kind == "dictionary") {
-    // (kind, name, length, codes (int32), dictionary spec)
-    col->kind = Kind::dictionary;
-    col->values = numpy_data<std::int32_t>(spec[3], n, col->name, keep);
-    col->dictionary = make_column(spec[4].cast<py::tuple>(), cv);
-    col->all_text = col->dictionary->all_text;
-    auto* codes = static_cast<const std::int32_t*>(col->values);
-    for (std::size_t i = 0; i < n; ++i)
-      if (codes[i] >= static_cast<std::int64_t>(col->dictionary->length)) throw std::invalid_argument("column '" + col->name + "': a code is out of range");
-  } else if (kind == "chunked") {
-    // (kind, name, length, [chunk specs]): an Arrow ChunkedArray read in place
-    col->kind = Kind::chunked;
-    std::size_t start = 0;
-    bool all_text = true;
-    for (auto chunk : spec[3].cast<py::list>()) {
-      col->starts.push_back(start);
-      col->chunks.push_back(make_column(chunk.cast<py::tuple>(), cv));
-      start += col->chunks.back()->length;
-      all_text = all_text && col->chunks.back()->all_text;
-    }
-    if (start != n || col->chunks.empty()) throw std::invalid_argument("column '" + col->name + "': chunks do not add up to its length");
-    col->all_text = all_text;
-  } else {
-    throw std::invalid_argument("column '" + col->name + "': unknown column kind '" + kind + "'");
-  }
-  return col;
-}
 
 template <class T>
 py::array_t<T> to_numpy(std::vector<T>&& v) {
@@ -285,27 +81,16 @@ std::vector<py::array> object_columns(const std::vector<std::int32_t>& code, con
 
 // --- decisions into Python values ---------------------------------------------------------------------
 
-std::string line_of(const RuleSet& rs, const std::string& at) {
-  auto last = at.rfind(':');
-  if (last == std::string::npos || last == 0) return {};
-  auto prev = at.rfind(':', last - 1);
-  if (prev == std::string::npos) return {};
-  try {
-    auto line = static_cast<std::uint32_t>(std::stoul(at.substr(prev + 1, last - prev - 1)));
-    std::string_view l = rs.source().line_text(line);
-    auto b = l.find_first_not_of(' ');
-    return std::string(b == std::string_view::npos ? l : l.substr(b));
-  } catch (...) {
-    return {};
-  }
-}
-
+// (kind, id, text, at, path, line, column, source line): the package's Reason.
 py::tuple reason_tuples(const RuleSet& rs, const Decision& d) {
   auto reasons = rs.view(d).reasons();
   py::tuple out(reasons.size());
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     auto& r = reasons[i];
-    out[i] = py::make_tuple(r.kind, r.id, r.text, r.at, line_of(rs, r.at));
+    std::string_view l = rs.source().line_text(r.at.line);
+    auto b = l.find_first_not_of(' ');
+    out[i] = py::make_tuple(to_string(r.kind), r.id, r.text, to_string(r.at), std::string(r.at.path), r.at.line, r.at.column,
+                            std::string(b == std::string_view::npos ? std::string_view() : l.substr(b)));
   }
   return out;
 }
@@ -360,27 +145,12 @@ DecideInput decide_input(const RuleSet&, const std::vector<std::string>& names, 
 
 // --- diagnostics ------------------------------------------------------------------------------------------
 
-py::dict diagnostic_dict(const Diagnostic& d, const std::vector<std::string>& contacts = {}) {
-  py::dict out;
-  out["path"] = d.path;
-  out["line"] = d.at.line;
-  out["col"] = d.at.column;
-  out["severity"] = std::string(to_string(d.severity));
-  out["code"] = d.code;
-  out["message"] = d.message;
-  out["contacts"] = contacts;
-  out["text"] = d.path.empty() ? d.message : format(d);
-  return out;
-}
+// The report layer's JSON (frontdoor/report.hpp) as Python values: one writer for every front end.
+py::object from_json(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
 py::tuple compiled(Result<Compilation> c) {
   if (!c) return py::make_tuple(py::none(), py::list(), c.error().message);
-  py::list diags;
-  for (auto& d : c->diagnostics) {
-    py::dict x = diagnostic_dict(d);
-    x["text"] = format(d, c->source.get());
-    diags.append(x);
-  }
+  py::object diags = from_json(to_json(std::span<const Diagnostic>(c->diagnostics)));
   py::object handle = c->rule_set ? py::cast(Handle{c->rule_set}) : py::object(py::none());
   return py::make_tuple(handle, diags, py::none());
 }
@@ -454,65 +224,8 @@ PYBIND11_MODULE(_frontdoor, m) {
       .def_property_readonly("path", [](const Handle& h) { return h.rules->source().path(); })
       .def_property_readonly("timezone", [](const Handle& h) { return h.rules->document().calendar.timezone; })
       .def("source_line", [](const Handle& h, std::uint32_t line) { return std::string(h.rules->source().line_text(line)); })
-      .def("info", [](const Handle& h) {
-        const ThresholdDocument& doc = h.rules->document();
-        const SourceText& src = h.rules->source();
-        auto at = [&](SourceOffset o) { return o == kNoOffset ? std::string() : src.where(o); };
-        py::dict out;
-        py::list levels, outcomes, fields, concerns, rules, routing, counters;
-        for (auto& l : doc.levels) levels.append(py::dict("id"_a = l.id, "name"_a = l.name, "route"_a = doc.outcomes[l.route].id, "at"_a = at(l.at)));
-        auto action_ids = [&](const std::vector<Index>& v) {
-          std::vector<std::string> ids;
-          for (auto a : v) ids.push_back(doc.actions[a].id);
-          return ids;
-        };
-        for (auto& o : doc.outcomes)
-          outcomes.append(py::dict("id"_a = o.id, "name"_a = o.name, "category"_a = std::string(to_string(o.category)),
-                                   "referral"_a = o.referral, "actions"_a = action_ids(o.actions), "at"_a = at(o.at)));
-        py::dict actions;
-        for (auto& a : doc.actions) actions[py::str(a.id)] = a.text;
-        static const char* types[] = {"bool", "int", "string", "enum"};
-        for (auto& f : doc.fields) {
-          py::object def = py::none();
-          if (auto* b = std::get_if<bool>(&f.default_value)) def = py::bool_(*b);
-          else if (auto* i = std::get_if<std::int64_t>(&f.default_value)) def = py::int_(*i);
-          else if (auto* s = std::get_if<std::string>(&f.default_value)) def = py::str(*s);
-          fields.append(py::dict("id"_a = f.id, "type"_a = types[static_cast<int>(f.type)], "values"_a = f.values, "default"_a = def,
-                                 "min"_a = f.min ? py::object(py::int_(*f.min)) : py::object(py::none()),
-                                 "max"_a = f.max ? py::object(py::int_(*f.max)) : py::object(py::none()), "text"_a = f.text,
-                                 "built_in"_a = f.built_in));
-        }
-        for (auto& c : doc.concerns) {
-          py::dict descriptors;
-          for (auto& d : c.descriptors) descriptors[py::str(doc.levels[d.level].id)] = d.text;
-          concerns.append(py::dict("id"_a = c.id, "domain"_a = doc.domains[c.domain], "levels"_a = descriptors, "at"_a = at(c.at)));
-        }
-        for (auto& r : doc.rules) {
-          std::vector<std::string> flags;
-          for (auto f : r.flags) flags.push_back(doc.flags[f]);
-          rules.append(py::dict("id"_a = r.id, "when"_a = r.when.text,
-                                "raise_to"_a = r.raise_to == kNoIndex ? py::object(py::none()) : py::object(py::str(doc.levels[r.raise_to].id)),
-                                "actions"_a = action_ids(r.actions), "flags"_a = flags, "because"_a = r.because, "at"_a = at(r.at)));
-        }
-        for (auto& r : doc.routing)
-          routing.append(py::dict("id"_a = r.id, "when"_a = r.when.text, "outcome"_a = doc.outcomes[r.outcome].id, "lowers"_a = r.lowers,
-                                  "because"_a = r.because, "at"_a = at(r.at)));
-        for (auto& k : doc.counters) counters.append(py::str(k.id));
-        std::vector<std::string> always = action_ids(doc.always);
-        out["levels"] = levels;
-        out["outcomes"] = outcomes;
-        out["actions"] = actions;
-        out["always"] = always;
-        out["fields"] = fields;
-        out["concerns"] = concerns;
-        out["domains"] = doc.domains;
-        out["counters"] = counters;
-        out["flags"] = doc.flags;
-        out["rules"] = rules;
-        out["routing"] = routing;
-        out["tests"] = doc.tests.size();
-        return out;
-      })
+      .def("info", [](const Handle& h) { return from_json(to_json(*h.rules, DocumentDetail::full)); })
+      .def("summary", [](const Handle& h) { return summary(h.rules->document()); })
       .def(
           "decide",
           [](const Handle& h, const std::vector<std::string>& names, py::list values, py::object history_json, py::object normalize,
@@ -532,13 +245,7 @@ PYBIND11_MODULE(_frontdoor, m) {
              py::object bad) {
             DecideInput in = decide_input(*h.rules, names, values, history_json, normalize, bad);
             Explanation ex = h.rules->explain(in.record, in.history);
-            py::list steps;
-            for (auto& s : ex.steps) {
-              py::dict values_read;
-              for (auto& [k, v] : s.values) values_read[py::str(k)] = v;
-              steps.append(py::dict("kind"_a = s.kind, "id"_a = s.id, "result"_a = s.result, "when"_a = s.when, "at"_a = s.at,
-                                    "level_before"_a = s.level_before, "values"_a = values_read));
-            }
+            py::object steps = from_json(to_json(*h.rules, ex))["trace"];
             return py::make_tuple(h.rules->view(ex.decision).to_json(), reason_tuples(*h.rules, ex.decision), steps);
           },
           "names"_a, "values"_a, "history_json"_a, "normalize"_a, "bad"_a)
@@ -686,47 +393,28 @@ PYBIND11_MODULE(_frontdoor, m) {
   m.def("compile_file", [](const std::string& path) { return compiled(compile_file(path)); });
   m.def("compile_text", [](const std::string& text, const std::string& path) { return compiled(Result<Compilation>(compile(text, path))); });
 
-  // `frontdoor check` for one document: load, type-check, worked examples and (where the library was
-  // built with its analysis) the proofs of SPEC section 5. Returns (findings, error).
+  // `frontdoor check` for one document: frontdoor::check (load, type-check, worked examples and,
+  // where the library was built with its analysis, the proofs of SPEC section 5), without the GIL.
+  // Returns (findings, error).
   m.def(
       "check_file",
-      [](const std::string& path, std::optional<unsigned> timeout_ms) -> py::tuple {
-        py::list out;
-        Result<Compilation> c = Error{""};
+      [](const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms) -> py::tuple {
+        frontdoor::CheckOptions options;  // the library's defaults, as `frontdoor check` uses them
+        options.strict = strict;
+        if (timeout_ms) options.analysis.timeout_ms = *timeout_ms;
+        if (budget_ms) options.analysis.budget_ms = *budget_ms;
+#if defined(FRONTDOOR_HAVE_ANALYSIS)
+        options.prover = analyse;
+#endif
+        Result<CheckReport> report = Error{""};
         {
           py::gil_scoped_release release;
-          c = compile_file(path);
+          report = check_file(path, options);
         }
-        if (!c) return py::make_tuple(out, py::str(c.error().message));
-        auto add = [&](const Diagnostic& d, const std::vector<std::string>& contacts) {
-          py::dict x = diagnostic_dict(d, contacts);
-          x["text"] = format(d, c->source.get());
-          out.append(x);
-        };
-        for (auto& d : c->diagnostics) add(d, {});
-        if (c->ok()) {
-          std::vector<Diagnostic> failures;
-          {
-            py::gil_scoped_release release;
-            failures = run_worked_examples(*c->rule_set);
-          }
-          for (auto& d : failures) add(d, {});
-#if defined(FRONTDOOR_HAVE_ANALYSIS)
-          AnalysisOptions ao;  // the library's defaults, as `frontdoor check` uses them
-          if (timeout_ms) ao.timeout_ms = *timeout_ms;
-          AnalysisReport report;
-          {
-            py::gil_scoped_release release;
-            report = analyse(*c->rule_set, ao);
-          }
-          for (auto& f : report.findings) add(f.diagnostic, f.contacts);
-#else
-          (void)timeout_ms;
-#endif
-        }
-        return py::make_tuple(out, py::none());
+        if (!report) return py::make_tuple(py::list(), py::str(report.error().message));
+        return py::make_tuple(from_json(to_json(std::span<const Finding>(report->findings))), py::none());
       },
-      "path"_a, "timeout_ms"_a = py::none());
+      "path"_a, "strict"_a = false, "timeout_ms"_a = py::none(), "budget_ms"_a = py::none());
 
   m.def(
       "figures",

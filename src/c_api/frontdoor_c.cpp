@@ -15,6 +15,7 @@
 
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/interchange.hpp"
+#include "frontdoor/report.hpp"
 #include "records/json.hpp"
 
 static_assert(FD_ABI_VERSION == 1, "update fd_abi_version's history in docs/embedding.md");
@@ -84,14 +85,6 @@ fd_status guarded(F&& body) noexcept {
   }
 }
 
-std::string diagnostics_json(const std::vector<frontdoor::Diagnostic>& diags) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
-  for (auto& d : diags)
-    a.push_back({{"path", d.path}, {"line", d.at.line}, {"col", d.at.column}, {"severity", std::string(frontdoor::to_string(d.severity))},
-                 {"code", d.code}, {"message", d.message}});
-  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 fd_status finish_compile(frontdoor::Compilation c, unsigned flags, fd_ruleset** out, char** diagnostics) {
   std::vector<frontdoor::Diagnostic> diags = c.diagnostics;
   bool good = c.ok();
@@ -100,7 +93,7 @@ fd_status finish_compile(frontdoor::Compilation c, unsigned flags, fd_ruleset** 
     good = failures.empty();
     diags.insert(diags.end(), failures.begin(), failures.end());
   }
-  if (diagnostics) *diagnostics = copy_out(diagnostics_json(diags));
+  if (diagnostics) *diagnostics = copy_out(frontdoor::to_json(std::span<const frontdoor::Diagnostic>(diags)));
   if (!good) {
     std::size_t errors = 0;
     for (auto& d : diags) errors += d.severity == frontdoor::Severity::error;
@@ -207,10 +200,7 @@ FD_API fd_status fd_document_json(const fd_ruleset* r, char** json) {
   if (json) *json = nullptr;
   return guarded([&] {
     if (!r || !json) return fail(FD_INVALID_ARGUMENT, "fd_document_json: rules and json are required");
-    const auto& doc = r->rules->document();
-    nlohmann::ordered_json j = {{"id", doc.id},       {"title", doc.title},  {"version", doc.version}, {"effective_from", doc.effective_from},
-                                {"sha256", r->rules->sha256()}, {"path", r->rules->source().path()}, {"timezone", doc.calendar.timezone}};
-    *json = copy_out(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    *json = copy_out(frontdoor::to_json(*r->rules, frontdoor::DocumentDetail::header));
     return ok();
   });
 }
@@ -256,16 +246,7 @@ FD_API fd_status fd_explain(const fd_ruleset* r, const char* contact_json, const
     ContactRecord record = read_contact(contact_json, history_json, history);
     frontdoor::Explanation ex = r->rules->explain(record, history);
     // The same object as `frontdoor explain --format json`: the decision, then its trace.
-    auto out = nlohmann::ordered_json::parse(r->rules->view(ex.decision).to_json());
-    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (auto& s : ex.steps) {
-      nlohmann::ordered_json values = nlohmann::ordered_json::object();
-      for (auto& [k, v] : s.values) values[k] = v;
-      steps.push_back({{"kind", s.kind}, {"id", s.id}, {"result", s.result}, {"when", s.when}, {"at", s.at}, {"level_before", s.level_before},
-                       {"values", values}});
-    }
-    out["trace"] = steps;
-    *explanation = copy_out(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    *explanation = copy_out(frontdoor::to_json(*r->rules, ex));
     return ex.decision.ok() ? ok() : fail(FD_REJECTED, "the contact was rejected: " + ex.decision.error);
   });
 }

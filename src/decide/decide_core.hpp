@@ -36,11 +36,11 @@ class StepTrace {
   StepTrace(const Program& p, std::vector<TraceStep>& steps) : p_(p), steps_(steps) {}
   void begin(bool routing, Index entry, Index level) {
     TraceStep s;
-    s.kind = routing ? "routing" : "rule";
+    s.kind = routing ? StepKind::routing : StepKind::rule;
     const Condition& when = routing ? p_.doc.routing[entry].when : p_.doc.rules[entry].when;
     s.id = routing ? p_.doc.routing[entry].id : p_.doc.rules[entry].id;
     s.when = when.text;
-    s.at = p_.source->where(routing ? p_.doc.routing[entry].at : p_.doc.rules[entry].at);
+    s.at = p_.source->position(routing ? p_.doc.routing[entry].at : p_.doc.rules[entry].at);
     s.level_before = p_.doc.levels[level].id;
     steps_.push_back(std::move(s));
   }
@@ -52,7 +52,10 @@ class StepTrace {
     values.emplace_back(label, show(p_.code[pc], v));
   }
   void end(const Value& v) {
-    steps_.back().result = v.s == Value::unknown ? "unknown" : v.s == Value::overflow ? "overflow" : v.v ? "true" : "false";
+    steps_.back().result = v.s == Value::unknown    ? ConditionResult::unknown
+                           : v.s == Value::overflow ? ConditionResult::overflow
+                           : v.v                    ? ConditionResult::is_true
+                                                    : ConditionResult::is_false;
   }
 
  private:

@@ -1,10 +1,9 @@
-// Stage 6, explain: a Decision in the document's own words, and as SPEC section 4 JSON.
+// Stage 6, explain: a Decision in the document's own words (as JSON: src/report/decision_json.cpp).
 #include <algorithm>
 
 #include "compile/program.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "time/civil.hpp"
-#include "util/json.hpp"
 
 namespace frontdoor {
 
@@ -18,6 +17,29 @@ std::string_view to_string(Category c) noexcept {
     case Category::other: return "other";
   }
   return "other";
+}
+
+std::string_view to_string(ReasonKind k) noexcept {
+  switch (k) {
+    case ReasonKind::concern: return "concern";
+    case ReasonKind::rule: return "rule";
+    case ReasonKind::routing: return "routing";
+    case ReasonKind::level: return "level";
+    case ReasonKind::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(StepKind k) noexcept { return k == StepKind::routing ? "routing" : "rule"; }
+
+std::string_view to_string(ConditionResult r) noexcept {
+  switch (r) {
+    case ConditionResult::is_true: return "true";
+    case ConditionResult::is_false: return "false";
+    case ConditionResult::unknown: return "unknown";
+    case ConditionResult::overflow: return "overflow";
+  }
+  return "unknown";
 }
 
 namespace {
@@ -79,7 +101,7 @@ std::vector<Reason> DecisionView::reasons() const {
   for (auto k : d_->base_concerns) {
     const Concern& c = doc.concerns[k];
     for (auto& desc : c.descriptors)
-      if (desc.level == d_->base_level) out.push_back({"concern", c.id, desc.text, src.where(desc.at)});
+      if (desc.level == d_->base_level) out.push_back({ReasonKind::concern, c.id, desc.text, src.position(desc.at)});
   }
   // Rules and routing entries in the order they were evaluated; those that could not be decided
   // stand where they were evaluated, so the reasons read as the decision was made.
@@ -91,7 +113,7 @@ std::vector<Reason> DecisionView::reasons() const {
     std::string text = u.why == UnknownCondition::Why::overflow
                            ? what + " '" + id + "' could not be decided: its arithmetic overflowed"
                            : what + " '" + id + "' could not be decided: '" + std::string(rules_->name(u.name)) + "' is not known";
-    out.push_back({"unknown", id, std::move(text), src.where(at)});
+    out.push_back({ReasonKind::unknown, id, std::move(text), src.position(at)});
   };
   std::size_t u = 0;
   for (Index r = 0; r < doc.rules.size(); ++r) {
@@ -99,79 +121,18 @@ std::vector<Reason> DecisionView::reasons() const {
       unknown(d_->unknowns[u++]);
     } else if (std::find(d_->rules.begin(), d_->rules.end(), r) != d_->rules.end()) {
       const Rule& rule = doc.rules[r];
-      out.push_back({"rule", rule.id, rule.because.empty() ? rule.id : rule.because, src.where(rule.at)});
+      out.push_back({ReasonKind::rule, rule.id, rule.because.empty() ? rule.id : rule.because, src.position(rule.at)});
     }
   }
   for (; u < d_->unknowns.size(); ++u) unknown(d_->unknowns[u]);  // routing entries before the one that applied
   if (d_->routing != kNoIndex) {
     const Routing& r = doc.routing[d_->routing];
-    out.push_back({"routing", r.id, r.because.empty() ? r.id : r.because, src.where(r.at)});
+    out.push_back({ReasonKind::routing, r.id, r.because.empty() ? r.id : r.because, src.position(r.at)});
   } else {
     const Level& l = doc.levels[d_->level];
-    out.push_back({"level", l.id, l.name.empty() ? l.id : l.name, src.where(l.at)});
+    out.push_back({ReasonKind::level, l.id, l.name.empty() ? l.id : l.name, src.position(l.at)});
   }
   return out;
-}
-
-std::string DecisionView::to_json() const {
-  using detail::JsonWriter;
-  JsonWriter w;
-  const auto& doc = doc_of(*rules_);
-  w.open('{');
-  w.key("contact").string(d_->contact);
-  bool decided = ok();
-  auto maybe = [&](const char* k, std::string_view v) {
-    w.key(k);
-    decided ? w.string(v) : w.null();
-  };
-  auto list = [&](const char* k, const std::vector<std::string_view>& v) {
-    w.key(k);
-    if (!decided) {
-      w.null();
-      return;
-    }
-    w.open('[');
-    for (auto s : v) w.string(s);
-    w.close(']');
-  };
-  maybe("level", level());
-  maybe("outcome", outcome());
-  maybe("category", category());
-  w.key("referral");
-  decided ? w.boolean(referral()) : w.null();
-  list("actions", actions());
-  w.key("deadline");
-  if (std::string dl = deadline(); !dl.empty()) w.string(dl);
-  else w.null();
-  list("flags", flags());
-  list("rules", rules());
-  w.key("routing");
-  if (decided && d_->routing != kNoIndex) w.string(routing());
-  else w.null();
-  w.key("reasons");
-  if (!decided) {
-    w.null();
-  } else {
-    w.open('[');
-    for (auto& r : reasons()) {
-      w.open('{');
-      w.key("id").string(r.id);
-      w.key("kind").string(r.kind);
-      w.key("text").string(r.text);
-      w.key("at").string(r.at);
-      w.close('}');
-    }
-    w.close(']');
-  }
-  w.key("document").open('{');
-  w.key("id").string(doc.id);
-  w.key("version").string(doc.version);
-  w.key("sha256").string(rules_->sha256());
-  w.close('}');
-  w.key("error");
-  decided ? w.null() : w.string(d_->error);
-  w.close('}');
-  return std::move(w).str();
 }
 
 }  // namespace frontdoor

@@ -34,10 +34,17 @@ std::string_view SourceText::line_text(std::uint32_t line) const noexcept {
   return s;
 }
 
-std::string SourceText::where(SourceOffset offset) const {
+SourcePosition SourceText::position(SourceOffset offset) const noexcept {
   auto lc = locate(offset);
-  if (lc.line == 0) return path_;
-  return path_ + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+  return {path_, lc.line, lc.column};
+}
+
+std::string SourceText::where(SourceOffset offset) const { return to_string(position(offset)); }
+
+std::string to_string(const SourcePosition& p) {
+  std::string out(p.path);
+  if (p.line == 0) return out;
+  return out + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
 }
 
 std::string_view to_string(Severity s) noexcept {

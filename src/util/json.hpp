@@ -1,7 +1,10 @@
-// A minimal JSON writer for decisions and reports: fixed key order, no whitespace, so output is
-// byte-for-byte reproducible. (Reading JSON is the CLI's business and uses nlohmann/json.)
+// The library's one JSON writer, for decisions and every report (src/report/): fixed key order, so
+// output is byte-for-byte reproducible. Compact (no whitespace) by default; indented, it lays out
+// as the command line prints JSON: two spaces a level, "key": value, empty containers as [] and {}.
+// (Reading JSON is the readers' business and uses nlohmann/json or simdjson.)
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -12,13 +15,20 @@ namespace frontdoor::detail {
 
 class JsonWriter {
  public:
+  enum class Layout : std::uint8_t { compact, indented };
+  JsonWriter() = default;
+  explicit JsonWriter(Layout layout) : indented_(layout == Layout::indented) {}
+
   JsonWriter& open(char c) {
     comma();
     out_ += c;
     first_ = true;
+    ++depth_;
     return *this;
   }
   JsonWriter& close(char c) {
+    --depth_;
+    if (indented_ && !first_) newline();
     out_ += c;
     first_ = false;
     return *this;
@@ -26,8 +36,36 @@ class JsonWriter {
   JsonWriter& key(std::string_view k) {
     comma();
     quote(k);
-    out_ += ':';
+    out_ += indented_ ? ": " : ":";
     after_key_ = true;
+    return *this;
+  }
+  // A JSON text this writer (or any compact writer) made, laid out as this writer lays out: its
+  // containers, keys and values are replayed one by one, in their order.
+  JsonWriter& embed(std::string_view json) {
+    for (std::size_t i = 0; i < json.size();) {
+      char c = json[i];
+      if (c == '{' || c == '[') {
+        open(c), ++i;
+      } else if (c == '}' || c == ']') {
+        close(c), ++i;
+      } else if (c == ',' || c == ':' || c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        ++i;
+      } else {
+        std::size_t end = token_end(json, i);
+        bool is_key = c == '"' && end < json.size() && json[end] == ':';
+        if (is_key) {
+          comma();
+          out_.append(json.substr(i, end - i));
+          out_ += indented_ ? ": " : ":";
+          after_key_ = true;
+        } else {
+          comma();
+          out_.append(json.substr(i, end - i));
+        }
+        i = end;
+      }
+    }
     return *this;
   }
   JsonWriter& string(std::string_view s) {
@@ -74,6 +112,21 @@ class JsonWriter {
     }
     if (!first_) out_ += ',';
     first_ = false;
+    if (indented_ && depth_ > 0) newline();
+  }
+  void newline() {
+    out_ += '\n';
+    out_.append(2 * static_cast<std::size_t>(depth_), ' ');
+  }
+  // Where the string, number or literal starting at json[i] ends.
+  static std::size_t token_end(std::string_view json, std::size_t i) {
+    if (json[i] == '"') {
+      for (++i; i < json.size() && json[i] != '"'; ++i)
+        if (json[i] == '\\') ++i;
+      return std::min(i + 1, json.size());
+    }
+    while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' && json[i] != ':') ++i;
+    return i;
   }
   void quote(std::string_view s) { append_quoted(out_, s); }
 
@@ -144,6 +197,8 @@ class JsonWriter {
   std::string out_;
   bool first_ = true;
   bool after_key_ = false;
+  bool indented_ = false;
+  int depth_ = 0;
 };
 
 }  // namespace frontdoor::detail

@@ -45,7 +45,8 @@ def test_decide_spec_example(doc):
     kinds = [r.kind for r in d.reasons]
     assert kinds[0] == "concern" and "rule" in kinds
     rule = next(r for r in d.reasons if r.kind == "rule")
-    assert rule.id == "non_mobile_baby_injury" and rule.at.startswith(DOC + ":") and "non_mobile_baby_injury" in rule.line
+    assert rule.id == "non_mobile_baby_injury" and rule.at.startswith(DOC + ":") and "non_mobile_baby_injury" in rule.source_line
+    assert rule.at == f"{rule.path}:{rule.line}:{rule.column}" and rule.path == DOC and rule.line > 0 and rule.column > 0
     assert "level='acute'" in repr(d) and "s47_strategy" in repr(d)
     html = d._repr_html_()
     for part in ("acute", "s47_strategy", "strategy_discussion", "2026-05-05T12:00:00Z", rule.at, "Why"):
@@ -130,6 +131,36 @@ def test_check_matches_the_command_line(cli, shipped_findings):
     cli_findings = {(f["code"], f["line"], f["col"], f["severity"]) for f in json.loads(r.stdout) if f["code"] != "FD315"}
     assert {(f.code, f.line, f.col, f.severity) for f in shipped_findings if f.code != "FD315"} == cli_findings
 
+
+
+UNUSED_ACTION = ROOT / "tests" / "check" / "broken" / "fd303_unused_action.yaml"  # one warning, no errors
+
+
+def test_check_strict_counts_warnings_as_errors(cli):
+    plain = fd.check(UNUSED_ACTION)
+    strict = fd.check(UNUSED_ACTION, strict=True)
+    assert [(f.code, f.line, f.severity) for f in plain if f.code != "FD315"] == [("FD303", 17, "warning")]
+    assert [(f.code, f.line, f.severity) for f in strict if f.code != "FD315"] == [("FD303", 17, "error")]
+    assert all(f.severity == "error" for f in strict)
+    r = run_cli(cli, "check", "--strict", "--format", "json", str(UNUSED_ACTION))
+    assert r.returncode == 1
+    assert {(f["code"], f["line"], f["severity"]) for f in json.loads(r.stdout) if f["code"] != "FD315"} == {("FD303", 17, "error")}
+
+
+def test_check_time_budget():
+    if not fd._frontdoor.HAVE_ANALYSIS:
+        pytest.skip("the module was built without the analysis")
+    # No time at all for the proofs: none is attempted, and one FD315 warning says so; the worked
+    # examples still run. With strict, that warning is an error.
+    for limits in ({"timeout_ms": 0}, {"budget_ms": 0}, {"timeout_ms": 0, "budget_ms": 5000}):
+        spent = [f for f in fd.check(DOC, **limits) if f.code == "FD315"]
+        assert len(spent) == 1 and spent[0].severity == "warning" and "(0 ms) was used up" in spent[0].message
+        assert "were not asked" in spent[0].message
+    assert [f.severity for f in fd.check(DOC, budget_ms=0, strict=True) if f.code == "FD315"] == ["error"]
+    with pytest.raises(ValueError, match="timeout_ms"):
+        fd.check(DOC, timeout_ms=-1)
+    with pytest.raises(ValueError, match="budget_ms"):
+        fd.check(DOC, budget_ms=-1)
 
 SMALL = """frontdoor: 1
 id: small

@@ -8,7 +8,10 @@
 #include "time/civil.hpp"
 
 using namespace fdtest;
+using frontdoor::ConditionResult;
 using frontdoor::ContactRecord;
+using frontdoor::ReasonKind;
+using frontdoor::StepKind;
 using frontdoor::HistoryRecord;
 
 namespace {
@@ -59,12 +62,15 @@ TEST_CASE("base level is the highest descriptor; rules raise it; routing picks t
   CHECK(v.deadline() == "2026-05-05T14:00:00Z");
   auto reasons = v.reasons();
   REQUIRE(reasons.size() >= 3);
-  CHECK(reasons[0].kind == "concern");
+  CHECK(reasons[0].kind == ReasonKind::concern);
   CHECK(reasons[0].text == "Unexplained injury");
-  CHECK(reasons[1].kind == "rule");
+  CHECK(reasons[1].kind == ReasonKind::rule);
   CHECK(reasons[1].text == "Any injury to a non-mobile baby needs a strategy discussion");
-  CHECK(reasons[1].at == "test.yaml:" + std::to_string(line_of(document(kRules), "- id: baby_injury")) + ":5");
-  CHECK(reasons[2].kind == "level");
+  CHECK(reasons[1].at.path == "test.yaml");
+  CHECK(reasons[1].at.line == line_of(document(kRules), "- id: baby_injury"));
+  CHECK(reasons[1].at.column == 5);
+  CHECK(to_string(reasons[1].at) == "test.yaml:" + std::to_string(line_of(document(kRules), "- id: baby_injury")) + ":5");
+  CHECK(reasons[2].kind == ReasonKind::level);
 }
 
 TEST_CASE("no concerns: the lowest level, and every contact still gets an outcome") {
@@ -168,7 +174,7 @@ TEST_CASE("an unborn child is 0 months old; a missing dob leaves ages unknown") 
   REQUIRE_FALSE(d.unknowns.empty());
   CHECK(rs->name(d.unknowns[0].name) == "age_months");
   bool named = false;
-  for (auto& r : rs->view(d).reasons()) named |= r.kind == "unknown" && r.text.find("age_months") != std::string::npos;
+  for (auto& r : rs->view(d).reasons()) named |= r.kind == ReasonKind::unknown && r.text.find("age_months") != std::string::npos;
   CHECK(named);
 }
 
@@ -245,7 +251,7 @@ TEST_CASE("a rule that only gives a reason is allowed, and its because is a reas
   ContactRecord c = contact();
   c.set("consent", true);
   auto reasons = rs->view(rs->decide(c)).reasons();
-  CHECK(std::any_of(reasons.begin(), reasons.end(), [](auto& r) { return r.kind == "rule" && r.text == "Consent recorded"; }));
+  CHECK(std::any_of(reasons.begin(), reasons.end(), [](auto& r) { return r.kind == ReasonKind::rule && r.text == "Consent recorded"; }));
 }
 
 TEST_CASE("explain's trace names every value a condition read") {
@@ -255,7 +261,10 @@ TEST_CASE("explain's trace names every value a condition read") {
   c.set("score", std::int64_t{5});
   auto ex = rs->explain(c);
   REQUIRE(ex.steps.size() == 1);
-  CHECK(ex.steps[0].result == "true");
+  CHECK(ex.steps[0].result == ConditionResult::is_true);
+  CHECK(ex.steps[0].kind == StepKind::rule);
+  CHECK(to_string(ex.steps[0].result) == "true");
+  CHECK(to_string(ex.steps[0].kind) == "rule");
   using KV = std::pair<std::string, std::string>;
   CHECK(ex.steps[0].values == std::vector<KV>{{"source", "\"6\""}, {"score", "5"}});
 }

@@ -1,0 +1,104 @@
+// Decisions and explanations as JSON: SPEC section 4's object, and `explain --format json`'s.
+#include "frontdoor/report.hpp"
+#include "report/write.hpp"
+
+namespace frontdoor {
+
+namespace detail {
+
+namespace {
+
+void write_reasons(JsonWriter& w, const DecisionView& v) {
+  w.open('[');
+  for (auto& r : v.reasons()) {
+    w.open('{');
+    w.key("id").string(r.id);
+    w.key("kind").string(to_string(r.kind));
+    w.key("text").string(r.text);
+    w.key("at").string(to_string(r.at));
+    w.close('}');
+  }
+  w.close(']');
+}
+
+}  // namespace
+
+void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& d) {
+  const DecisionView v = rules.view(d);
+  const ThresholdDocument& doc = rules.document();
+  const bool decided = d.ok();
+  w.key("contact").string(d.contact);
+  auto maybe = [&](const char* k, std::string_view s) {
+    w.key(k);
+    decided ? w.string(s) : w.null();
+  };
+  auto list = [&](const char* k, const std::vector<std::string_view>& items) {
+    w.key(k);
+    if (!decided) {
+      w.null();
+      return;
+    }
+    w.open('[');
+    for (auto s : items) w.string(s);
+    w.close(']');
+  };
+  maybe("level", v.level());
+  maybe("outcome", v.outcome());
+  maybe("category", v.category());
+  w.key("referral");
+  decided ? w.boolean(v.referral()) : w.null();
+  list("actions", v.actions());
+  w.key("deadline");
+  if (std::string dl = v.deadline(); !dl.empty()) w.string(dl);
+  else w.null();
+  list("flags", v.flags());
+  list("rules", v.rules());
+  w.key("routing");
+  if (decided && d.routing != kNoIndex) w.string(v.routing());
+  else w.null();
+  w.key("reasons");
+  if (decided) write_reasons(w, v);
+  else w.null();
+  w.key("document").open('{');
+  w.key("id").string(doc.id);
+  w.key("version").string(doc.version);
+  w.key("sha256").string(rules.sha256());
+  w.close('}');
+  w.key("error");
+  decided ? w.null() : w.string(d.error);
+}
+
+}  // namespace detail
+
+std::string DecisionView::to_json() const {
+  detail::JsonWriter w;
+  w.open('{');
+  detail::write_decision_fields(w, *rules_, *d_);
+  w.close('}');
+  return std::move(w).str();
+}
+
+std::string to_json(const RuleSet& rules, const Explanation& ex, JsonLayout layout) {
+  detail::JsonWriter w(detail::layout_of(layout == JsonLayout::indented));
+  w.open('{');
+  detail::write_decision_fields(w, rules, ex.decision);
+  w.key("trace").open('[');
+  for (const TraceStep& s : ex.steps) {
+    w.open('{');
+    w.key("kind").string(to_string(s.kind));
+    w.key("id").string(s.id);
+    w.key("result").string(to_string(s.result));
+    w.key("when").string(s.when);
+    w.key("at").string(to_string(s.at));
+    w.key("level_before").string(s.level_before);
+    w.key("values").open('{');
+    for (auto& [name, value] : s.values) w.key(name).string(value);
+    w.close('}');
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
+  return std::move(w).str();
+}
+
+}  // namespace frontdoor

@@ -1,0 +1,15 @@
+// The report layer's writers, for the library's own use: each writes into a JsonWriter the caller
+// has opened, so one object can be made of several (an explanation is a decision and a trace).
+#pragma once
+
+#include "frontdoor/rule_set.hpp"
+#include "util/json.hpp"
+
+namespace frontdoor::detail {
+
+// The keys of a decision's SPEC section 4 object, into an object the caller opened.
+void write_decision_fields(JsonWriter&, const RuleSet&, const Decision&);
+
+inline JsonWriter::Layout layout_of(bool indented) { return indented ? JsonWriter::Layout::indented : JsonWriter::Layout::compact; }
+
+}  // namespace frontdoor::detail
