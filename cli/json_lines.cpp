@@ -112,7 +112,7 @@ struct Part {
 };
 
 // A cell that says what is wrong with its value (rare), in the column's own words table.
-Cell bad_cell(Column& c, std::string problem) {
+Cell bad_cell(Column& c, Rejection problem) {
   c.problems.push_back(std::move(problem));
   Cell cell;
   cell.tag = Tag::bad;
@@ -170,7 +170,7 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Column& column, Cell& c
     sj::ondemand::json_type t;
     if (v.type().get(t)) return false;
     if (t != sj::ondemand::json_type::string) {
-      cell = bad_cell(column, "concerns: must map concern ids to levels");  // the engine's words for it
+      cell = bad_cell(column, Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
       return true;
     }
     if (!text_of(v, part, level)) return false;
@@ -255,7 +255,7 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
         } else {
           std::string_view skipped;
           if (inner.raw_json().get(skipped)) return false;
-          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
+          cell = bad_cell(column, Rejection::at(RejectionCode::wrong_type, column.name, "must be a single value, not a list or object"));
         }
         break;
       }
@@ -267,7 +267,7 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
           // Read in full later (and strictly) by the engine's history reader.
           cell = Cell::text(raw);
         } else {
-          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
+          cell = bad_cell(column, Rejection::at(RejectionCode::wrong_type, column.name, "must be a single value, not a list or object"));
         }
         break;
       }
@@ -471,15 +471,15 @@ void write_json_lines(const RuleSet& rules, const FastDecisions& in, std::ostrea
     if (c->name == "id") ids = c.get();
   // A rejected row is worded from its own line by the record reader and the engine, so that which
   // field is named first does not depend on the order the columns happen to be in.
-  auto rejected = [&](std::size_t row, const std::string& message) {
+  auto rejected = [&](std::size_t row, const Rejection& why) {
     auto [b, e] = in.lines[row];
     ContactRecord record = record_from_json(std::string_view(in.text.data() + b, e - b));
     Contact c;
-    std::string error;
+    Rejection error;
     Decision d;
     bool resolved = rules.resolve(record, c, error);
     d.contact = c.id;
-    d.error = resolved ? message : error;  // resolved: the batch's own reason (history)
+    d.reject(resolved ? why : error);  // resolved: the batch's own reason (history)
     return d;
   };
   columns::write_json_lines(rules, in.result, ids, rejected, os, threads);

@@ -80,7 +80,8 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     double d = PyFloat_AS_DOUBLE(o);
     return std::isnan(d) ? Cell::absent() : Cell::real(d);
   }
-  auto bad = [&](std::string problem) {
+  // A cell the engine rejects; an empty problem leaves the engine's own words for the column.
+  auto bad = [&](Rejection problem) {
     col.problems.push_back(std::move(problem));
     Cell c;
     c.tag = Tag::bad;
@@ -94,7 +95,7 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     while (PyDict_Next(o, &pos, &k, &v)) {
       if (!PyUnicode_Check(k) || !PyUnicode_Check(v)) {
         col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
       }
       Py_ssize_t kl = 0, vl = 0;
       const char* ks = PyUnicode_AsUTF8AndSize(k, &kl);
@@ -102,7 +103,7 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
       if (!ks || !vs) {
         PyErr_Clear();
         col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
       }
       col.entries.emplace_back(std::string_view(ks, static_cast<std::size_t>(kl)), std::string_view(vs, static_cast<std::size_t>(vl)));
     }
@@ -112,13 +113,15 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     c.len = static_cast<std::uint32_t>(col.entries.size() - start);
     return c;
   }
-  if (depth > 0) return bad(history ? "history: must be a list of earlier contacts" : "");
+  const Rejection not_a_list =
+      history ? Rejection::at(RejectionCode::wrong_type, "history", "must be a list of earlier contacts") : Rejection{};
+  if (depth > 0) return bad(not_a_list);
   py::object r = cv.normalize(py::handle(o), history);
-  if (r.is(cv.bad)) return bad(history ? "history: must be a list of earlier contacts" : "");
+  if (r.is(cv.bad)) return bad(not_a_list);
   if (py::isinstance<py::tuple>(r)) {
     auto t = r.cast<py::tuple>();
     if (t.size() == 3) return Cell::instant(t[1].cast<std::int64_t>(), t[2].cast<bool>());
-    return bad("");
+    return bad(Rejection{});
   }
   cv.keep->push_back(r);
   return cell_from(r.ptr(), col, history, cv, depth + 1);
@@ -334,8 +337,10 @@ ContactRecord record_from_python(const std::vector<std::string>& names, py::list
   return r;
 }
 
+// The decision's JSON, its reasons, and why it was rejected, typed: (code, field), or None.
 py::tuple decision_result(const RuleSet& rs, const Decision& d) {
-  return py::make_tuple(rs.view(d).to_json(), reason_tuples(rs, d));
+  py::object rejection = d.ok() ? py::object(py::none()) : py::object(py::make_tuple(std::string(to_string(d.error_code)), d.error_field));
+  return py::make_tuple(rs.view(d).to_json(), reason_tuples(rs, d), rejection);
 }
 
 struct DecideInput {
@@ -630,9 +635,13 @@ PYBIND11_MODULE(_frontdoor, m) {
             for (auto& d : result.reasons) reason_list.append(reason_tuples(rs, d));
             std::vector<std::int64_t> error_rows;
             py::list error_messages;
-            for (auto& [row, message] : result.errors) {
+            std::vector<std::uint8_t> error_kinds;  // RejectionCode, per rejected row
+            py::list error_fields;
+            for (auto& [row, why] : result.errors) {
               error_rows.push_back(static_cast<std::int64_t>(row));
-              error_messages.append(message);
+              error_messages.append(why.message);
+              error_kinds.push_back(static_cast<std::uint8_t>(why.code));
+              error_fields.append(why.field);
             }
             if (objects) {
               // The frame's actions, flags, rules and error columns, ready made (decide_many's pandas output).
@@ -678,6 +687,8 @@ PYBIND11_MODULE(_frontdoor, m) {
             out["reasons"] = reason_list;
             out["error_rows"] = to_numpy(std::move(error_rows));
             out["error_messages"] = error_messages;
+            out["error_codes"] = to_numpy(std::move(error_kinds));
+            out["error_fields"] = error_fields;
             out["engine_rows"] = result.engine_rows;
             return out;
           },

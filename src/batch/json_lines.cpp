@@ -34,7 +34,7 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
       templates[k].tail = json.substr(flags) + "\n";
     }
   });
-  std::unordered_map<std::size_t, const std::string*> rejected;  // row -> the batch's message
+  std::unordered_map<std::size_t, const Rejection*> rejected;  // row -> why the batch rejected it
   for (auto& [row, message] : r.errors) rejected[row] = &message;
   timer.lap("templates");
   // Blocks of rows are built in parallel into each thread's own buffer (reused, and small enough to
