@@ -17,6 +17,10 @@ namespace frontdoor {
 // A plain input value. monostate is "absent" (null, NaN, an empty CSV cell): an unknown value.
 using Scalar = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
 
+// The built-in name a contact carries the outcome its front door recorded under (for the consistency
+// audit): carried with the contact, never decided on.
+inline constexpr std::string_view kRecordedOutcome = "recorded_outcome";
+
 struct NamedValue {
   std::string name;
   Scalar value;

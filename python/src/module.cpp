@@ -637,7 +637,7 @@ PYBIND11_MODULE(_frontdoor, m) {
             py::list error_messages;
             std::vector<std::uint8_t> error_kinds;  // RejectionCode, per rejected row
             py::list error_fields;
-            for (auto& [row, why] : result.errors) {
+            for (auto& [row, contact, why] : result.errors) {
               error_rows.push_back(static_cast<std::int64_t>(row));
               error_messages.append(why.message);
               error_kinds.push_back(static_cast<std::uint8_t>(why.code));
@@ -655,7 +655,7 @@ PYBIND11_MODULE(_frontdoor, m) {
               std::vector<std::int32_t> error_code(rows, -1);
               std::vector<py::object> messages;
               for (std::size_t e = 0; e < result.errors.size(); ++e) {
-                error_code[result.errors[e].first] = static_cast<std::int32_t>(e);
+                error_code[result.errors[e].row] = static_cast<std::int32_t>(e);
                 messages.push_back(error_messages[e]);
               }
               out["error"] = object_columns(error_code, {messages})[0];

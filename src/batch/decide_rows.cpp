@@ -34,7 +34,7 @@ class RowDecider {
     since_report = 0;
     if (s_.options.cancel && s_.options.cancel->load(std::memory_order_relaxed)) s_.stopped = true;
   }
-  void reject(std::size_t row, Rejection why) { out_.errors.emplace_back(row, std::move(why)); }
+  void reject(std::size_t row, Rejection why) { out_.errors.push_back({row, c_.id, std::move(why)}); }
 
   // The row as a resolved contact in c_ (and its own history, if it has one, in own_records_): from
   // its packed form when the fast path took it, else by the engine. False: rejected, with the
@@ -57,6 +57,10 @@ class RowDecider {
   bool unpack(std::size_t row, std::size_t pos, std::uint8_t flags) {
     mine_.unpack(pos, c_, p_, s_.strings);
     if (!(flags & PackedLayout::kOwnHistory)) return true;
+    // The packed row has no id: a row with its own history may yet be rejected, naming it. (The fast
+    // path took the row, so its id cell is text or a whole number, which cell_text reads as resolve.)
+    c_.id.clear();
+    if (s_.plan.id_col) columns::cell_text(s_.columns[*s_.plan.id_col]->get(row), c_.id);
     Rejection problem;
     for (const Column* col : s_.columns)
       if (col->name == "history" && !detail::parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;

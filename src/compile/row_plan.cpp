@@ -44,7 +44,7 @@ RowPlan plan_rows(const Program& p) {
   RowPlan plan;
   static const std::pair<const char*, Role> kBuiltIn[] = {
       {"id", Role::id},           {"child", Role::child},        {"received", Role::received},
-      {"dob", Role::dob},         {"decided", Role::decided},    {"recorded_outcome", Role::recorded},
+      {"dob", Role::dob},         {"decided", Role::decided},    {kRecordedOutcome.data(), Role::recorded},
       {"concerns", Role::concerns}, {"history", Role::history}};
   for (auto& [name, role] : kBuiltIn) plan.names.emplace(name, NamePlan{role, 0, 0, FieldType::boolean});
   plan.suggestions = {"id", "child", "received", "dob"};

@@ -108,7 +108,8 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
     CHECK(d.error_code == c.code);
     CHECK(d.error_field == c.field);
     CHECK(d.error.rfind(c.field + ": ", 0) == 0);  // the words name the field first
-    const auto& [row, why] = batch.errors[i];
+    const auto& [row, contact, why] = batch.errors[i];
+    CHECK(contact == d.contact);
     CHECK(row == 2 * i);
     CHECK(why.code == c.code);
     CHECK(why.field == c.field);
