@@ -71,7 +71,7 @@ ContactRecord contact_from_audit(const ojson& contact) {
     for (auto& f : one.fields) r.fields.push_back(std::move(f));
     for (auto& c : one.concerns) r.concerns.push_back(std::move(c));
     if (one.history) r.history = std::move(one.history);
-    if (!one.problem.empty()) r.problem = one.problem;
+    if (!one.problem.empty()) r.set_problem(one.problem_rejection());
   }
   return r;
 }
@@ -210,7 +210,7 @@ int run_replay(const ReplayOptions& o) {
     if (j.contains("history") && !j["history"].is_null()) {
       ContactRecord holder = record_from_json(nlohmann::json{{"history", j["history"]}}.dump());
       if (!holder.problem.empty()) {
-        if (contact.problem.empty()) contact.problem = holder.problem;
+        if (contact.problem.empty()) contact.set_problem(holder.problem_rejection());
       } else if (holder.history) {
         history = std::move(*holder.history);
       }

@@ -15,13 +15,6 @@ namespace {
 
 constexpr int kClean = 0, kCannotRun = 2;
 
-std::string text_of(const Scalar* v) {
-  if (!v) return {};
-  if (auto* s = std::get_if<std::string>(v)) return *s;
-  if (auto* i = std::get_if<std::int64_t>(v)) return std::to_string(*i);
-  return {};
-}
-
 }  // namespace
 
 int run_stats(const StatsOptions& o) {
@@ -38,8 +31,9 @@ int run_stats(const StatsOptions& o) {
   std::vector<std::string> values;
   std::unordered_map<std::string, std::int32_t> index;
   bool any_recorded = false;
+  const std::vector<std::string> given = recorded_outcomes(records);
   for (std::size_t i = 0; i < records.size(); ++i) {
-    std::string v = text_of(records[i].find("recorded_outcome"));
+    const std::string& v = given[i];
     if (v.empty()) continue;
     any_recorded = true;
     auto [it, added] = index.emplace(v, static_cast<std::int32_t>(values.size()));

@@ -112,13 +112,20 @@ struct Part {
 };
 
 // A cell that says what is wrong with its value (rare), in the column's own words table.
-Cell bad_cell(Column& c, std::string problem) {
+Cell bad_cell(Column& c, Rejection problem) {
   c.problems.push_back(std::move(problem));
   Cell cell;
   cell.tag = Tag::bad;
   cell.len = static_cast<std::uint32_t>(c.problems.size() - 1);
   return cell;
 }
+
+// What the record reader says of a value of the wrong kind, in the same words.
+Rejection not_a_value(const std::string& name) {
+  return Rejection::at(RejectionCode::wrong_type, name, "must be a single value, not a list or object");
+}
+Rejection not_a_mapping() { return Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"); }
+Rejection not_a_list() { return Rejection::at(RejectionCode::wrong_type, "history", "must be a list of earlier contacts"); }
 
 // A string value as a view that outlives the parser: into the input when it has no escapes, else
 // unescaped into `owned`.
@@ -170,7 +177,7 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Column& column, Cell& c
     sj::ondemand::json_type t;
     if (v.type().get(t)) return false;
     if (t != sj::ondemand::json_type::string) {
-      cell = bad_cell(column, "concerns: must map concern ids to levels");  // the engine's words for it
+      cell = bad_cell(column, not_a_mapping());
       return true;
     }
     if (!text_of(v, part, level)) return false;
@@ -255,7 +262,7 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
         } else {
           std::string_view skipped;
           if (inner.raw_json().get(skipped)) return false;
-          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
+          cell = bad_cell(column, column.name == "history" ? not_a_list() : not_a_value(column.name));
         }
         break;
       }
@@ -267,7 +274,7 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
           // Read in full later (and strictly) by the engine's history reader.
           cell = Cell::text(raw);
         } else {
-          cell = bad_cell(column, column.name + ": must be a single value, not a list or object");
+          cell = bad_cell(column, column.name == "concerns" ? not_a_mapping() : not_a_value(column.name));
         }
         break;
       }
@@ -351,6 +358,9 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, InputText& 
       }
       out.columns[it->second]->chunks[t] = std::move(parts[t].columns[k]);
     }
+  // The batch reads a row's fields in column order, and the first fault it meets is the one an error
+  // names: in key order, as the record reader (a JSON object with sorted keys) reads the same line.
+  std::sort(out.columns.begin(), out.columns.end(), [](auto& a, auto& b) { return a->name < b->name; });
   for (auto& c : out.columns)
     for (unsigned t = 0; t < parsers; ++t)
       if (!c->chunks[t]) {
@@ -469,20 +479,7 @@ void write_json_lines(const RuleSet& rules, const FastDecisions& in, std::ostrea
   const Column* ids = nullptr;
   for (auto& c : in.columns)
     if (c->name == "id") ids = c.get();
-  // A rejected row is worded from its own line by the record reader and the engine, so that which
-  // field is named first does not depend on the order the columns happen to be in.
-  auto rejected = [&](std::size_t row, const std::string& message) {
-    auto [b, e] = in.lines[row];
-    ContactRecord record = record_from_json(std::string_view(in.text.data() + b, e - b));
-    Contact c;
-    std::string error;
-    Decision d;
-    bool resolved = rules.resolve(record, c, error);
-    d.contact = c.id;
-    d.error = resolved ? message : error;  // resolved: the batch's own reason (history)
-    return d;
-  };
-  columns::write_json_lines(rules, in.result, ids, rejected, os, threads);
+  columns::write_json_lines(rules, in.result, ids, os, threads);
 }
 
 }  // namespace frontdoor::cli

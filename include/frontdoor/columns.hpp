@@ -106,7 +106,7 @@ struct Column {
 
   std::vector<Cell> cells;                           // Kind::cells
   std::vector<std::pair<std::string_view, std::string_view>> entries;  // Tag::entries
-  std::vector<std::string> problems;                 // Tag::bad
+  std::vector<Rejection> problems;                   // Tag::bad
   std::deque<std::string> owned;                     // text made during extraction
   std::unique_ptr<Column> dictionary;                // Kind::dictionary
   std::vector<std::unique_ptr<Column>> chunks;       // Kind::chunked
@@ -293,7 +293,12 @@ struct BatchResult {
   std::vector<Decision> combos;       // one decision per combo, to put it into words
   std::vector<std::int32_t> reason;   // into `reasons` (with BatchOptions::reasons); -1: rejected
   std::vector<Decision> reasons;
-  std::vector<std::pair<std::size_t, std::string>> errors;  // rejected rows, in row order
+  struct Rejected {
+    std::size_t row = 0;
+    std::string contact;  // the contact's id as the engine read it ("" when none)
+    Rejection why;
+  };
+  std::vector<Rejected> errors;  // rejected rows, in row order
   std::size_t engine_rows = 0;  // rows resolved by the engine's RuleSet::resolve rather than the fast path
   bool cancelled = false;
 };
@@ -320,12 +325,10 @@ bool cell_text(const Cell&, std::string& out);
 
 // Every row's decision as one line of SPEC's JSON, in row order, byte for byte what
 // DecisionView::to_json writes (the batch must have been decided with BatchOptions::reasons). Each
-// distinct decision is put into words once. `ids` is the id column; `rejected` gives the Decision of
-// a row the batch rejected, from its row number and the batch's message (called from several threads
-// at once). Blocks of rows are put into words in parallel and written in order as they are ready.
-using RejectedRow = std::function<Decision(std::size_t row, const std::string& message)>;
-void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, const RejectedRow& rejected, std::ostream&,
-                      unsigned threads = 0);
+// distinct decision is put into words once; a rejected row is worded from the batch's Rejected.
+// `ids` is the id column. Blocks of rows are put into words in parallel and written in order as
+// they are ready.
+void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, std::ostream&, unsigned threads = 0);
 
 // ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
 // not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.

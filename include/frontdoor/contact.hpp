@@ -10,10 +10,16 @@
 #include <variant>
 #include <vector>
 
+#include "frontdoor/rejection.hpp"
+
 namespace frontdoor {
 
 // A plain input value. monostate is "absent" (null, NaN, an empty CSV cell): an unknown value.
 using Scalar = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
+
+// The built-in name a contact carries the outcome its front door recorded under (for the consistency
+// audit): carried with the contact, never decided on.
+inline constexpr std::string_view kRecordedOutcome = "recorded_outcome";
 
 struct NamedValue {
   std::string name;
@@ -42,6 +48,15 @@ struct ContactRecord {
   // Set by a reader that could not make sense of the row at all (bad JSON, wrong column count).
   // The row still gets a decision, with this as its error: no row is ever dropped.
   std::string problem;
+  RejectionCode problem_code = RejectionCode::unreadable;  // what kind of problem, when there is one
+  std::string problem_field;                               // the field at fault, when one is
+
+  void set_problem(Rejection r) {
+    problem = std::move(r.message);
+    problem_code = r.code;
+    problem_field = std::move(r.field);
+  }
+  Rejection problem_rejection() const { return {problem_code, problem_field, problem}; }
 
   const Scalar* find(std::string_view name) const noexcept {
     for (const auto& f : fields)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "frontdoor/document.hpp"
+#include "frontdoor/rejection.hpp"
 
 namespace frontdoor {
 
@@ -24,6 +25,8 @@ struct UnknownCondition {
 struct Decision {
   std::string contact;  // the contact's id
   std::string error;    // empty when decided; else names the field or concern at fault
+  RejectionCode error_code = RejectionCode::none;  // why, typed (none when decided)
+  std::string error_field;                         // the field `error` names first
   Index base_level = kNoIndex;
   Index level = kNoIndex;
   Index outcome = kNoIndex;
@@ -35,8 +38,15 @@ struct Decision {
   std::int64_t deadline = 0;  // milliseconds since the Unix epoch, UTC
 
   bool ok() const noexcept { return error.empty(); }
+  void reject(Rejection r) {
+    error = std::move(r.message);
+    error_code = r.code;
+    error_field = std::move(r.field);
+  }
+  Rejection rejection() const { return {error_code, error_field, error}; }
   void clear() noexcept {  // keeps the buffers, for reuse
-    contact.clear(); error.clear();
+    contact.clear(); error.clear(); error_field.clear();
+    error_code = RejectionCode::none;
     base_level = level = outcome = routing = kNoIndex;
     rules.clear(); base_concerns.clear(); unknowns.clear();
     received = deadline = 0;

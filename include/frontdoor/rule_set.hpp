@@ -89,8 +89,12 @@ class RuleSet {
   std::size_t name_count() const noexcept;
   std::string_view name(Index slot) const noexcept;
 
-  // Turn a record into a Contact for this rule set. On failure returns false and sets `error` to a
-  // message naming the field or concern at fault (and nothing else of the contact's data).
+  // Turn a record into a Contact for this rule set. On failure returns false and sets `rejection`:
+  // what is wrong, the field or concern at fault, and a message naming it (and nothing else of the
+  // contact's data). src/resolve/ implements it.
+  bool resolve(const ContactRecord&, Contact& out, Rejection& rejection) const;
+  bool resolve(const HistoryRecord&, PastContact& out, Rejection& rejection) const;
+  // The same, keeping only the message.
   bool resolve(const ContactRecord&, Contact& out, std::string& error) const;
   bool resolve(const HistoryRecord&, PastContact& out, std::string& error) const;
 

@@ -45,13 +45,17 @@ class Decision:
     """A decision, as the command line writes it (`to_dict()` is the same JSON object).
 
     Attributes: contact, level, outcome, category, referral, actions, deadline (ISO 8601, UTC),
-    flags, rules, routing, reasons, error. A rejected contact has `error` set and the others None.
+    flags, rules, routing, reasons, error. A rejected contact has `error` set and the others None;
+    `error_code` says why, typed ("unknown_concern", "bad_timestamp", ...), and `error_field` names
+    the field at fault.
     """
 
-    __slots__ = ("_json", "_data", "_reasons", "_document", "_trace")
+    __slots__ = ("_json", "_data", "_reasons", "_document", "_trace", "_rejection")
 
-    def __init__(self, raw_json: str, reasons: Sequence[Sequence[str]], document: "Document", trace: Optional[list] = None) -> None:
+    def __init__(self, raw_json: str, reasons: Sequence[Sequence[str]], document: "Document", trace: Optional[list] = None,
+                 rejection: Optional[tuple[str, str]] = None) -> None:
         self._json = raw_json
+        self._rejection = rejection
         self._data: dict[str, Any] = json.loads(raw_json)
         self._reasons = [Reason(*r) for r in reasons] if self._data.get("error") is None else None
         self._document = document
@@ -70,6 +74,16 @@ class Decision:
     @property
     def error(self) -> Optional[str]:
         return self._data["error"]
+
+    @property
+    def error_code(self) -> Optional[str]:
+        """Why the contact was rejected, as a code (frontdoor's RejectionCode): None when decided."""
+        return self._rejection[0] if self._rejection else None
+
+    @property
+    def error_field(self) -> Optional[str]:
+        """The field the error names first ("" for a row that could not be read at all)."""
+        return self._rejection[1] if self._rejection else None
 
     @property
     def level(self) -> Optional[str]:

@@ -133,8 +133,8 @@ class Document:
         A contact the document cannot decide (an unknown concern, a value of the wrong type, ...)
         gives a Decision with `error` set; only a contact that is not a mapping raises TypeError."""
         names, values = _contact_items(contact)
-        raw, reasons = self._handle.decide(names, values, _history_json(history), _convert.normalize, _convert.BAD)
-        return Decision(raw, reasons, self)
+        raw, reasons, rejection = self._handle.decide(names, values, _history_json(history), _convert.normalize, _convert.BAD)
+        return Decision(raw, reasons, self, rejection=rejection)
 
     def explain(self, contact: Mapping[str, Any], history: Optional[Sequence[Mapping[str, Any]]] = None) -> Decision:
         """Decide one contact and keep the trace: every rule and routing entry, what its `when`

@@ -45,7 +45,8 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     double d = PyFloat_AS_DOUBLE(o);
     return std::isnan(d) ? Cell::absent() : Cell::real(d);
   }
-  auto bad = [&](std::string problem) {
+  // A cell the engine rejects; an empty problem leaves the engine's own words for the column.
+  auto bad = [&](Rejection problem) {
     col.problems.push_back(std::move(problem));
     Cell c;
     c.tag = Tag::bad;
@@ -59,7 +60,7 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     while (PyDict_Next(o, &pos, &k, &v)) {
       if (!PyUnicode_Check(k) || !PyUnicode_Check(v)) {
         col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
       }
       Py_ssize_t kl = 0, vl = 0;
       const char* ks = PyUnicode_AsUTF8AndSize(k, &kl);
@@ -67,7 +68,7 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
       if (!ks || !vs) {
         PyErr_Clear();
         col.entries.resize(start);
-        return bad("concerns: must map concern ids to levels");
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
       }
       col.entries.emplace_back(std::string_view(ks, static_cast<std::size_t>(kl)), std::string_view(vs, static_cast<std::size_t>(vl)));
     }
@@ -77,13 +78,15 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     c.len = static_cast<std::uint32_t>(col.entries.size() - start);
     return c;
   }
-  if (depth > 0) return bad(history ? "history: must be a list of earlier contacts" : "");
+  const Rejection not_a_list =
+      history ? Rejection::at(RejectionCode::wrong_type, "history", "must be a list of earlier contacts") : Rejection{};
+  if (depth > 0) return bad(not_a_list);
   py::object r = cv.normalize(py::handle(o), history);
-  if (r.is(cv.bad)) return bad(history ? "history: must be a list of earlier contacts" : "");
+  if (r.is(cv.bad)) return bad(not_a_list);
   if (py::isinstance<py::tuple>(r)) {
     auto t = r.cast<py::tuple>();
     if (t.size() == 3) return Cell::instant(t[1].cast<std::int64_t>(), t[2].cast<bool>());
-    return bad("");
+    return bad(Rejection{});
   }
   cv.keep->push_back(r);
   return cell_from(r.ptr(), col, history, cv, depth + 1);

@@ -119,8 +119,10 @@ ContactRecord record_from_python(const std::vector<std::string>& names, py::list
   return r;
 }
 
+// The decision's JSON, its reasons, and why it was rejected, typed: (code, field), or None.
 py::tuple decision_result(const RuleSet& rs, const Decision& d) {
-  return py::make_tuple(rs.view(d).to_json(), reason_tuples(rs, d));
+  py::object rejection = d.ok() ? py::object(py::none()) : py::object(py::make_tuple(std::string(to_string(d.error_code)), d.error_field));
+  return py::make_tuple(rs.view(d).to_json(), reason_tuples(rs, d), rejection);
 }
 
 struct DecideInput {
@@ -337,9 +339,13 @@ PYBIND11_MODULE(_frontdoor, m) {
             for (auto& d : result.reasons) reason_list.append(reason_tuples(rs, d));
             std::vector<std::int64_t> error_rows;
             py::list error_messages;
-            for (auto& [row, message] : result.errors) {
+            std::vector<std::uint8_t> error_kinds;  // RejectionCode, per rejected row
+            py::list error_fields;
+            for (auto& [row, contact, why] : result.errors) {
               error_rows.push_back(static_cast<std::int64_t>(row));
-              error_messages.append(message);
+              error_messages.append(why.message);
+              error_kinds.push_back(static_cast<std::uint8_t>(why.code));
+              error_fields.append(why.field);
             }
             if (objects) {
               // The frame's actions, flags, rules and error columns, ready made (decide_many's pandas output).
@@ -353,7 +359,7 @@ PYBIND11_MODULE(_frontdoor, m) {
               std::vector<std::int32_t> error_code(rows, -1);
               std::vector<py::object> messages;
               for (std::size_t e = 0; e < result.errors.size(); ++e) {
-                error_code[result.errors[e].first] = static_cast<std::int32_t>(e);
+                error_code[result.errors[e].row] = static_cast<std::int32_t>(e);
                 messages.push_back(error_messages[e]);
               }
               out["error"] = object_columns(error_code, {messages})[0];
@@ -385,6 +391,8 @@ PYBIND11_MODULE(_frontdoor, m) {
             out["reasons"] = reason_list;
             out["error_rows"] = to_numpy(std::move(error_rows));
             out["error_messages"] = error_messages;
+            out["error_codes"] = to_numpy(std::move(error_kinds));
+            out["error_fields"] = error_fields;
             out["engine_rows"] = result.engine_rows;
             return out;
           },

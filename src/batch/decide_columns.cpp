@@ -108,7 +108,7 @@ void gather(std::vector<batch::ThreadDecisions>& decided, const Keys& keys, cons
     }
   });
   for (auto& d : decided) out.errors.insert(out.errors.end(), std::make_move_iterator(d.errors.begin()), std::make_move_iterator(d.errors.end()));
-  std::sort(out.errors.begin(), out.errors.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::sort(out.errors.begin(), out.errors.end(), [](auto& a, auto& b) { return a.row < b.row; });
   for (auto& d : decided) out.engine_rows += d.engine_rows;
 }
 

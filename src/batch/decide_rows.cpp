@@ -4,6 +4,8 @@
 
 #include "decide/decide_core.hpp"
 #include "frontdoor/records.hpp"
+#include "records/json.hpp"
+#include "resolve/words.hpp"
 
 namespace frontdoor::batch {
 namespace {
@@ -32,7 +34,7 @@ class RowDecider {
     since_report = 0;
     if (s_.options.cancel && s_.options.cancel->load(std::memory_order_relaxed)) s_.stopped = true;
   }
-  void reject(std::size_t row, std::string message) { out_.errors.emplace_back(row, std::move(message)); }
+  void reject(std::size_t row, Rejection why) { out_.errors.push_back({row, c_.id, std::move(why)}); }
 
   // The row as a resolved contact in c_ (and its own history, if it has one, in own_records_): from
   // its packed form when the fast path took it, else by the engine. False: rejected, with the
@@ -55,9 +57,13 @@ class RowDecider {
   bool unpack(std::size_t row, std::size_t pos, std::uint8_t flags) {
     mine_.unpack(pos, c_, p_, s_.strings);
     if (!(flags & PackedLayout::kOwnHistory)) return true;
-    std::string problem;
+    // The packed row has no id: a row with its own history may yet be rejected, naming it. (The fast
+    // path took the row, so its id cell is text or a whole number, which cell_text reads as resolve.)
+    c_.id.clear();
+    if (s_.plan.id_col) columns::cell_text(s_.columns[*s_.plan.id_col]->get(row), c_.id);
+    Rejection problem;
     for (const Column* col : s_.columns)
-      if (col->name == "history" && !parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;
+      if (col->name == "history" && !detail::parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;
     has_own_ = true;
     return true;
   }
@@ -67,18 +73,18 @@ class RowDecider {
   const std::span<const PastContact>* history(std::size_t row) {
     if (has_own_) {
       if (own_records_.size() > kMaxHistoryItems)  // RuleSet::decide's own words for it
-        return reject(row, detail::too_long_history(own_records_.size())), nullptr;
+        return reject(row, words::too_long_history(own_records_.size())), nullptr;
       own_.resize(own_records_.size());
       for (std::size_t h = 0; h < own_records_.size(); ++h)
         if (!s_.plan.rules.resolve(own_records_[h], own_[h], error_))
-          return reject(row, "history[" + std::to_string(h) + "]." + error_), nullptr;
+          return reject(row, std::move(error_).within("history[" + std::to_string(h) + "]")), nullptr;
       earlier_ = own_;
       return &earlier_;
     }
     // As RuleSet::decide_batch: the child's rows the counters' windows can reach, and at most
     // kMaxHistoryItems inside them (none to look at for a child's first row).
     earlier_ = detail::history_in_windows(p_, s_.reach, c_.received, std::span<const PastContact>(pool_.data(), past_));
-    if (earlier_.size() > kMaxHistoryItems) return reject(row, detail::too_much_history()), nullptr;
+    if (earlier_.size() > kMaxHistoryItems) return reject(row, words::too_much_history()), nullptr;
     return &earlier_;
   }
 
@@ -169,7 +175,8 @@ class RowDecider {
   Contact c_;
   Decision d_;
   ContactRecord record_;
-  std::string error_, key_;
+  Rejection error_;
+  std::string key_;
   std::vector<PastContact> pool_, own_;  // pool_[0, past_): the child's earlier rows (buffers reused)
   std::size_t past_ = 0;
   std::vector<HistoryRecord> own_records_;

@@ -42,7 +42,7 @@ struct RowResult {
 struct ThreadDecisions {
   std::vector<RowResult> results;
   Interner combos, reasons;
-  std::vector<std::pair<std::size_t, std::string>> errors;  // (row, the engine's words)
+  std::vector<columns::BatchResult::Rejected> errors;
   std::size_t engine_rows = 0;
 };
 

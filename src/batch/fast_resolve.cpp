@@ -15,7 +15,7 @@
 #include "batch/cells.hpp"
 #include "batch/text_cache.hpp"
 #include "frontdoor/records.hpp"
-#include "resolve/coerce.hpp"
+#include "resolve/field_value.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
 
@@ -27,8 +27,6 @@ using columns::cell_text;
 constexpr std::int64_t kFail = INT64_MIN;
 constexpr std::size_t kCodeCacheLimit = 1 << 20;  // dictionaries up to this long have their codes cached
 
-using coerce::bool_of_text;
-using coerce::int_of_text;
 
 struct ConcernSet {
   bool ok = false;
@@ -172,7 +170,7 @@ class Fast {
           if (x.tag == Tag::text) state_[i] |= kOwnHistory;
           else if (x.tag != Tag::unset && x.tag != Tag::absent) fail(i);
         });
-      case Role::other:  // a column the document does not know: the engine words the error
+      case Role::unknown:  // a column the document does not know: the engine words the error
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
           if (x.tag != Tag::unset) fail(i);
         });
@@ -277,10 +275,10 @@ class Fast {
     if ((st & kFails) || !(st & kHasId) || !(st & kHasReceived)) return false;
     std::size_t text_count = 0;
     for (std::size_t t = 0; t < text_columns_.size(); ++t) text_count += has_text_[t * kBlock + i];
-    for (const auto& d : s_.defaults)
+    for (const auto& d : s_.rows.defaults)
       if (d.text && !known(i, d.slot)) ++text_count;
     if (text_count > 255) return false;
-    for (const auto& d : s_.defaults)
+    for (const auto& d : s_.rows.defaults)
       if (!d.text && !known(i, d.slot)) set(i, d.slot, d.value);
     PackedLayout::Header& h = header(i);
     if (known(i, p.slot_unborn) && value(i, p.slot_unborn)) {
@@ -306,7 +304,7 @@ class Fast {
         set(i, s_.plans[text_columns_[t]].slot, next++);
         strings.push_back(texts_[t * kBlock + i]);
       }
-    for (const auto& d : s_.defaults)
+    for (const auto& d : s_.rows.defaults)
       if (d.text && !known(i, d.slot)) {
         set(i, d.slot, next++);
         strings.push_back(d.string);
@@ -347,50 +345,20 @@ class Fast {
   }
   static bool nonempty_text(const Cell& x) { return has_text(x) && (x.tag != Tag::text || x.len > 0); }
 
-  // The value of a present cell of a boolean, integer or enum field; false: the engine's to word.
+  // The value of a present cell of a boolean, integer or enum field, read by resolve::field_value
+  // as RuleSet::resolve reads a record's; false: the engine's to word. A text is read once per
+  // column (booleans written as text, enum values), then found in the column's caches.
   bool field_scalar(std::size_t k, const ColumnPlan& pl, const Cell& x, std::int64_t& v) {
     const Field& f = s_.p.doc.fields[pl.field];
-    switch (pl.type) {
-      case FieldType::boolean:
-        if (x.tag == Tag::boolean) v = x.i;
-        else if (x.tag == Tag::integer && (x.i == 0 || x.i == 1)) v = x.i;
-        else if (x.tag == Tag::real && coerce::bool_of_real(x.d, v)) return true;
-        else if (x.tag == Tag::text) {
-          v = cached(k, x.view(), [](std::string_view s) {
-            std::int64_t b;
-            return bool_of_text(s, b) ? b : kFail;
-          });
-          if (v == kFail) return false;
-        } else return false;
-        break;
-      case FieldType::integer:
-        if (x.tag == Tag::integer) v = x.i;
-        else if (x.tag == Tag::real) {
-          if (!coerce::int_of_real(x.d, v)) return false;
-        } else if (x.tag == Tag::text) {
-          std::int64_t parsed = 0;
-          if (!int_of_text(x.view(), parsed)) return false;
-          v = parsed;
-        } else return false;
-        if ((f.min && v < *f.min) || (f.max && v > *f.max)) return false;
-        break;
-      case FieldType::string: return false;
-      case FieldType::enumeration: {
-        auto find = [&f](std::string_view s) -> std::int64_t {
-          auto it = std::find(f.values.begin(), f.values.end(), s);
-          return it == f.values.end() ? kFail : static_cast<std::int64_t>(it - f.values.begin());
-        };
-        if (x.tag == Tag::text) {
-          v = cached(k, x.view(), find);
-        } else {
-          if (!cell_text(x, scratch_)) return false;
-          v = find(scratch_);
-        }
-        if (v == kFail) return false;
-        break;
-      }
-    }
-    return true;
+    if (x.tag != Tag::text || pl.type == FieldType::integer) return value_of(f, x, v);
+    v = cached(k, x.view(), [&](std::string_view s) {
+      std::int64_t y = 0;
+      return value_of(f, Cell::text(s), y) ? y : kFail;
+    });
+    return v != kFail;
+  }
+  bool value_of(const Field& f, const Cell& x, std::int64_t& v) {
+    return resolve::field_value(f, resolve::CellValue{x}, v, scratch_) == RejectionCode::none;
   }
 
   ConcernSet make_set(const std::vector<ConcernEntry>& entries) const {
@@ -400,7 +368,7 @@ class Fast {
       auto ci = p.concern_by_name.find(e.concern);
       auto li = p.level_by_name.find(e.level);
       if (ci == p.concern_by_name.end() || li == p.level_by_name.end()) return set;
-      if (!s_.has_descriptor[ci->second][li->second]) return set;
+      if (!s_.rows.has_descriptor[ci->second][li->second]) return set;
       for (auto& [k, l] : set.items)
         if (k == ci->second) return set;  // given more than once
       set.items.emplace_back(ci->second, static_cast<std::uint8_t>(li->second));

@@ -13,8 +13,7 @@ namespace frontdoor::columns {
 
 // Each distinct decision is put into words once, as a template with two holes (the contact's id and
 // the deadline); each row then copies its template around its own id and deadline.
-void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* ids, const RejectedRow& rejected_row, std::ostream& os,
-                      unsigned threads) {
+void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* ids, std::ostream& os, unsigned threads) {
   const std::size_t n = r.rows;
   PhaseTimer timer;
   struct Template {
@@ -34,8 +33,8 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
       templates[k].tail = json.substr(flags) + "\n";
     }
   });
-  std::unordered_map<std::size_t, const std::string*> rejected;  // row -> the batch's message
-  for (auto& [row, message] : r.errors) rejected[row] = &message;
+  std::unordered_map<std::size_t, const BatchResult::Rejected*> rejected;  // row -> why the batch rejected it
+  for (auto& e : r.errors) rejected[e.row] = &e;
   timer.lap("templates");
   // Blocks of rows are built in parallel into each thread's own buffer (reused, and small enough to
   // stay in cache) and written in order as soon as each one's turn comes.
@@ -52,7 +51,11 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
         s.clear();
         for (std::size_t row = b * kBlock; row < std::min(n, (b + 1) * kBlock); ++row) {
           if (r.reason[row] < 0) {  // rare: worded on its own
-            s += rules.view(rejected_row(row, *rejected.at(row))).to_json();
+            const BatchResult::Rejected& e = *rejected.at(row);
+            Decision d;
+            d.contact = e.contact;
+            d.reject(e.why);
+            s += rules.view(d).to_json();
             s += '\n';
             continue;
           }

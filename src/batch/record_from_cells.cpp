@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "frontdoor/records.hpp"
+#include "records/json.hpp"
+#include "resolve/words.hpp"
 #include "resolve/coerce.hpp"
 #include "time/civil.hpp"
 
@@ -47,8 +49,8 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
       switch (x.tag) {
         case Tag::absent: break;
         case Tag::text: {
-          std::string problem;
-          if (!parse_concerns(x.view(), r.concerns, problem)) r.problem = problem;
+          Rejection problem;
+          if (!detail::parse_concerns(x.view(), r.concerns, problem)) r.set_problem(std::move(problem));
           break;
         }
         case Tag::entries:
@@ -58,22 +60,22 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
           }
           break;
         case Tag::bad:
-          r.problem = src.problems[x.len].empty() ? "concerns: must map concern ids to levels" : src.problems[x.len];
+          r.set_problem(src.problems[x.len].code == RejectionCode::none ? words::concerns_not_a_mapping() : src.problems[x.len]);
           break;
-        default: r.problem = "concerns: must map concern ids to levels";
+        default: r.set_problem(words::concerns_not_a_mapping());
       }
       continue;
     }
     if (name == "history") {
       if (x.tag == Tag::absent) continue;
       std::vector<HistoryRecord> h;
-      std::string problem;
+      Rejection problem;
       if (x.tag == Tag::text) {
-        if (!parse_history(x.view(), h, problem)) r.problem = problem;
-      } else if (x.tag == Tag::bad && !src.problems[x.len].empty()) {
-        r.problem = src.problems[x.len];
+        if (!detail::parse_history(x.view(), h, problem)) r.set_problem(std::move(problem));
+      } else if (x.tag == Tag::bad && src.problems[x.len].code != RejectionCode::none) {
+        r.set_problem(src.problems[x.len]);
       } else {
-        r.problem = "history: must be a list of earlier contacts";
+        r.set_problem(words::history_not_a_list());
       }
       r.history = std::move(h);
       continue;
@@ -94,7 +96,7 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
                           : iso_timestamp(x.i, false);
         break;
       case Tag::entries:
-      case Tag::bad: r.problem = name + ": must be a single value, not a list or object"; break;
+      case Tag::bad: r.set_problem(words::not_a_single_value(name)); break;
     }
     r.set(name, std::move(v));
   }

@@ -23,6 +23,7 @@ static_assert(FD_ABI_VERSION == 1, "update fd_abi_version's history in docs/embe
 using frontdoor::ContactRecord;
 using frontdoor::Decision;
 using frontdoor::HistoryRecord;
+using frontdoor::Rejection;
 using frontdoor::RuleSet;
 using Rules = std::shared_ptr<const RuleSet>;
 
@@ -114,17 +115,17 @@ ContactRecord read_contact(const char* contact_json, const char* history_json, s
   ContactRecord record;
   auto j = nlohmann::json::parse(contact_json, nullptr, false);
   if (j.is_discarded()) {
-    record.problem = "the contact is not valid JSON";
+    record.set_problem(Rejection::at(frontdoor::RejectionCode::unreadable, "", "the contact is not valid JSON"));
     return record;
   }
   record = frontdoor::detail::record_from_json(j);
   if (history_json && record.problem.empty()) {
     auto h = nlohmann::json::parse(history_json, nullptr, false);
     if (h.is_discarded()) {
-      record.problem = "history: not valid JSON";
+      record.set_problem(Rejection::at(frontdoor::RejectionCode::unreadable, "history", "not valid JSON"));
     } else {
       ContactRecord holder = frontdoor::detail::record_from_json(nlohmann::json{{"history", h}});
-      if (!holder.problem.empty()) record.problem = holder.problem;
+      if (!holder.problem.empty()) record.set_problem(holder.problem_rejection());
       else if (holder.history) history = std::move(*holder.history);
     }
   }

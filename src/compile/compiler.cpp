@@ -542,6 +542,7 @@ void build_screen(Program& p) {
 void compile_program(Program& p, const CompileOptions& opt, std::vector<Diagnostic>& out) {
   Diagnostics d(*p.source, out);
   build_environment(p);
+  p.rows = plan_rows(p);
   p.rule_when.resize(p.doc.rules.size());
   p.routing_when.resize(p.doc.routing.size());
   for (std::size_t i = 0; i < p.doc.rules.size(); ++i) compile_condition(p, p.doc.rules[i].when, opt, d, p.rule_when[i]);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compile/row_plan.hpp"
 #include "expr/expression.hpp"
 #include "frontdoor/document.hpp"
 #include "frontdoor/rule_set.hpp"
@@ -157,6 +158,7 @@ struct Program {
   std::unique_ptr<WorkCalendar> calendar;
 
   std::unordered_map<std::string, std::uint16_t> field_by_name, concern_by_name, level_by_name, outcome_by_name;
+  RowPlan rows;  // every name a contact row may carry (compile/row_plan.hpp)
 };
 
 // Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.

@@ -24,10 +24,6 @@ std::int64_t window_reach(const Program&) noexcept;
 // finding them needs no calendar arithmetic.
 std::span<const PastContact> history_in_windows(const Program&, std::int64_t reach, std::int64_t received,
                                                 std::span<const PastContact> past) noexcept;
-// A batch's message for a child with more than kMaxHistoryItems earlier rows inside the windows.
-std::string too_much_history();
-// The message for a contact given more than kMaxHistoryItems history items of its own.
-std::string too_long_history(std::size_t items);
 
 // Records, for explain, what each rule and routing entry read and what it came to.
 class StepTrace {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "compile/program.hpp"
+#include "resolve/coerce.hpp"
 #include "figures/report.hpp"
 #include "util/json.hpp"
 #include "time/calendar.hpp"
@@ -56,13 +57,11 @@ void check_length(const std::vector<T>& v, std::size_t n, const char* name) {
                                 " entries for " + std::to_string(n) + " contacts");
 }
 
+// A value as text, as the engine reads a text field (src/resolve/coerce.hpp); "" when it is not.
 std::string scalar_text(const Scalar* v) {
-  if (!v) return {};
-  if (auto* s = std::get_if<std::string>(v)) return *s;
-  if (auto* i = std::get_if<std::int64_t>(v)) return std::to_string(*i);
-  if (auto* d = std::get_if<double>(v); d && std::isfinite(*d) && *d == std::trunc(*d) && std::fabs(*d) < 1e15)
-    return std::to_string(static_cast<std::int64_t>(*d));
-  return {};
+  std::string out;
+  if (v) coerce::text_of(*v, out);
+  return out;
 }
 
 }  // namespace
@@ -210,6 +209,13 @@ Figures compute_figures(const FigureInput& in, const FigureOptions& options) {
   for (std::size_t f = 0; f < in.flags.size(); ++f)
     if (flag_count[f]) out.flags.emplace_back(in.flags[f], flag_count[f]);
   std::stable_sort(out.flags.begin(), out.flags.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::vector<std::string> recorded_outcomes(std::span<const ContactRecord> records) {
+  std::vector<std::string> out;
+  out.reserve(records.size());
+  for (const ContactRecord& r : records) out.push_back(scalar_text(r.find(kRecordedOutcome)));
   return out;
 }
 

@@ -50,7 +50,7 @@ ContactRecord without_history(const ContactRecord& r) {
   ContactRecord c;
   c.fields = r.fields;
   c.concerns = r.concerns;
-  c.problem = r.problem;
+  if (!r.problem.empty()) c.set_problem(r.problem_rejection());
   return c;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "frontdoor/contact.hpp"
+#include "resolve/coerce.hpp"
 
 namespace frontdoor::interchange::detail {
 
@@ -20,13 +21,16 @@ using ojson = nlohmann::ordered_json;
 // to be UTF-8, and a stray Latin-1 byte must not stop a run.
 inline std::string dump(const ojson& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-inline bool absent(const Scalar& v) {
-  if (std::holds_alternative<std::monostate>(v)) return true;
-  if (auto* d = std::get_if<double>(&v)) return std::isnan(*d);
-  return false;
+// Reading a contact's values is the engine's (src/resolve/coerce.hpp): absent, and whether a
+// boolean is true, as RuleSet::resolve reads them.
+inline bool absent(const Scalar& v) { return coerce::is_absent(v); }
+inline bool is_true(const Scalar* v) {
+  std::int64_t b = 0;
+  return v && coerce::bool_of(*v, b) && b == 1;
 }
 
-// A value as text, the way a CSV cell would hold it ("" when absent).
+// Writing, not reading: a value as text, the way a CSV cell of a converted file shows it ("" when
+// absent; booleans as true/false, other numbers as JSON writes them).
 inline std::string text_of(const Scalar& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";

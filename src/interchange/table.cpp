@@ -294,7 +294,7 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
         }
       } else if (!c.field.empty()) {
         const Scalar* v = r.find(c.field);
-        bool unborn = c.unborn_when_after_contact && r.find("unborn") && detail::text_of(*r.find("unborn")) == "true";
+        bool unborn = c.unborn_when_after_contact && detail::is_true(r.find("unborn"));
         if (v && !detail::absent(*v)) {
           std::string text = detail::text_of(*v);
           cell = text;
@@ -319,8 +319,7 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
         }
       } else if (c.derived == "age_years") {
         const Scalar* dob = r.find("dob");
-        const Scalar* unborn = r.find("unborn");
-        bool is_unborn = unborn && detail::text_of(*unborn) == "true";
+        bool is_unborn = detail::is_true(r.find("unborn"));
         auto days = dob ? detail::parse_iso_date(detail::text_of(*dob)) : std::nullopt;
         if (days && received && !is_unborn) {
           auto b = detail::civil_from_days(*days);

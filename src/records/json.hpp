@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -12,10 +13,12 @@
 namespace frontdoor::detail {
 
 // "a=level;b=level" (the CSV form), a JSON object of concerns (or that text), and a JSON list of
-// earlier contacts. On failure, history_from_json sets `problem` to the whole message.
+// earlier contacts. On failure, history_from_json and the parse_ functions say what is wrong, typed.
 bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out);
 bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out);
-bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, std::string& problem);
+bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, Rejection& problem);
 ContactRecord record_from_json(const nlohmann::json&);
+bool parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, Rejection& problem);
+bool parse_history(std::string_view json, std::vector<HistoryRecord>& out, Rejection& problem);
 
 }  // namespace frontdoor::detail

@@ -1,6 +1,7 @@
 #include "records/json.hpp"
 
 #include "frontdoor/rule_set.hpp"
+#include "resolve/words.hpp"
 
 #include <iterator>
 #include <limits>
@@ -63,24 +64,25 @@ bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out)
   return true;
 }
 
-bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, std::string& problem) {
-  if (!v.is_array()) return problem = "history: must be a list of earlier contacts", false;
+bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, Rejection& problem) {
+  using C = RejectionCode;
+  if (!v.is_array()) return problem = words::history_not_a_list(), false;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const auto& item = v[i];
     std::string where = "history[" + std::to_string(i) + "]";
-    if (!item.is_object()) return problem = where + ": must be an object", false;
+    if (!item.is_object()) return problem = Rejection::at(C::wrong_type, where, "must be an object"), false;
     HistoryRecord h;
     for (auto& [k, x] : item.items()) {
       if (k == "received" && x.is_string()) h.received = x.get<std::string>();
       else if (k == "concerns") {
-        if (!concerns_from_json(x, h.concerns)) return problem = where + ".concerns: must map concern ids to levels", false;
+        if (!concerns_from_json(x, h.concerns)) return problem = words::concerns_not_a_mapping().within(where), false;
       } else if (k == "outcome" && (x.is_string() || x.is_null())) {
         if (x.is_string()) h.outcome = x.get<std::string>();
       } else if (k == "referral" && (x.is_boolean() || x.is_null())) {
         if (x.is_boolean()) h.referral = x.get<bool>();
-      } else return problem = where + "." + k + ": unknown or wrongly typed key", false;
+      } else return problem = Rejection::at(C::wrong_type, where + "." + k, "unknown or wrongly typed key"), false;
     }
-    if (h.received.empty()) return problem = where + ".received: missing", false;
+    if (h.received.empty()) return problem = Rejection::at(C::missing_field, where + ".received", "missing"), false;
     out.push_back(std::move(h));
   }
   return true;
@@ -173,21 +175,21 @@ bool read_line(std::istream& in, std::string& line, bool& too_long) {
 ContactRecord record_from_json(const nlohmann::json& obj) {
   ContactRecord r;
   if (!obj.is_object()) {
-    r.problem = "a contact must be a JSON object";
+    r.set_problem(Rejection::at(RejectionCode::unreadable, "", "a contact must be a JSON object"));
     return r;
   }
   for (auto& [k, v] : obj.items()) {
     if (k == "concerns") {
-      if (!concerns_from_json(v, r.concerns)) r.problem = "concerns: must map concern ids to levels";
+      if (!concerns_from_json(v, r.concerns)) r.set_problem(words::concerns_not_a_mapping());
     } else if (k == "history") {
       std::vector<HistoryRecord> h;
-      std::string problem;
-      if (!history_from_json(v, h, problem)) r.problem = problem;
+      Rejection problem;
+      if (!history_from_json(v, h, problem)) r.set_problem(std::move(problem));
       r.history = std::move(h);
     } else {
       bool ok;
       Scalar s = scalar_from_json(v, ok);
-      if (!ok) r.problem = k + ": must be a single value, not a list or object";
+      if (!ok) r.set_problem(words::not_a_single_value(k));
       r.set(k, std::move(s));
     }
   }
@@ -202,32 +204,46 @@ using detail::read_csv_row;
 using detail::read_line;
 using detail::CsvRow;
 using detail::parse_concern_cell;
+using words::bad_concern_cell;
+using words::history_not_json;
 
 ContactRecord record_from_json(std::string_view json) {
   auto j = nlohmann::json::parse(json, nullptr, false);
   if (j.is_discarded()) {
     ContactRecord r;
-    r.problem = "not valid JSON";
+    r.set_problem(Rejection::at(RejectionCode::unreadable, "", "not valid JSON"));
     return r;
   }
   return detail::record_from_json(j);
 }
 
-bool parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
+bool detail::parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, Rejection& problem) {
   auto b = text.find_first_not_of(" \t\r\n");
   if (b != std::string_view::npos && text[b] == '{') {
     auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !concerns_from_json(j, out)) return problem = "concerns: must map concern ids to levels", false;
+    if (j.is_discarded() || !concerns_from_json(j, out)) return problem = words::concerns_not_a_mapping(), false;
     return true;
   }
-  if (!detail::parse_concern_cell(std::string(text), out)) return problem = "concerns: expected 'concern=level' items separated by ';'", false;
+  if (!detail::parse_concern_cell(std::string(text), out)) return problem = bad_concern_cell(), false;
   return true;
 }
 
-bool parse_history(std::string_view json, std::vector<HistoryRecord>& out, std::string& problem) {
+bool detail::parse_history(std::string_view json, std::vector<HistoryRecord>& out, Rejection& problem) {
   auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded()) return problem = "history: not valid JSON", false;
+  if (j.is_discarded()) return problem = history_not_json(), false;
   return history_from_json(j, out, problem);
+}
+
+bool parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, std::string& problem) {
+  Rejection why;
+  if (detail::parse_concerns(text, out, why)) return true;
+  return problem = std::move(why.message), false;
+}
+
+bool parse_history(std::string_view json, std::vector<HistoryRecord>& out, std::string& problem) {
+  Rejection why;
+  if (detail::parse_history(json, out, why)) return true;
+  return problem = std::move(why.message), false;
 }
 
 std::vector<ContactRecord> read_json_lines(std::istream& in) {
@@ -239,7 +255,7 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
     ++n;
     if (too_long) {
       ContactRecord r;
-      r.problem = "line " + std::to_string(n) + ": longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes";
+      r.set_problem(Rejection::at(RejectionCode::unreadable, "", "line " + std::to_string(n) + ": longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes"));
       out.push_back(std::move(r));
       continue;
     }
@@ -247,7 +263,7 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) {
       ContactRecord r;
-      r.problem = "line " + std::to_string(n) + ": not valid JSON";
+      r.set_problem(Rejection::at(RejectionCode::unreadable, "", "line " + std::to_string(n) + ": not valid JSON"));
       out.push_back(std::move(r));
       continue;
     }
@@ -280,14 +296,16 @@ std::vector<ContactRecord> read_csv(std::istream& in) {
     if (!row.unclosed && cells.size() == 1 && cells[0].empty()) continue;  // a blank line is not a row
     ContactRecord r;
     if (header_bad || row.unclosed || row.too_long) {
-      r.problem = where + (header_bad     ? std::string("the header line cannot be read (a quote never closed, or too long)")
-                           : row.unclosed ? std::string("a quoted cell is never closed")
-                                          : "longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes");
+      r.set_problem(Rejection::at(RejectionCode::unreadable, "",
+                                  where + (header_bad     ? std::string("the header line cannot be read (a quote never closed, or too long)")
+                                           : row.unclosed ? std::string("a quoted cell is never closed")
+                                                          : "longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes")));
       out.push_back(std::move(r));
       continue;
     }
     if (cells.size() != header.size()) {
-      r.problem = where + "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size());
+      r.set_problem(Rejection::at(RejectionCode::unreadable, "",
+                                  where + "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size())));
       for (std::size_t i = 0; i < std::min(cells.size(), header.size()); ++i)
         if (header[i] == "id") r.set("id", cells[i]);
       out.push_back(std::move(r));
@@ -296,14 +314,14 @@ std::vector<ContactRecord> read_csv(std::istream& in) {
     for (std::size_t i = 0; i < header.size(); ++i) {
       const std::string& name = header[i];
       if (name == "concerns") {
-        if (!parse_concern_cell(cells[i], r.concerns)) r.problem = "concerns: expected 'concern=level' items separated by ';'";
+        if (!parse_concern_cell(cells[i], r.concerns)) r.set_problem(bad_concern_cell());
       } else if (name == "history") {
         if (cells[i].empty()) continue;
         auto j = nlohmann::json::parse(cells[i], nullptr, false);
         std::vector<HistoryRecord> h;
-        std::string problem;
-        if (j.is_discarded()) r.problem = "history: not valid JSON";
-        else if (!history_from_json(j, h, problem)) r.problem = problem;
+        Rejection problem;
+        if (j.is_discarded()) r.set_problem(history_not_json());
+        else if (!history_from_json(j, h, problem)) r.set_problem(std::move(problem));
         r.history = std::move(h);
       } else {
         r.set(name, cells[i].empty() ? Scalar{} : Scalar{cells[i]});

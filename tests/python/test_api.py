@@ -72,6 +72,11 @@ def test_rejected_contact(doc):
     assert not d.ok and d.level is None and d.actions is None and d.reasons is None
     assert "unexplained_injuryy" in d.error and "did you mean 'unexplained_injury'" in d.error
     assert "error=" in repr(d) and "Rejected" in d._repr_html_()
+    assert d.error_code == "unknown_concern" and d.error_field == "concerns"
+    d = doc.decide({"id": "C9", "received": "yesterday"})
+    assert d.error_code == "bad_timestamp" and d.error_field == "received" and d.error.startswith("received: ")
+    ok = doc.decide({"id": "C9", "received": "2026-06-01T10:00:00Z"})
+    assert ok.ok and ok.error_code is None and ok.error_field is None
 
 
 def test_history_changes_the_decision(doc):

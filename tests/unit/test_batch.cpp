@@ -234,8 +234,11 @@ TEST_CASE("the batch engine decides as RuleSet::decide_batch, rejecting the same
       INFO("row " << row << " threads " << threads);
       if (!want[row].error.empty()) {
         REQUIRE(errors < got.errors.size());
-        CHECK(got.errors[errors].first == row);
-        CHECK(got.errors[errors].second == want[row].error);
+        CHECK(got.errors[errors].row == row);
+        CHECK(got.errors[errors].contact == want[row].contact);
+        CHECK(got.errors[errors].why.message == want[row].error);
+        CHECK(got.errors[errors].why.code == want[row].error_code);
+        CHECK(got.errors[errors].why.field == want[row].error_field);
         CHECK(got.outcome[row] == -1);
         ++errors;
         continue;

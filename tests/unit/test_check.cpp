@@ -33,7 +33,7 @@ struct StandIn {
     d.message = "action 'review' is never used";
     d.path = rules.source().path();
     r.findings.push_back({d, {R"({"id":"c"})"}});
-    r.timings = {{"dead rule a", 1.5, "no"}, {"dead rule b", 2.0, "unknown"}};
+    r.timings = {{"can rule a hold?", 1.5, frontdoor::ProofAnswer::no}, {"can rule b hold?", 2.0, frontdoor::ProofAnswer::unknown}};
     r.rules_exercised = 1, r.rules_total = 2, r.routing_exercised = 0, r.routing_total = 0;
     return r;
   }
