@@ -233,7 +233,7 @@ TEST_CASE("threads: the batch engine on several threads gives decide_batch's dec
   std::vector<frontdoor::ContactRecord> rows;
   for (auto& r : shipped_contacts(thread_rows()))
     if (r.problem.empty() && !r.history) rows.push_back(std::move(r));
-  REQUIRE(rows.size() > 1000);
+  REQUIRE(rows.size() >= 500);  // FRONTDOOR_THREAD_ROWS may be as low as 1000 (the sanitize step)
   auto rs = compile_text(read_file(kDir + "/rules/exampleshire.yaml"));
   std::string expected;
   for (const auto& line : decide_batch(*rs, rows)) expected += line + "\n";
