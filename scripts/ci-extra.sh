@@ -5,7 +5,10 @@
 #      hostile-input corpus and the data-protection tests, any sanitizer report failing the run;
 #      then each libFuzzer target for FUZZ_SECONDS (default 45) seconds, seeded from fuzz/corpus/.
 #   asan: the same tests with the asan preset (gcc), in a tree of its own.
-#   tsan: the tsan preset: the thread tests (one RuleSet shared by 8+ threads, a reload swapped in).
+#   tsan (what .ci/run runs after sanitize): a gcc build with ThreadSanitizer of the threaded tests:
+#      one RuleSet shared by 8+ threads, a reload swapped in, the batch engine (decide_columns) on
+#      4 threads against decide_batch, and the C interface's threads and hot reload (ctest c_api,
+#      which also runs the command line's threaded `decide` on the shipped year). Any report fails.
 #   fuzz: the fuzzers alone (fuzz/run.sh).
 # Steps can be chosen: bash scripts/ci-extra.sh sanitize tsan   (default: sanitize tsan)
 set -euo pipefail
@@ -18,8 +21,8 @@ stamp() { echo "ci-extra: $1 ($(($(date +%s) - t_start)) s so far)"; }
 
 # What the builds need (scripts/setup.sh's packages, without its build), and clang for the fuzzers.
 need=()
-for p in libfyaml-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libz3-dev \
-         cmake ninja-build pkg-config g++ clang libclang-rt-14-dev python3-pip; do
+for p in libyaml-cpp-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libz3-dev \
+         cmake ninja-build g++ clang libclang-rt-14-dev python3-pip; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if ((${#need[@]})); then
@@ -43,7 +46,7 @@ for step in "${STEPS[@]}"; do
       stamp "sanitize build done"
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 FRONTDOOR_SANITIZED=1 FRONTDOOR_THREAD_ROWS=1000 \
-        ctest --test-dir _build/sanitize -R '^(unit|reliability|hostile|privacy)$' --output-on-failure -j 1
+        ctest --test-dir _build/sanitize -R '^(unit|reliability|threads|hostile|privacy)$' --output-on-failure -j 1
       stamp "sanitized tests done"
       FUZZ_BUILD_DIR=_build/sanitize FUZZ_CONFIGURED=1 bash fuzz/run.sh "${FUZZ_SECONDS:-45}"
       stamp "fuzzing done"

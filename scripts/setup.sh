@@ -4,12 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libfyaml-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libbenchmark-dev libz3-dev; do
+for p in libyaml-cpp-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libbenchmark-dev libz3-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 command -v cmake >/dev/null || need+=(cmake)
 command -v ninja >/dev/null || need+=(ninja-build)
-command -v pkg-config >/dev/null || need+=(pkg-config)  # finds libfyaml for CMake
 command -v g++ >/dev/null || need+=(g++)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)  # PySpark, for the frontdoor.spark tests

@@ -29,7 +29,9 @@ struct AnalysisOptions {
 // The answer to one question asked of the solver ("can rule X hold?"): yes (a contact exists, and
 // the finding shows it), no (proven for every contact), or unknown (cancelled, or not asked).
 enum class ProofAnswer : unsigned char { yes, no, unknown };
-const char* to_string(ProofAnswer) noexcept;
+inline constexpr const char* to_string(ProofAnswer a) noexcept {
+  return a == ProofAnswer::yes ? "yes" : a == ProofAnswer::no ? "no" : "unknown";
+}
 
 struct ProofTiming {
   std::string proof;  // the question, e.g. "can rule repeat_contacts hold?"

@@ -443,15 +443,6 @@ class Analyser {
 
 }  // namespace
 
-const char* to_string(ProofAnswer a) noexcept {
-  switch (a) {
-    case ProofAnswer::yes: return "yes";
-    case ProofAnswer::no: return "no";
-    case ProofAnswer::unknown: break;
-  }
-  return "unknown";
-}
-
 AnalysisReport analyse(const RuleSet& rs, const AnalysisOptions& options) {
   AnalysisReport report;
   try {

@@ -1,5 +1,5 @@
-// The loader's own YAML tree. libfyaml is confined to yaml_reader.cpp, which turns its parse events
-// into this tree; nothing else sees a libfyaml type. Building from events (not from a parser's own
+// The loader's own YAML tree. yaml-cpp is confined to yaml_reader.cpp, which turns its parse events
+// into this tree; nothing else sees a yaml-cpp type. Building from events (not from a parser's own
 // document tree) is what lets us refuse aliases (no cycles, no billion laughs), see duplicate keys,
 // and bound nesting and list sizes ourselves, as the document is read.
 #pragma once

@@ -1,16 +1,28 @@
-# Configure, build and run one consumer project. -DKIND=find_package|add_subdirectory|fetchcontent
-set(work ${BINARY_DIR}/consumers/${KIND})
+# Configure, build and run one consumer project.
+#   -DKIND=find_package_install|find_package_build|add_subdirectory|fetchcontent
+#   -DCONSUMER=frontdoor|analysis|interchange|c (find_package only; the others link frontdoor)
+if(NOT CONSUMER)
+  set(CONSUMER frontdoor)
+endif()
+set(work ${BINARY_DIR}/consumers/${KIND}_${CONSUMER})
 file(REMOVE_RECURSE ${work})
+set(project ${KIND})
 set(extra)
-if(KIND STREQUAL "find_package")
+if(KIND STREQUAL "find_package_install")
+  # An install tree of its own, in which frontdoor's build tree is nowhere on the search path.
   execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${work}/prefix RESULT_VARIABLE rc OUTPUT_QUIET)
   if(rc)
     message(FATAL_ERROR "install failed")
   endif()
+  set(project find_package)
   set(extra -DCMAKE_PREFIX_PATH=${work}/prefix)
+elseif(KIND STREQUAL "find_package_build")
+  set(project find_package)
+  set(extra -Dfrontdoor_DIR=${BINARY_DIR})
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumers/${KIND} -B ${work}/build -G Ninja
-                        -DCMAKE_BUILD_TYPE=Release -DFRONTDOOR_SOURCE_DIR=${SOURCE_DIR} ${extra}
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumers/${project} -B ${work}/build -G Ninja
+                        -DCMAKE_BUILD_TYPE=Release -DFRONTDOOR_SOURCE_DIR=${SOURCE_DIR} -DCONSUMER=${CONSUMER}
+                        -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON ${extra}
                 RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "configure failed")
@@ -21,5 +33,5 @@ if(rc)
 endif()
 execute_process(COMMAND ${work}/build/consumer ${SOURCE_DIR}/rules/exampleshire.yaml RESULT_VARIABLE rc)
 if(rc)
-  message(FATAL_ERROR "the consumer did not decide correctly")
+  message(FATAL_ERROR "the ${CONSUMER} consumer did not give the expected result (exit ${rc})")
 endif()

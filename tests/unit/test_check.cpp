@@ -71,7 +71,7 @@ TEST_CASE("check hands the prover its options whole, and strict turns its warnin
   CHECK(frontdoor::summary(plain) ==
         "t.yaml: 4 levels, 4 concerns, 0 rules, 0 routing entries; 0 of 0 worked examples pass; worked examples exercise 1/2 rules "
         "and 0/0 routing entries; 2 solver queries in 3 ms (1 not settled in time)");
-  CHECK(frontdoor::timings_text(plain) == "  no  1.5 ms  dead rule a\n  unknown  2 ms  dead rule b\n");
+  CHECK(frontdoor::timings_text(plain) == "  no  1.5 ms  can rule a hold?\n  unknown  2 ms  can rule b hold?\n");
   o.strict = true;
   auto strict = frontdoor::check(document(), "t.yaml", o);
   REQUIRE(strict.findings.size() == 1);

@@ -128,8 +128,8 @@ TEST_CASE("the JSON Schema names exactly the keys the loader accepts") {
   }
 }
 
-// libfyaml 0.7.12 decodes runs of '' in single quotes wrongly, so the reader decodes that style
-// itself; this pins it to YAML 1.2 (the expected texts are PyYAML's).
+// Single-quoted text as YAML 1.2 reads it (the expected texts are PyYAML's): '' is one quote, even
+// in runs of them, which a parser used here earlier decoded wrongly.
 TEST_CASE("single-quoted text: '' is a quote, line breaks fold") {
   auto title_of = [](const std::string& quoted) {
     std::string text = document();

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "frontdoor/columns.hpp"
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/records.hpp"
 
@@ -70,14 +71,55 @@ std::string reloaded_text(const std::string& text) {
 
 unsigned thread_count() { return std::max(8u, std::thread::hardware_concurrency()); }
 
+std::size_t thread_rows() {  // FRONTDOOR_THREAD_ROWS: how much of the shipped year (0: all)
+  std::size_t limit = 3000;
+  if (const char* e = std::getenv("FRONTDOOR_THREAD_ROWS")) limit = std::strtoul(e, nullptr, 10) ? std::strtoul(e, nullptr, 10) : SIZE_MAX;
+  return limit;
+}
+
+// The records as the batch engine's columns (cells pointing into the records), one per field name,
+// plus `concerns`; a row without a field has an unset cell, as a JSON line without the key.
+std::vector<std::unique_ptr<frontdoor::columns::Column>> as_columns(const std::vector<frontdoor::ContactRecord>& rows) {
+  using frontdoor::columns::Cell;
+  using frontdoor::columns::Column;
+  std::vector<std::unique_ptr<Column>> cols;
+  std::map<std::string, Column*> by_name;
+  auto column = [&](const std::string& name) {
+    auto [it, fresh] = by_name.emplace(name, nullptr);
+    if (fresh) {
+      cols.push_back(std::make_unique<Column>());
+      it->second = cols.back().get();
+      it->second->name = name;
+      it->second->kind = frontdoor::columns::Kind::cells;
+      it->second->length = rows.size();
+      it->second->cells.assign(rows.size(), Cell::unset());
+    }
+    return it->second;
+  };
+  Column* concerns = column("concerns");
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (const auto& f : rows[r].fields) {
+      Cell& cell = column(f.name)->cells[r];
+      if (auto* b = std::get_if<bool>(&f.value)) cell = Cell::boolean(*b);
+      else if (auto* i = std::get_if<std::int64_t>(&f.value)) cell = Cell::integer(*i);
+      else if (auto* d = std::get_if<double>(&f.value)) cell = Cell::real(*d);
+      else if (auto* t = std::get_if<std::string>(&f.value)) cell = Cell::text(*t);
+      else cell = Cell::absent();
+    }
+    Cell& cell = concerns->cells[r];
+    cell.tag = frontdoor::columns::Tag::entries;
+    cell.i = static_cast<std::int64_t>(concerns->entries.size());
+    cell.len = static_cast<std::uint32_t>(rows[r].concerns.size());
+    for (const auto& c : rows[r].concerns) concerns->entries.emplace_back(c.concern, c.level);
+  }
+  return cols;
+}
+
 }  // namespace
 
 TEST_CASE("threads: one RuleSet shared by 8+ threads gives the single-threaded decisions") {
-  // A slice of the shipped year keeps the run short under ThreadSanitizer; FRONTDOOR_THREAD_ROWS
-  // widens it (0: all).
-  std::size_t limit = 3000;
-  if (const char* e = std::getenv("FRONTDOOR_THREAD_ROWS")) limit = std::strtoul(e, nullptr, 10) ? std::strtoul(e, nullptr, 10) : SIZE_MAX;
-  auto rows = shipped_contacts(limit);
+  // A slice of the shipped year keeps the run short under ThreadSanitizer.
+  auto rows = shipped_contacts(thread_rows());
   auto rs = compile_text(read_file(kDir + "/rules/exampleshire.yaml"));
   const auto each = decide_each(*rs, rows);
   const auto batch = decide_batch(*rs, rows);
@@ -182,4 +224,44 @@ TEST_CASE("threads: a reloaded document swapped in while others decide") {
   CHECK(swaps == 6);
   CHECK(decided > 0);
   CHECK(mismatches == 0);
+}
+
+// The library's batch entry point (columns::decide_columns, then write_json_lines), deciding children
+// on several threads and wording blocks of rows on several more: the same lines as
+// RuleSet::decide_batch, which decides the rows one after another.
+TEST_CASE("threads: the batch engine on several threads gives decide_batch's decisions") {
+  std::vector<frontdoor::ContactRecord> rows;
+  for (auto& r : shipped_contacts(thread_rows()))
+    if (r.problem.empty() && !r.history) rows.push_back(std::move(r));
+  REQUIRE(rows.size() >= 500);  // FRONTDOOR_THREAD_ROWS may be as low as 1000 (the sanitize step)
+  auto rs = compile_text(read_file(kDir + "/rules/exampleshire.yaml"));
+  std::string expected;
+  for (const auto& line : decide_batch(*rs, rows)) expected += line + "\n";
+
+  auto cols = as_columns(rows);
+  std::vector<const frontdoor::columns::Column*> views;
+  const frontdoor::columns::Column* ids = nullptr;
+  for (auto& c : cols) {
+    views.push_back(c.get());
+    if (c->name == "id") ids = c.get();
+  }
+  REQUIRE(ids != nullptr);
+  frontdoor::columns::BatchOptions options;
+  options.threads = 4;
+  options.reasons = true;
+  auto result = frontdoor::columns::decide_columns(*rs, views, rows.size(), options);
+  REQUIRE(result.rows == rows.size());
+  CHECK_FALSE(result.fast_path_disabled);
+  auto rejected = [&](std::size_t row, const std::string& message) {  // called from several threads
+    frontdoor::Contact c;
+    std::string error;
+    frontdoor::Decision d;
+    const bool resolved = rs->resolve(rows[row], c, error);
+    d.contact = c.id;
+    d.error = resolved ? message : error;
+    return d;
+  };
+  std::ostringstream got;
+  frontdoor::columns::write_json_lines(*rs, result, ids, rejected, got, 4);
+  CHECK(got.str() == expected);
 }
