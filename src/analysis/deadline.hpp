@@ -1,6 +1,6 @@
-// The proofs' wall-clock bound. Z3's own `timeout` is checked only now and then (not inside some of
-// its simplifications), so each question is also guarded by a watchdog thread that interrupts the
-// context when the question's time is up.
+// The proofs' wall-clock bound: a watchdog thread interrupts the context when a question's time is
+// up. Z3's own `timeout` is not used: it is checked only now and then (not inside some of its
+// simplifications), and its timer threads race (see analysis.cpp).
 #pragma once
 
 #include <z3++.h>
