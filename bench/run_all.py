@@ -29,8 +29,8 @@ Steps, each timed and each checked for right answers before its figures count:
    bench/bench_python.py --data diverse (decide_many from a dict-concern pandas frame, a text-concern
    frame and an Arrow table, 2 threads and 1, each checked first).
 The report (bench/report.json by default) has the machine (nproc, CPU model, memory, load average),
-the date, the git commit, each step's own JSON and a short summary, which ends with issue 6's
-five targets, the diverse set's three (`diverse_targets`) and whether each shipped-year figure is
+the date, the git commit, each step's own JSON and a short summary, which ends with the five
+performance targets, the diverse set's three (`diverse_targets`) and whether each shipped-year figure is
 within 10% of the one docs/benchmarks.md records (`shipped_within_10_percent`), each true (met),
 false (missed) or null (its step did not run). A step that fails makes the
 whole command exit non-zero after writing what it has.
@@ -328,7 +328,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
             key = r["name"].lower().replace(",", "").replace(" ", "_").replace(".", "")
             s[f"peers_{key}_rows_per_s"] = r["rows_per_s"]
             s[f"peers_{key}_frontdoor_times_faster"] = r["frontdoor_times_faster"]
-        s["issue6_target_frontdoor_100x_zen_met"] = peers.get("target", {}).get("met")
+        s["target_frontdoor_100x_zen_met"] = peers.get("target", {}).get("met")
     py = report.get("python_diverse")
     if isinstance(py, dict):
         for r in py.get("results", []):
@@ -336,7 +336,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
     cli = report.get("cli_diverse")
     if isinstance(cli, dict):
         s["diverse_cli_decide_jsonl_to_file_rows_per_s"] = cli["rows_per_s"]
-    s["issue6_targets"] = targets(s, report)
+    s["performance_targets"] = targets(s, report)
     s["diverse_targets"] = diverse_targets(s)
     s["shipped_within_10_percent"] = within_documented(s)
     return s
@@ -370,7 +370,7 @@ def within_documented(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def targets(s: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    """Issue 6's five targets against this run's figures: True (met), False (missed) or None (the
+    """The five performance targets against this run's figures: True (met), False (missed) or None (the
     step did not run). Memory: what decide_many adds to the process's peak, at most the frame's own
     size, so that the frame and the call together stay under twice the frame."""
     def at_least(key: str, bound: float) -> bool | None:
@@ -387,7 +387,7 @@ def targets(s: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
         "python_3m_rows_per_s": at_least("python_decide_many_pandas_2threads_rows_per_s", 3_000_000),
         "python_memory_under_twice_the_frame": memory,
         "cli_1m_rows_per_s": at_least("cli_decide_jsonl_rows_per_s", 1_000_000),
-        "zen_100x": s.get("issue6_target_frontdoor_100x_zen_met"),
+        "zen_100x": s.get("target_frontdoor_100x_zen_met"),
     }
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability checks beyond scripts/test.sh (issue 7):
+# Reliability checks beyond scripts/test.sh:
 #   sanitize (what .ci/run runs): one clang build with ASan + UBSan (and libFuzzer's coverage
 #      instrumentation) that serves both halves: the C++ unit and reliability tests, the
 #      hostile-input corpus and the data-protection tests, any sanitizer report failing the run;

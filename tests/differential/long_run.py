@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Long differential run (issue 7): the C++ engine (`frontdoor decide`) against the Python reference
+"""Long differential run: the C++ engine (`frontdoor decide`) against the Python reference
 evaluator (tests/reference/frontdoor_ref.py) over millions of seeded random decisions, outside pytest.
 
     nice -n 19 python3 tests/differential/long_run.py --decisions 10000000 [--seed S] [--report FILE]
