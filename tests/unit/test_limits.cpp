@@ -319,7 +319,7 @@ TEST_CASE("history items per contact: 10,000") {
   }
 }
 
-// --- the command line's readers (cli/records.cpp) -------------------------------------------------
+// --- the contact readers (src/records/records.cpp) ------------------------------------------
 
 namespace {
 std::vector<ContactRecord> jsonl(const std::string& text) {
