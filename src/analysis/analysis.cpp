@@ -296,6 +296,7 @@ class Analyser {
       const Level& level = doc_.levels[l];
       std::optional<z3::model> m;
       if (query(d.level == static_cast<int>(l) && domain_only_items, "can a contact end at level " + level.id + "?", m) != z3::unsat) continue;
+      unreachable_level_.insert(l);
       bool described = false, raised_to = false;
       for (auto& c : doc_.concerns)
         for (auto& desc : c.descriptors) described = described || desc.level == l;
@@ -308,17 +309,19 @@ class Analyser {
 
   void unreachable_outcomes(SymDecision& d, const z3::expr& domain_only_items) {
     for (std::size_t o = 0; o < doc_.outcomes.size(); ++o) {
-      std::vector<std::string> routes, entries;
+      std::vector<std::string> routes, entries, unreached;
       for (std::size_t l = 0; l < doc_.levels.size(); ++l)
-        if (doc_.levels[l].route == o) routes.push_back(doc_.levels[l].id);
+        if (doc_.levels[l].route == o) (unreachable_level_.count(l) ? unreached : routes).push_back(doc_.levels[l].id);
       for (auto& e : doc_.routing)
         if (e.outcome == o) entries.push_back(e.id);
-      if (routes.empty() && entries.empty()) continue;  // unused (FD303)
+      if (routes.empty() && unreached.empty() && entries.empty()) continue;  // unused (FD303)
       std::optional<z3::model> m;
       const Outcome& out = doc_.outcomes[o];
       if (query(d.outcome == static_cast<int>(o) && domain_only_items, "can a contact get outcome " + out.id + "?", m) != z3::unsat) continue;
       std::string why;
-      if (!routes.empty()) why = "no contact stays at " + quoted_list("level", "levels", routes) + " without a routing entry taking it";
+      if (!unreached.empty()) why = "no contact ends at " + quoted_list("level", "levels", unreached) + " (FD317)";
+      if (!routes.empty())
+        why += (why.empty() ? "" : ", ") + std::string("no contact stays at ") + quoted_list("level", "levels", routes) + " without a routing entry taking it";
       if (!entries.empty()) why += (why.empty() ? "" : ", and ") + quoted_list("routing entry", "routing entries", entries) + (entries.size() > 1 ? " never apply" : " never applies");
       add(Severity::warning, "FD318", out.at, "outcome '" + out.id + "' can never be given: " + why);
     }
@@ -426,7 +429,7 @@ class Analyser {
   detail::Watchdog* watchdog_ = nullptr;
   detail::Clock::time_point start_ = detail::Clock::now();
   std::size_t skipped_ = 0;  // questions not asked once the time was spent
-  std::set<std::size_t> dead_rule_, dead_routing_;
+  std::set<std::size_t> dead_rule_, dead_routing_, unreachable_level_;
   static constexpr std::size_t kModelsKept = 32;
   std::vector<z3::model> models_;  // the latest contacts found, to answer later questions without the solver
   const z3::expr* size_ = nullptr;  // the contact's size, for the smallest counterexample (dies with the context)
