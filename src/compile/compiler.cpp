@@ -362,7 +362,7 @@ void check_expectations(const Program& p, Diagnostics& d) {
   for (auto& t : p.doc.tests) {
     const Expectation& e = t.expect;
     auto bad = [&](const std::string& what, const std::string& id, const std::vector<std::string_view>& ids) {
-      d.error("FD121", t.at, "test '" + t.name + "' expects " + what + " '" + id + "', which the document does not have" + did_you_mean(id, ids));
+      d.error("FD121", t.at, "test '" + t.name + "' expects " + what + " '" + id + "', which the document does not have" + unknown_id_hint(id, ids));
     };
     if (e.level && !known(p.level_by_name, *e.level)) bad("level", *e.level, levels);
     if (e.outcome && !known(p.outcome_by_name, *e.outcome)) bad("outcome", *e.outcome, outcomes);

@@ -101,7 +101,7 @@ class Checker {
     }
     auto it = std::find(ids.begin(), ids.end(), a.text);
     if (it == ids.end()) {
-      error("FD206", a.pos, "unknown " + std::string(kind) + " '" + a.text + "'" + did_you_mean(a.text, views(ids)));
+      error("FD206", a.pos, "unknown " + std::string(kind) + " '" + a.text + "'" + unknown_id_hint(a.text, views(ids)));
       return -1;
     }
     return it - ids.begin();
@@ -180,7 +180,7 @@ class Checker {
       auto it = std::find(ids.begin(), ids.end(), n.text);
       if (it == ids.end()) {
         std::string what = target.k == K::level ? "level" : "value of " + env_.enum_names[target.field];
-        error(target.k == K::level ? "FD206" : "FD207", n.pos, "'" + n.text + "' is not a " + what + did_you_mean(n.text, views(ids)));
+        error(target.k == K::level ? "FD206" : "FD207", n.pos, "'" + n.text + "' is not a " + what + unknown_id_hint(n.text, views(ids)));
       } else {
         n.value = it - ids.begin();
         n.coerced = true;

@@ -91,7 +91,7 @@ class NodeReader {
     if (v.empty() && !n.is_scalar()) return kNoIndex;
     auto it = std::find(ids.begin(), ids.end(), v);
     if (it == ids.end()) {
-      d_.error("FD121", n.at, std::string(what) + ": unknown " + std::string(kind) + " '" + v + "'" + did_you_mean(v, ids));
+      d_.error("FD121", n.at, std::string(what) + ": unknown " + std::string(kind) + " '" + v + "'" + unknown_id_hint(v, ids));
       return kNoIndex;
     }
     return static_cast<Index>(it - ids.begin());

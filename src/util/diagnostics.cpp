@@ -188,5 +188,13 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
   return c.empty() ? std::string() : " (did you mean '" + c + "'?)";
 }
 
+std::string unknown_id_hint(std::string_view word, const std::vector<std::string_view>& candidates) {
+  std::string out = did_you_mean(word, candidates);
+  if (candidates.empty() || candidates.size() > 12) return out;
+  out += "; one of: ";
+  for (std::size_t i = 0; i < candidates.size(); ++i) (out += i ? ", " : "") += candidates[i];
+  return out;
+}
+
 }  // namespace detail
 }  // namespace frontdoor

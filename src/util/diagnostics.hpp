@@ -30,5 +30,8 @@ bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& di
 std::string closest(std::string_view word, const std::vector<std::string_view>& candidates);
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
+// For an unknown id: did_you_mean, and with 12 or fewer candidates the whole list, so the author
+// need not open the document to find the right one: " (did you mean 'x'?); one of: a, b, x".
+std::string unknown_id_hint(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace frontdoor::detail
