@@ -5,6 +5,7 @@
 #include "compile/program.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "load/loader.hpp"
+#include "load/quote_advice.hpp"
 
 namespace frontdoor {
 
@@ -28,6 +29,7 @@ Compilation compile(std::string_view text, std::string path, const CompileOption
   detail::load_document(*source, options, program->doc, out.diagnostics);
   // Expressions are checked even when the structure has errors, so one run reports them all.
   detail::compile_program(*program, options, out.diagnostics);
+  detail::advise_quoting_when(*source, out.diagnostics, 0);
   if (has_errors(out.diagnostics)) return out;
   program->sha256 = detail::sha256_hex(text);
   out.rule_set = std::shared_ptr<const RuleSet>(new RuleSet(std::move(program)));
