@@ -1,7 +1,8 @@
 #include "load/quote_advice.hpp"
 
-#include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 #include <optional>
 #include <string_view>
 
@@ -32,24 +33,24 @@ bool yaml_misread(const Diagnostic& d) { return d.code == "FD101" || d.code == "
 }  // namespace
 
 void advise_quoting_when(const SourceText& source, std::vector<Diagnostic>& out, std::size_t from) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> misread;  // line, the value's column
+  std::map<std::uint32_t, std::uint32_t> misread;  // line -> the value's column
   for (std::size_t i = from; i < out.size(); ++i) {
     const Diagnostic& d = out[i];
     if (d.severity != Severity::error || d.at.line == 0 || !yaml_misread(d)) continue;
-    if (auto column = misread_when(source.line_text(d.at.line))) misread.emplace_back(d.at.line, *column);
+    if (misread.count(d.at.line)) continue;
+    if (auto column = misread_when(source.line_text(d.at.line))) misread.emplace(d.at.line, *column);
   }
   if (misread.empty()) return;
   std::vector<Diagnostic> kept(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(from));
-  std::vector<std::uint32_t> advised;  // lines already given the advice
+  std::set<std::uint32_t> advised;  // lines already given the advice
   for (std::size_t i = from; i < out.size(); ++i) {
     Diagnostic& d = out[i];
-    auto hit = std::find_if(misread.begin(), misread.end(), [&](auto& m) { return m.first == d.at.line; });
+    auto hit = misread.find(d.at.line);
     if (hit == misread.end()) {
       kept.push_back(std::move(d));
       continue;
     }
-    if (std::find(advised.begin(), advised.end(), hit->first) != advised.end()) continue;
-    advised.push_back(hit->first);
+    if (!advised.insert(hit->first).second) continue;
     d.code = "FD101";
     d.severity = Severity::error;
     d.message = "quote this expression: YAML reads a `when` that starts with !, &, *, [, { or \" or holds ': ' as something "
