@@ -125,6 +125,7 @@ struct WorkedExample {
 };
 
 struct Calendar {
+  std::string preset;  // england-and-wales, scotland, northern-ireland, or empty
   std::string timezone = "UTC";
   std::int32_t day_start = 9 * 60;  // minutes after local midnight
   std::int32_t day_end = 17 * 60;

@@ -9,6 +9,7 @@
 #include "load/sections.hpp"
 #include "load/worked_examples.hpp"
 #include "load/yaml_tree.hpp"
+#include "time/bank_holidays.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
 #include "util/diagnostics.hpp"
@@ -47,6 +48,10 @@ class Loader : public NodeReader {
     if (auto* n = root.find("levels")) load_levels(*n, root.find_key("levels")->at);
     if (auto* n = root.find("fields")) load_fields(*n);
     if (auto* n = root.find("calendar")) load_calendar(*n);
+    else
+      d_.warning("FD127", root.at == kNoOffset ? 0 : root.at,
+                 "no calendar: working time is counted in UTC, 09:00-17:00, with no holidays; say calendar: {preset: england-and-wales} "
+                 "(or scotland, northern-ireland), or give timezone, working_hours and holidays");
     if (auto* n = root.find("concerns")) load_concerns(*n);
     if (auto* n = root.find("history")) load_counters(*n);
     if (auto* n = root.find("always")) doc_.always = refs(*n, "always", "action", action_ids());
@@ -256,6 +261,17 @@ class Loader : public NodeReader {
     if (!expect_kind(n, Node::Kind::mapping, "calendar")) return;
     keys(n, kCalendar);
     Calendar& c = doc_.calendar;
+    // A preset first, whatever the key order: the keys beside it override it, holidays add to it.
+    if (auto* x = n.find("preset")) {
+      std::string preset = text(*x, "preset");
+      if (auto nation = nation_of_preset(preset)) {
+        c.preset = preset;
+        c.timezone = "Europe/London";
+        c.holidays = bank_holidays(*nation, kFirstPresetYear, kLastPresetYear);
+      } else {
+        d_.error("FD124", x->at, "unknown calendar preset '" + preset + "'" + unknown_id_hint(preset, {std::begin(kCalendarPresets), std::end(kCalendarPresets)}));
+      }
+    }
     if (auto* x = n.find("timezone")) {
       c.timezone = text(*x, "timezone");
       if (!is_known_timezone(c.timezone)) {
@@ -277,7 +293,7 @@ class Loader : public NodeReader {
       if (!a || !b || *a >= *b) d_.error("FD124", x->at, "working_hours must be 'HH:MM-HH:MM' with the start before the end, not '" + v + "'");
       else c.day_start = *a, c.day_end = *b;
     }
-    if (auto* x = n.find("holidays")) {
+    if (auto* x = n.find("holidays")) {  // local closures, beside a preset's bank holidays
       if (expect_kind(*x, Node::Kind::sequence, "holidays") && limit(*x, "holidays"))
         for (auto& h : x->children) {
           auto d = parse_date(text(h, "a holiday"));

@@ -29,7 +29,7 @@ inline constexpr std::string_view kFieldAllowed[] = {"type", "default", "text", 
 inline constexpr std::string_view kFieldRequired[] = {"type"};
 inline constexpr Section kField{"field", "a field", kFieldAllowed, kFieldRequired};
 
-inline constexpr std::string_view kCalendarAllowed[] = {"timezone", "working_hours", "holidays"};
+inline constexpr std::string_view kCalendarAllowed[] = {"preset", "timezone", "working_hours", "holidays"};
 inline constexpr Section kCalendar{"calendar", "calendar", kCalendarAllowed, {}};
 
 inline constexpr std::string_view kConcernAllowed[] = {"domain", "levels", "name"};
