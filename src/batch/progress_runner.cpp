@@ -67,6 +67,8 @@ BatchResult decide_columns(const RuleSet& rules, const std::vector<const Column*
         options.done = &progress.done;
         options.cancel = &progress.cancel;
         result = decide_columns(rules, columns, rows, options);
+        // Rows rejected before deciding are not counted as they go: at the end, every row is done.
+        if (!result.cancelled) progress.done = rows;
       },
       watch, every);
   if (end == RunEnd::cancelled) result.cancelled = true;
