@@ -11,7 +11,7 @@ class DecidedContact:
     """
     One contact's decision, as the package's Decision reads it
     """
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, typing.Any]:
         """
         SPEC section 4's object, as json.loads would give it
         """
@@ -19,7 +19,7 @@ class DecidedContact:
         """
         (kind, id, text, at, path, line, column, source line) per reason
         """
-    def rejection(self) -> typing.Any:
+    def rejection(self) -> tuple[str, str] | None:
         """
         (code, field) when rejected, else None
         """
@@ -27,7 +27,7 @@ class DecidedContact:
         """
         The same object as `frontdoor decide` writes it
         """
-    def trace(self) -> typing.Any:
+    def trace(self) -> list[dict[str, typing.Any]] | None:
         """
         explain's steps, or None from decide
         """
@@ -35,13 +35,13 @@ class RuleSet:
     """
     A compiled threshold document (the package's Document wraps it)
     """
-    def decide(self, names: collections.abc.Sequence[str], values: list, history_json: typing.Any, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
+    def decide(self, names: collections.abc.Sequence[str], values: list, history_json: str | None, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
         ...
-    def decide_columns(self, columns: list, rows: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, reasons: bool, progress: typing.Any, normalize: typing.Any, bad: typing.Any, objects: bool = False) -> dict:
+    def decide_columns(self, columns: list, rows: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, reasons: bool, progress: collections.abc.Callable[[int], typing.Any] | None, normalize: typing.Any, bad: typing.Any, objects: bool = False) -> dict[str, typing.Any]:
         ...
-    def explain(self, names: collections.abc.Sequence[str], values: list, history_json: typing.Any, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
+    def explain(self, names: collections.abc.Sequence[str], values: list, history_json: str | None, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
         ...
-    def info(self) -> typing.Any:
+    def info(self) -> dict[str, typing.Any]:
         """
         The document as the report layer's JSON object (DocumentDetail::full)
         """
@@ -72,11 +72,11 @@ class RuleSet:
         ...
 def audit(rules: RuleSet, input: dict, recorded: typing.Any, values: collections.abc.Sequence[str], ids: typing.Any, examples: typing.SupportsInt | typing.SupportsIndex = 20) -> tuple:
     ...
-def check_file(path: str, strict: bool = False, timeout_ms: typing.SupportsInt | typing.SupportsIndex | None = None, budget_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple:
+def check_file(path: str, strict: bool = False, timeout_ms: typing.SupportsInt | typing.SupportsIndex | None = None, budget_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[list[dict[str, typing.Any]], str | None]:
     ...
-def compile_file(path: str) -> tuple:
+def compile_file(path: str) -> tuple[RuleSet | None, list[dict[str, typing.Any]], str | None]:
     ...
-def compile_text(text: str, path: str) -> tuple:
+def compile_text(text: str, path: str) -> tuple[RuleSet | None, list[dict[str, typing.Any]], str | None]:
     ...
 def diff(a: RuleSet, side_a: dict, b: RuleSet, side_b: dict, ids: typing.Any, examples: typing.SupportsInt | typing.SupportsIndex = 5, causes: typing.SupportsInt | typing.SupportsIndex = 5) -> tuple:
     ...

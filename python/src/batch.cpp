@@ -136,7 +136,7 @@ void put_code_columns(BatchResult& result, py::dict& out) {
 
 }  // namespace
 
-py::dict decide_columns(const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, py::object progress,
+JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
                         py::object normalize, py::object bad, bool objects) {
   std::vector<py::object> keep;
   Converter cv{normalize, bad, &keep};

@@ -11,6 +11,7 @@
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/typing.h>
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,11 @@
 namespace frontdoor::python {
 
 namespace py = pybind11;
+
+// Types as the generated stub (python/frontdoor/_frontdoor.pyi) shows them.
+using JsonObject = py::typing::Dict<py::str, py::object>;  // the report layer's JSON, as json.loads gives it
+using OptionalText = py::typing::Optional<py::str>;
+using Progress = py::typing::Optional<py::typing::Callable<py::object(int)>>;
 
 // A compiled document as Python holds it (the module's RuleSet class).
 struct Handle {
@@ -59,13 +65,14 @@ std::string document_sha256(const Handle&);
 std::string document_path(const Handle&);
 std::string document_timezone(const Handle&);
 std::string source_line(const Handle&, std::uint32_t line);
-py::object document_info(const Handle&);
+JsonObject document_info(const Handle&);
 std::string document_summary(const Handle&);
 // (handle or None, diagnostics, error or None)
-py::tuple compile_file(const std::string& path);
-py::tuple compile_text(const std::string& text, const std::string& path);
+using Compiled = py::typing::Tuple<py::typing::Optional<Handle>, py::typing::List<JsonObject>, OptionalText>;
+Compiled compile_file(const std::string& path);
+Compiled compile_text(const std::string& text, const std::string& path);
 // (findings, error or None)
-py::tuple check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms);
+py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms);
 
 // --- decide.cpp -------------------------------------------------------------------------------------
 
@@ -74,11 +81,11 @@ class DecidedContact {
  public:
   DecidedContact(std::shared_ptr<const RuleSet> rules, Decision d, std::optional<std::vector<TraceStep>> steps = std::nullopt)
       : rules_(std::move(rules)), d_(std::move(d)), steps_(std::move(steps)) {}
-  py::dict fields() const;          // SPEC section 4's object, as json.loads would give it
+  JsonObject fields() const;        // SPEC section 4's object, as json.loads would give it
   py::tuple reasons() const;        // reason_tuples
-  py::object rejection() const;     // (code, field), or None when decided
+  py::typing::Optional<py::typing::Tuple<py::str, py::str>> rejection() const;  // (code, field), or None when decided
   std::string to_json() const;      // the same object as text, byte for byte as `frontdoor decide`
-  py::object trace() const;         // explain's steps (dicts, as `explain --format json`), or None
+  py::typing::Optional<py::typing::List<JsonObject>> trace() const;  // explain's steps (as `explain --format json`), or None
 
  private:
   std::shared_ptr<const RuleSet> rules_;
@@ -86,13 +93,13 @@ class DecidedContact {
   std::optional<std::vector<TraceStep>> steps_;
 };
 
-DecidedContact decide_one(const Handle&, const std::vector<std::string>& names, py::list values, py::object history_json,
+DecidedContact decide_one(const Handle&, const std::vector<std::string>& names, py::list values, OptionalText history_json,
                           py::object normalize, py::object bad);
-DecidedContact explain_one(const Handle&, const std::vector<std::string>& names, py::list values, py::object history_json,
+DecidedContact explain_one(const Handle&, const std::vector<std::string>& names, py::list values, OptionalText history_json,
                            py::object normalize, py::object bad);
 
 // --- batch.cpp --------------------------------------------------------------------------------------
-py::dict decide_columns(const Handle&, py::list specs, std::size_t rows, unsigned threads, bool reasons, py::object progress,
+JsonObject decide_columns(const Handle&, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
                         py::object normalize, py::object bad, bool objects);
 
 // --- runner.cpp -------------------------------------------------------------------------------------

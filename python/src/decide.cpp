@@ -113,7 +113,7 @@ py::tuple reason_tuples(const RuleSet& rs, const Decision& d) {
 }
 
 // In the order DecisionView::to_json writes them (frontdoor/report.hpp), so that the dict prints alike.
-py::dict DecidedContact::fields() const {
+JsonObject DecidedContact::fields() const {
   const DecisionView v = rules_->view(d_);
   const ThresholdDocument& doc = rules_->document();
   const bool decided = d_.ok();
@@ -140,21 +140,21 @@ py::dict DecidedContact::fields() const {
 
 py::tuple DecidedContact::reasons() const { return reason_tuples(*rules_, d_); }
 
-py::object DecidedContact::rejection() const {
+py::typing::Optional<py::typing::Tuple<py::str, py::str>> DecidedContact::rejection() const {
   if (d_.ok()) return py::none();
   return py::make_tuple(std::string(to_string(d_.error_code)), text(d_.error_field));
 }
 
 std::string DecidedContact::to_json() const { return rules_->view(d_).to_json(); }
 
-py::object DecidedContact::trace() const {
+py::typing::Optional<py::typing::List<JsonObject>> DecidedContact::trace() const {
   if (!steps_) return py::none();
   py::list out;
   for (const TraceStep& s : *steps_) out.append(step_dict(s));
   return out;
 }
 
-DecidedContact decide_one(const Handle& h, const std::vector<std::string>& names, py::list values, py::object history_json,
+DecidedContact decide_one(const Handle& h, const std::vector<std::string>& names, py::list values, OptionalText history_json,
                           py::object normalize, py::object bad) {
   DecideInput in = decide_input(names, values, history_json, normalize, bad);
   Decision d;
@@ -165,7 +165,7 @@ DecidedContact decide_one(const Handle& h, const std::vector<std::string>& names
   return DecidedContact(h.rules, std::move(d));
 }
 
-DecidedContact explain_one(const Handle& h, const std::vector<std::string>& names, py::list values, py::object history_json,
+DecidedContact explain_one(const Handle& h, const std::vector<std::string>& names, py::list values, OptionalText history_json,
                            py::object normalize, py::object bad) {
   DecideInput in = decide_input(names, values, history_json, normalize, bad);
   Explanation ex = h.rules->explain(in.record, in.history);

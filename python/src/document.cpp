@@ -18,12 +18,12 @@ std::string document_sha256(const Handle& h) { return h.rules->sha256(); }
 std::string document_path(const Handle& h) { return h.rules->source().path(); }
 std::string document_timezone(const Handle& h) { return h.rules->document().calendar.timezone; }
 std::string source_line(const Handle& h, std::uint32_t line) { return std::string(h.rules->source().line_text(line)); }
-py::object document_info(const Handle& h) { return from_json(to_json(*h.rules, DocumentDetail::full)); }
+JsonObject document_info(const Handle& h) { return from_json(to_json(*h.rules, DocumentDetail::full)); }
 std::string document_summary(const Handle& h) { return summary(h.rules->document()); }
 
 namespace {
 
-py::tuple compiled(Result<Compilation> c) {
+Compiled compiled(Result<Compilation> c) {
   if (!c) return py::make_tuple(py::none(), py::list(), c.error().message);
   py::object diags = from_json(to_json(std::span<const Diagnostic>(c->diagnostics)));
   py::object handle = c->rule_set ? py::cast(Handle{c->rule_set}) : py::object(py::none());
@@ -32,13 +32,13 @@ py::tuple compiled(Result<Compilation> c) {
 
 }  // namespace
 
-py::tuple compile_file(const std::string& path) { return compiled(frontdoor::compile_file(path)); }
+Compiled compile_file(const std::string& path) { return compiled(frontdoor::compile_file(path)); }
 
-py::tuple compile_text(const std::string& text, const std::string& path) { return compiled(Result<Compilation>(compile(text, path))); }
+Compiled compile_text(const std::string& text, const std::string& path) { return compiled(Result<Compilation>(compile(text, path))); }
 
 // frontdoor::check (load, type-check, worked examples and, where the library was built with its
 // analysis, the proofs of SPEC section 5), without the GIL, with the command line's defaults.
-py::tuple check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms) {
+py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms) {
   CheckOptions options;
   options.strict = strict;
   if (timeout_ms) options.analysis.timeout_ms = *timeout_ms;
