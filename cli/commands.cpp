@@ -13,6 +13,7 @@
 #include "frontdoor/check.hpp"
 #include "frontdoor/report.hpp"
 #include "io.hpp"
+#include "frontdoor/progress.hpp"
 #include "json_lines.hpp"
 #include <nlohmann/json.hpp>
 
@@ -78,6 +79,20 @@ struct Output {
   }
 };
 
+// A progress bar on a terminal for long inputs (frontdoor/progress.hpp's runner calls it every
+// 100 ms while the batch runs); none when stderr is a file or a pipe.
+ProgressWatch progress_bar() {
+  if (!isatty(2)) return {};
+  return [](std::size_t done, std::size_t total) {
+    if (total <= 50000) return true;
+    done = std::min(done, total);
+    int filled = static_cast<int>(40 * done / total);
+    std::cerr << "\rdeciding [" << std::string(filled, '#') << std::string(40 - filled, ' ') << "] " << done << "/" << total
+              << (done == total ? "\n" : "") << std::flush;
+    return true;
+  };
+}
+
 int report_rejected(std::size_t rejected, std::size_t total) {
   if (rejected) std::cerr << "frontdoor: " << rejected << " of " << total << " contacts rejected (each has an error in its row)\n";
   return rejected ? kFindings : kClean;
@@ -96,7 +111,7 @@ int run_decide(const DecideOptions& o) {
       !std::getenv("FRONTDOOR_ROW_READER")) {
     InputText text;
     if (!text.read(o.contacts)) return kCannotRun;
-    if (auto fast = decide_json_lines(*rules, text, o.threads)) {
+    if (auto fast = decide_json_lines(*rules, text, o.threads, progress_bar())) {
       Output out;
       if (!out.open(o.output)) return kCannotRun;
       write_json_lines(*rules, *fast, *out.out, o.threads);
@@ -108,15 +123,15 @@ int run_decide(const DecideOptions& o) {
   } else if (!read_contacts(o.contacts, records)) {
     return kCannotRun;
   }
-  // A progress bar on a terminal for long inputs; nothing when stderr is a file or a pipe.
-  std::function<void(std::size_t, std::size_t)> bar;
-  if (isatty(2) && records.size() > 50000)
-    bar = [](std::size_t done, std::size_t total) {
-      int filled = static_cast<int>(40 * done / total);
-      std::cerr << "\rdeciding [" << std::string(filled, '#') << std::string(40 - filled, ' ') << "] " << done << "/" << total
-                << (done == total ? "\n" : "") << std::flush;
-    };
-  std::vector<Decision> decisions = rules->decide_batch(records, bar);
+  std::vector<Decision> decisions;
+  run_watched(
+      [&](BatchProgress& progress) {
+        decisions = rules->decide_batch(records, [&](std::size_t done, std::size_t total) {
+          progress.total = total;
+          progress.done = done;
+        });
+      },
+      progress_bar());
   if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions)) return kCannotRun;
 
   Output out;

@@ -309,7 +309,7 @@ std::size_t line_start(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, InputText& text, unsigned threads) {
+std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, InputText& text, unsigned threads, const ProgressWatch& watch) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   columns::PhaseTimer timer;
   // Each thread takes a share of the bytes (cut at line starts), finds its lines, and parses them
@@ -380,7 +380,7 @@ std::optional<FastDecisions> decide_json_lines(const RuleSet& rules, InputText& 
   columns::BatchOptions options;
   options.threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   options.reasons = true;
-  out.result = columns::decide_columns(rules, views, n, options);
+  out.result = columns::decide_columns(rules, views, n, options, watch);
   return out;
 }
 

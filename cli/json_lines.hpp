@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "frontdoor/columns.hpp"
+#include "frontdoor/progress.hpp"
 
 namespace frontdoor::cli {
 
@@ -54,8 +55,8 @@ struct FastDecisions {
 };
 
 // Decide every line of `text` (JSON Lines) as one batch, taking the text over; nullopt (and `text`
-// left as it was) when the record reader must.
-std::optional<FastDecisions> decide_json_lines(const RuleSet&, InputText& text, unsigned threads = 0);
+// left as it was) when the record reader must. `watch` sees the deciding (frontdoor/progress.hpp).
+std::optional<FastDecisions> decide_json_lines(const RuleSet&, InputText& text, unsigned threads = 0, const ProgressWatch& watch = {});
 
 // The decisions as JSON Lines, exactly as DecisionView::to_json writes them.
 void write_json_lines(const RuleSet&, const FastDecisions&, std::ostream&, unsigned threads = 0);

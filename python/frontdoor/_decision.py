@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import html
-import json
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._document import Document
@@ -50,15 +49,18 @@ class Decision:
     the field at fault.
     """
 
-    __slots__ = ("_json", "_data", "_reasons", "_document", "_trace", "_rejection")
+    __slots__ = ("_decided", "_json", "_data", "_reasons", "_document", "_trace", "_rejection")
 
-    def __init__(self, raw_json: str, reasons: Sequence[Sequence[str]], document: "Document", trace: Optional[list] = None,
-                 rejection: Optional[tuple[str, str]] = None) -> None:
-        self._json = raw_json
-        self._rejection = rejection
-        self._data: dict[str, Any] = json.loads(raw_json)
-        self._reasons = [Reason(*r) for r in reasons] if self._data.get("error") is None else None
+    def __init__(self, decided: Any, document: "Document") -> None:
+        # `decided` is the module's DecidedContact: the fields come built, and the JSON text is
+        # written only when asked for (to_json, hashing).
+        self._decided = decided
+        self._json: Optional[str] = None
+        self._data: dict[str, Any] = decided.fields()
+        self._rejection: Optional[tuple[str, str]] = decided.rejection()
+        self._reasons = [Reason(*r) for r in decided.reasons()] if self._data["error"] is None else None
         self._document = document
+        trace = decided.trace()
         self._trace = [TraceStep(**s) for s in trace] if trace is not None else None
 
     # --- the decision ---------------------------------------------------------------------------
@@ -149,13 +151,16 @@ class Decision:
 
     def to_json(self) -> str:
         """The same JSON text, byte for byte, as `frontdoor decide` writes for this contact."""
+        if self._json is None:
+            self._json = self._decided.to_json()
         return self._json
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Decision) and self._json == other._json
+        # The JSON text is written from these fields and nothing else: equal fields, equal text.
+        return isinstance(other, Decision) and self._data == other._data
 
     def __hash__(self) -> int:
-        return hash(self._json)
+        return hash(self.to_json())
 
     def __repr__(self) -> str:
         if not self.ok:

@@ -133,15 +133,13 @@ class Document:
         A contact the document cannot decide (an unknown concern, a value of the wrong type, ...)
         gives a Decision with `error` set; only a contact that is not a mapping raises TypeError."""
         names, values = _contact_items(contact)
-        raw, reasons, rejection = self._handle.decide(names, values, _history_json(history), _convert.normalize, _convert.BAD)
-        return Decision(raw, reasons, self, rejection=rejection)
+        return Decision(self._handle.decide(names, values, _history_json(history), _convert.normalize, _convert.BAD), self)
 
     def explain(self, contact: Mapping[str, Any], history: Optional[Sequence[Mapping[str, Any]]] = None) -> Decision:
         """Decide one contact and keep the trace: every rule and routing entry, what its `when`
         came to and the values it read (`Decision.trace`)."""
         names, values = _contact_items(contact)
-        raw, reasons, steps = self._handle.explain(names, values, _history_json(history), _convert.normalize, _convert.BAD)
-        return Decision(raw, reasons, self, trace=steps)
+        return Decision(self._handle.explain(names, values, _history_json(history), _convert.normalize, _convert.BAD), self)
 
     def _decide_raw(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,
                     ignore: Iterable[str] = (), objects: bool = False) -> tuple[dict[str, Any], Any]:

@@ -146,6 +146,17 @@ def test_list_of_dicts_and_progress(doc):
     assert seen and seen[-1] == 2
 
 
+def test_a_progress_callback_that_raises_stops_the_call(doc):
+    rows = [{"id": str(i), "received": "2026-06-01T10:00:00Z"} for i in range(50)]
+
+    def stop(done):
+        raise RuntimeError("stopped by the callback")
+
+    with pytest.raises(RuntimeError, match="stopped by the callback"):
+        doc.decide_many(rows, progress=stop)
+    assert list(doc.decide_many(rows, progress=False)["outcome"]) == ["advice"] * 50
+
+
 def test_empty_frames(doc):
     empty = pd.DataFrame({"id": pd.Series([], dtype=object), "received": pd.Series([], dtype=object)})
     assert len(doc.decide_many(empty)) == 0
