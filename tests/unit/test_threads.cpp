@@ -251,17 +251,7 @@ TEST_CASE("threads: the batch engine on several threads gives decide_batch's dec
   options.reasons = true;
   auto result = frontdoor::columns::decide_columns(*rs, views, rows.size(), options);
   REQUIRE(result.rows == rows.size());
-  CHECK_FALSE(result.fast_path_disabled);
-  auto rejected = [&](std::size_t row, const std::string& message) {  // called from several threads
-    frontdoor::Contact c;
-    std::string error;
-    frontdoor::Decision d;
-    const bool resolved = rs->resolve(rows[row], c, error);
-    d.contact = c.id;
-    d.error = resolved ? message : error;
-    return d;
-  };
   std::ostringstream got;
-  frontdoor::columns::write_json_lines(*rs, result, ids, rejected, got, 4);
+  frontdoor::columns::write_json_lines(*rs, result, ids, got, 4);
   CHECK(got.str() == expected);
 }
