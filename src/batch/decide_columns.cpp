@@ -18,6 +18,8 @@
 #include "batch/text_hash.hpp"
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
+#include "resolve/builtins.hpp"
+#include "resolve/field_value.hpp"
 #include "time/civil.hpp"
 
 namespace frontdoor::columns {
@@ -37,10 +39,10 @@ void read_children(const Column& col, std::size_t from, std::size_t to, unsigned
   Reader reader(&col);
   std::string text;
   batch::for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
-    std::string_view who;
-    if (x.tag == Tag::text) who = x.view();
-    else if ((x.tag == Tag::integer || x.tag == Tag::real) && cell_text(x, text)) who = text;
-    if (who.empty()) return;
+    // A row whose child cell is not text has no child here, and goes to the engine (the fast path
+    // reads the cell with the same function).
+    if (resolve::child_value(resolve::CellValue{x}, text) != RejectionCode::none || text.empty()) return;
+    const std::string_view who = text;
     std::size_t row = from + i;
     keys.has_child[row] = 1;
     keys.hash[row] = batch::text_hash(who);
@@ -54,8 +56,8 @@ void read_times(const Column& col, std::size_t from, std::size_t to, std::vector
   Reader reader(&col);
   detail::DateMemo memo;
   batch::for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
-    if (x.tag == Tag::instant) into[from + i] = x.i;
-    else if (x.tag == Tag::text) into[from + i] = detail::parse_timestamp(x.view(), memo).value_or(kNoTime);
+    std::int64_t ms = 0;
+    if (resolve::received_value(resolve::CellValue{x}, ms, memo) == RejectionCode::none) into[from + i] = ms;
   });
 }
 

@@ -5,6 +5,7 @@
 #include "decide/decide_core.hpp"
 #include "frontdoor/records.hpp"
 #include "records/json.hpp"
+#include "resolve/builtins.hpp"
 #include "resolve/words.hpp"
 
 namespace frontdoor::batch {
@@ -63,7 +64,8 @@ class RowDecider {
     if (s_.plan.id_col) columns::cell_text(s_.columns[*s_.plan.id_col]->get(row), c_.id);
     Rejection problem;
     for (const Column* col : s_.columns)
-      if (col->name == "history" && !detail::parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;
+      if (col->name == "history" && resolve::history_cell(col->get(row), col->source(row), own_records_, problem) != resolve::HistoryCell::given)
+        return reject(row, problem), false;
     has_own_ = true;
     return true;
   }
