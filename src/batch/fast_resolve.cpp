@@ -45,8 +45,9 @@ class Fast {
  public:
   static constexpr std::size_t kBlock = 256;
 
-  Fast(const BatchPlan& s, const std::vector<const Column*>& columns, const PackedLayout& layout)
+  Fast(const BatchPlan& s, const std::vector<const Column*>& columns, const PackedLayout& layout, const std::uint8_t* engine_only)
       : s_(s),
+        engine_only_(engine_only),
         cols_(columns),
         layout_(layout),
         rows_(static_cast<std::byte*>(std::aligned_alloc(64, kBlock * layout.stride)), std::free),
@@ -82,7 +83,7 @@ class Fast {
     for (std::size_t k = 0; k < cols_.size(); ++k) read_column(k, from, m, received);
     for (std::size_t i = 0; i < m; ++i) {
       std::size_t row = from + i;
-      if (!finish(i, thread, strings)) {
+      if ((engine_only_ && engine_only_[row]) || !finish(i, thread, strings)) {
         store(row, nullptr);
         continue;
       }
@@ -389,6 +390,7 @@ class Fast {
   }
 
   const BatchPlan& s_;
+  const std::uint8_t* engine_only_;
   const std::vector<const Column*>& cols_;
   const PackedLayout& layout_;
   std::unique_ptr<std::byte, void (*)(void*)> rows_;  // the block's packed rows, kBlock * stride bytes
@@ -440,8 +442,9 @@ struct FastResolver::Impl : Fast {
   using Fast::Fast;
 };
 
-FastResolver::FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout)
-    : impl_(std::make_unique<Impl>(plan, columns, layout)) {}
+FastResolver::FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout,
+                           const std::uint8_t* engine_only)
+    : impl_(std::make_unique<Impl>(plan, columns, layout, engine_only)) {}
 
 FastResolver::~FastResolver() = default;
 
