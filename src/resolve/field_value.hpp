@@ -1,9 +1,10 @@
 // Where a value a row gives for one of the document's fields becomes the field's slot value, or a
 // rejection: one function, written once over a "value source", for every front end. A value source
 // is a record's Scalar (ScalarValue) or a batch cell (CellValue, a JSON Lines or frame cell); it
-// answers as_bool / as_int / as_text through src/resolve/coerce.hpp. RuleSet::resolve (a record)
-// and the batch's fast path (a cell, with its caches) both call field_value, and word a failure
-// with field_rejection, so that a value can never be read two ways. Internal (src/resolve/).
+// answers as_bool / as_int / as_text through src/resolve/coerce.hpp, and as_instant / as_date
+// through src/time/civil.hpp for the built-ins (builtins.hpp). RuleSet::resolve (a record) and the
+// batch's fast path (a cell, with its caches) both call field_value, and word a failure with
+// field_rejection, so that a value can never be read two ways. Internal (src/resolve/).
 #pragma once
 
 #include <algorithm>
