@@ -105,24 +105,20 @@ int run_decide(const DecideOptions& o) {
   if (!rules) return kCannotRun;
   std::string fmt = o.format.empty() ? (ends_with(o.output, ".csv") ? "csv" : "jsonl") : o.format;
   std::vector<ContactRecord> records;
-  // JSON Lines in and out, no audit: the columnar reader (cli/json_lines.hpp). FRONTDOOR_ROW_READER=1
-  // forces the record reader, which the tests compare it with.
+  // JSON Lines in and out, no audit: the library's JSON Lines batch (columns::decide_json_lines),
+  // over the file mapped (cli/json_lines.hpp). FRONTDOOR_ROW_READER=1 forces the record reader,
+  // which the tests compare it with.
   if (fmt == "jsonl" && o.audit.empty() && !ends_with(o.contacts, ".csv") && !ends_with(o.contacts, ".parquet") &&
       !std::getenv("FRONTDOOR_ROW_READER")) {
     InputText text;
     if (!text.read(o.contacts)) return kCannotRun;
-    if (auto fast = decide_json_lines(*rules, text, o.threads, progress_bar())) {
-      Output out;
-      if (!out.open(o.output)) return kCannotRun;
-      write_json_lines(*rules, *fast, *out.out, o.threads);
-      if (!out.finish()) return kCannotRun;
-      return report_rejected(fast->result.errors.size(), fast->result.rows);
-    }
-    std::istringstream in(std::string(text.data(), text.size()));
-    records = read_json_lines(in);
-  } else if (!read_contacts(o.contacts, records)) {
-    return kCannotRun;
+    Output out;
+    if (!out.open(o.output)) return kCannotRun;
+    const auto summary = columns::decide_json_lines(*rules, text.text(), *out.out, o.threads, progress_bar());
+    if (!out.finish()) return kCannotRun;
+    return report_rejected(summary.rejected, summary.rows);
   }
+  if (!read_contacts(o.contacts, records)) return kCannotRun;
   std::vector<Decision> decisions;
   run_watched(
       [&](BatchProgress& progress) {

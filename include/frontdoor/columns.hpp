@@ -3,11 +3,12 @@
 // command line does from JSON Lines) and gets back columns of codes.
 //
 // Each row is resolved by a fast path that reads the cells directly (with per-column caches for the
-// values that repeat: sources, channels, concern cells, booleans written as text). Any row the fast
-// path is not sure of goes to the engine's own RuleSet::resolve through a ContactRecord, so errors
-// are worded by the engine and nothing is decided differently from RuleSet::decide_batch (the tests
-// hold the two together). Rows are grouped by child and decided in `received` order with each
-// child's earlier rows as history, children spread over threads. src/batch/ implements it.
+// values that repeat: sources, channels, concern cells, booleans written as text), through the same
+// per-name functions as RuleSet::resolve (src/resolve/). Any row the fast path is not sure of goes
+// to the engine's own RuleSet::resolve through a ContactRecord, so errors are worded by the engine.
+// Rows are grouped by child and decided in `received` order with each child's earlier rows as
+// history, children spread over threads. src/batch/ implements it; it is the only batch engine:
+// RuleSet::decide_batch runs it over records, decide_json_lines over JSON Lines.
 #pragma once
 
 #include <cstdint>
@@ -329,6 +330,21 @@ bool cell_text(const Cell&, std::string& out);
 // `ids` is the id column. Blocks of rows are put into words in parallel and written in order as
 // they are ready.
 void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, std::ostream&, unsigned threads = 0);
+
+// JSON Lines decided as one batch, one decision line per row in row order, byte for byte what
+// DecisionView::to_json writes: the lines are read straight into columns (simdjson, inside the
+// library) and decided by decide_columns; an input that reader does not take (a line that is not
+// one JSON object, a number beyond 64 bits, a line over kMaxRecordBytes) is read by
+// read_json_lines and decided by RuleSet::decide_batch, which gives the same bytes. `text` must be
+// followed by kJsonLinesPadding readable bytes (their values do not matter), which the reader may
+// read past a line's end; the command line maps a file that way, the C interface copies.
+inline constexpr std::size_t kJsonLinesPadding = 64;
+struct JsonLinesSummary {
+  std::size_t rows = 0, rejected = 0;
+};
+// `watch` (frontdoor/progress.hpp's ProgressWatch) sees the deciding, as the command line's bar does.
+JsonLinesSummary decide_json_lines(const RuleSet&, std::string_view text, std::ostream& out, unsigned threads = 0,
+                                   const std::function<bool(std::size_t, std::size_t)>& watch = {});
 
 // ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
 // not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.

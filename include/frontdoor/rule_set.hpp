@@ -107,7 +107,9 @@ class RuleSet {
 
   // Decide many records as one batch (SPEC 2.2): each row's history is the earlier rows of the same
   // child (by received, ties by input order) with the outcomes decided here, unless the row carries
-  // its own. One decision per record, in input order. `progress`, when given, is called now and
+  // its own. One decision per record, in input order. The records are one more row source of the
+  // batch engine (columns::decide_columns, on one thread per core for a large batch), so a batch
+  // decides the same whichever front end hands it over. `progress`, when given, is called now and
   // then with (decided so far, total), from the calling thread.
   std::vector<Decision> decide_batch(std::span<const ContactRecord>,
                                      const std::function<void(std::size_t, std::size_t)>& progress = {}) const;

@@ -15,9 +15,12 @@
 #include "batch/group_table.hpp"
 #include "batch/interner.hpp"
 #include "batch/packed_row.hpp"
+#include "batch/record_rows.hpp"
 #include "batch/text_hash.hpp"
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
+#include "resolve/builtins.hpp"
+#include "resolve/field_value.hpp"
 #include "time/civil.hpp"
 
 namespace frontdoor::columns {
@@ -37,10 +40,10 @@ void read_children(const Column& col, std::size_t from, std::size_t to, unsigned
   Reader reader(&col);
   std::string text;
   batch::for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
-    std::string_view who;
-    if (x.tag == Tag::text) who = x.view();
-    else if ((x.tag == Tag::integer || x.tag == Tag::real) && cell_text(x, text)) who = text;
-    if (who.empty()) return;
+    // A row whose child cell is not text has no child here, and goes to the engine (the fast path
+    // reads the cell with the same function).
+    if (resolve::child_value(resolve::CellValue{x}, text) != RejectionCode::none || text.empty()) return;
+    const std::string_view who = text;
     std::size_t row = from + i;
     keys.has_child[row] = 1;
     keys.hash[row] = batch::text_hash(who);
@@ -54,8 +57,8 @@ void read_times(const Column& col, std::size_t from, std::size_t to, std::vector
   Reader reader(&col);
   detail::DateMemo memo;
   batch::for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
-    if (x.tag == Tag::instant) into[from + i] = x.i;
-    else if (x.tag == Tag::text) into[from + i] = detail::parse_timestamp(x.view(), memo).value_or(kNoTime);
+    std::int64_t ms = 0;
+    if (resolve::received_value(resolve::CellValue{x}, ms, memo) == RejectionCode::none) into[from + i] = ms;
   });
 }
 
@@ -137,6 +140,17 @@ unsigned thread_count(std::size_t n, const BatchOptions& options) {
 }  // namespace
 
 BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& columns, std::size_t n, const BatchOptions& options) {
+  return batch::decide_source(rs, columns, n, options, nullptr);
+}
+
+}  // namespace frontdoor::columns
+
+namespace frontdoor::batch {
+
+using namespace columns;
+
+BatchResult decide_source(const RuleSet& rs, const std::vector<const Column*>& columns, std::size_t n, const BatchOptions& options,
+                          const RecordRows* records) {
   for (const Column* c : columns)
     if (c->length != n) throw std::invalid_argument("column '" + c->name + "' does not have one cell per row");
   if (n >= (std::size_t{1} << 32)) throw std::invalid_argument("a batch holds at most 4,294,967,295 rows");
@@ -161,14 +175,14 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   std::vector<batch::PackedRows> packed;
   for (unsigned t = 0; t < threads; ++t) packed.emplace_back(order[t].rows.size(), layout, options.pages);
   detail::run_threads(threads, [&](unsigned t) {
-    batch::FastResolver fast(plan, columns, layout);
+    batch::FastResolver fast(plan, columns, layout, records ? records->engine_only.data() : nullptr);
     fast.resolve(n * t / threads, n * (t + 1) / threads, out.received.data(), static_cast<std::uint8_t>(t), strings[t], packed, keys.owner,
                  slot);
   });
   timer.lap("resolve");
 
   // 4. Each thread decides its rows in its order.
-  batch::DecideShared shared(plan, columns, options, strings);
+  batch::DecideShared shared(plan, columns, options, strings, records ? records->records : std::span<const ContactRecord>{});
   std::vector<batch::ThreadDecisions> decided(threads);
   detail::run_threads(threads, [&](unsigned t) { batch::decide_thread(shared, packed[t], order[t], decided[t]); });
   out.cancelled = shared.stopped;
@@ -179,4 +193,4 @@ BatchResult decide_columns(const RuleSet& rs, const std::vector<const Column*>& 
   return out;
 }
 
-}  // namespace frontdoor::columns
+}  // namespace frontdoor::batch

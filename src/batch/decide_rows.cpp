@@ -5,6 +5,8 @@
 #include "decide/decide_core.hpp"
 #include "frontdoor/records.hpp"
 #include "records/json.hpp"
+#include "resolve/builtins.hpp"
+#include "resolve/field_value.hpp"
 #include "resolve/words.hpp"
 
 namespace frontdoor::batch {
@@ -34,7 +36,15 @@ class RowDecider {
     since_report = 0;
     if (s_.options.cancel && s_.options.cancel->load(std::memory_order_relaxed)) s_.stopped = true;
   }
-  void reject(std::size_t row, Rejection why) { out_.errors.push_back({row, c_.id, std::move(why)}); }
+  void reject(std::size_t row, Rejection why) {
+    if (packed_) read_id(row);
+    out_.errors.push_back({row, c_.id, std::move(why)});
+  }
+  // The packed row has no id: a rejection names it from the id cell, read as resolve reads it.
+  void read_id(std::size_t row) {
+    c_.id.clear();
+    if (s_.plan.id_col) resolve::id_value(resolve::CellValue{s_.columns[*s_.plan.id_col]->get(row)}, c_.id);
+  }
 
   // The row as a resolved contact in c_ (and its own history, if it has one, in own_records_): from
   // its packed form when the fast path took it, else by the engine. False: rejected, with the
@@ -43,12 +53,15 @@ class RowDecider {
     has_own_ = false;
     own_records_.clear();
     const std::uint8_t flags = mine_.header(pos).flags;
-    if (flags & PackedLayout::kFast) return unpack(row, pos, flags);
+    packed_ = flags & PackedLayout::kFast;
+    if (packed_) return unpack(row, pos, flags);
     ++out_.engine_rows;
-    columns::record_from_cells(s_.columns, row, record_);
-    if (!s_.plan.rules.resolve(record_, c_, error_)) return reject(row, error_), false;
-    if (record_.history) {
-      own_records_ = std::move(*record_.history);
+    const ContactRecord* record = &record_;
+    if (s_.records.empty()) columns::record_from_cells(s_.columns, row, record_);
+    else record = &s_.records[row];
+    if (!s_.plan.rules.resolve(*record, c_, error_)) return reject(row, error_), false;
+    if (record->history) {
+      own_records_ = *record->history;
       has_own_ = true;
     }
     return true;
@@ -57,13 +70,10 @@ class RowDecider {
   bool unpack(std::size_t row, std::size_t pos, std::uint8_t flags) {
     mine_.unpack(pos, c_, p_, s_.strings);
     if (!(flags & PackedLayout::kOwnHistory)) return true;
-    // The packed row has no id: a row with its own history may yet be rejected, naming it. (The fast
-    // path took the row, so its id cell is text or a whole number, which cell_text reads as resolve.)
-    c_.id.clear();
-    if (s_.plan.id_col) columns::cell_text(s_.columns[*s_.plan.id_col]->get(row), c_.id);
     Rejection problem;
     for (const Column* col : s_.columns)
-      if (col->name == "history" && !detail::parse_history(col->get(row).view(), own_records_, problem)) return reject(row, problem), false;
+      if (col->name == "history" && resolve::history_cell(col->get(row), col->source(row), own_records_, problem) != resolve::HistoryCell::given)
+        return reject(row, problem), false;
     has_own_ = true;
     return true;
   }
@@ -180,7 +190,7 @@ class RowDecider {
   std::vector<PastContact> pool_, own_;  // pool_[0, past_): the child's earlier rows (buffers reused)
   std::size_t past_ = 0;
   std::vector<HistoryRecord> own_records_;
-  bool has_own_ = false;
+  bool has_own_ = false, packed_ = false;
   std::span<const PastContact> earlier_;
   Memo memo_;
   char memo_key_[MemoPlan::kMaxKey];
@@ -190,8 +200,8 @@ class RowDecider {
 }  // namespace
 
 DecideShared::DecideShared(const BatchPlan& p, const std::vector<const Column*>& c, const columns::BatchOptions& o,
-                           const std::vector<std::vector<std::string>>& s)
-    : plan(p), columns(c), options(o), strings(s), memo_plan(p.p), reach(detail::window_reach(p.p)) {}
+                           const std::vector<std::vector<std::string>>& s, std::span<const ContactRecord> r)
+    : plan(p), columns(c), options(o), strings(s), records(r), memo_plan(p.p), reach(detail::window_reach(p.p)) {}
 
 void decide_thread(DecideShared& shared, const PackedRows& mine, const ThreadOrder& order, ThreadDecisions& out) {
   RowDecider(shared, mine, out).run(order);

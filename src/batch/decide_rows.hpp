@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -25,12 +26,13 @@ struct DecideShared {
   const std::vector<const columns::Column*>& columns;
   const columns::BatchOptions& options;
   const std::vector<std::vector<std::string>>& strings;  // the packed rows' strings, by resolving thread
+  std::span<const ContactRecord> records;  // when the rows are records: the engine resolves these
   MemoPlan memo_plan;
   std::int64_t reach;  // detail::window_reach's
   std::atomic<bool> stopped{false};
 
   DecideShared(const BatchPlan& p, const std::vector<const columns::Column*>& c, const columns::BatchOptions& o,
-               const std::vector<std::vector<std::string>>& s);
+               const std::vector<std::vector<std::string>>& s, std::span<const ContactRecord> r);
 };
 
 struct RowResult {

@@ -15,6 +15,7 @@
 #include "batch/cells.hpp"
 #include "batch/text_cache.hpp"
 #include "frontdoor/records.hpp"
+#include "resolve/builtins.hpp"
 #include "resolve/field_value.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
@@ -30,7 +31,7 @@ constexpr std::size_t kCodeCacheLimit = 1 << 20;  // dictionaries up to this lon
 
 struct ConcernSet {
   bool ok = false;
-  std::vector<std::pair<std::uint16_t, std::uint8_t>> items;  // concern, level
+  resolve::ConcernItems items;  // concern, level, in document order
 };
 
 
@@ -44,8 +45,9 @@ class Fast {
  public:
   static constexpr std::size_t kBlock = 256;
 
-  Fast(const BatchPlan& s, const std::vector<const Column*>& columns, const PackedLayout& layout)
+  Fast(const BatchPlan& s, const std::vector<const Column*>& columns, const PackedLayout& layout, const std::uint8_t* engine_only)
       : s_(s),
+        engine_only_(engine_only),
         cols_(columns),
         layout_(layout),
         rows_(static_cast<std::byte*>(std::aligned_alloc(64, kBlock * layout.stride)), std::free),
@@ -81,7 +83,7 @@ class Fast {
     for (std::size_t k = 0; k < cols_.size(); ++k) read_column(k, from, m, received);
     for (std::size_t i = 0; i < m; ++i) {
       std::size_t row = from + i;
-      if (!finish(i, thread, strings)) {
+      if ((engine_only_ && engine_only_[row]) || !finish(i, thread, strings)) {
         store(row, nullptr);
         continue;
       }
@@ -135,40 +137,36 @@ class Fast {
       case Role::id:  // the packed row does not carry the id: only whether the engine reads one
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
           if (x.tag == Tag::unset) return;  // not in this row at all
-          if (!nonempty_text(x)) fail(i);
+          if (resolve::id_value(resolve::CellValue{x}, scratch_) != RejectionCode::none) fail(i);
           state_[i] |= kHasId;
         });
       case Role::child:  // nor the child, which only groups the rows (see decide_columns)
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
-          if (x.tag != Tag::unset && x.tag != Tag::absent && !has_text(x)) fail(i);
+          if (resolve::child_value(resolve::CellValue{x}, scratch_) != RejectionCode::none) fail(i);
         });
       case Role::received:
-        // The keys phase parsed it (kNoTime: it could not, and the engine words why).
+        // The keys phase read it with resolve::received_value (kNoTime: it could not, and the
+        // engine words why).
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
           if (x.tag == Tag::unset) return;
-          if (x.tag == Tag::instant) header(i).received = x.i;
-          else if (x.tag == Tag::text && received[from + i] != kNoTime) header(i).received = received[from + i];
+          if (received[from + i] != kNoTime) header(i).received = received[from + i];
           else fail(i);
           state_[i] |= kHasReceived;
         });
       case Role::dob:
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
-          if (x.tag == Tag::unset || x.tag == Tag::absent) return;
-          if (x.tag == Tag::text) {
-            auto d = detail::parse_civil_date(x.view());  // age needs the calendar date, not a day number
-            if (!d) return fail(i);
-            dob_[i] = *d;
-          } else if (x.tag == Tag::local) {
-            dob_[i] = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay)));
-          } else {
-            return fail(i);
-          }
+          if (resolve::dob_value(resolve::CellValue{x}, dob_) != RejectionCode::none) return fail(i);
+          if (!dob_) return;
+          dobs_[i] = *dob_;  // age needs the calendar date, not a day number
           state_[i] |= kHasDob;
         });
       case Role::history:
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
-          if (x.tag == Tag::text) state_[i] |= kOwnHistory;
-          else if (x.tag != Tag::unset && x.tag != Tag::absent) fail(i);
+          switch (resolve::history_cell_kind(x)) {
+            case resolve::HistoryCell::given: state_[i] |= kOwnHistory; return;
+            case resolve::HistoryCell::rejected: return fail(i);
+            case resolve::HistoryCell::none: return;
+          }
         });
       case Role::unknown:  // a column the document does not know: the engine words the error
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
@@ -285,10 +283,8 @@ class Fast {
       set(i, p.slot_age_months, 0);
       set(i, p.slot_age_years, 0);
     } else if (st & kHasDob) {
-      const detail::CivilDate& dob = dob_[i];
-      const detail::CivilDate& today = civil_day(p.calendar->local_day(h.received));
-      std::int64_t months = detail::months_between(dob, today);
-      if (months < 0 && std::tie(dob.year, dob.month, dob.day) > std::tie(today.year, today.month, today.day)) return false;
+      std::int64_t months = 0;
+      if (resolve::age_in_months(p, h.received, dobs_[i], months, day_memo_) != RejectionCode::none) return false;
       set(i, p.slot_age_months, months);
       set(i, p.slot_age_years, months / 12);
     }
@@ -328,23 +324,6 @@ class Fast {
     return v;
   }
 
-  // The calendar date of a local day: rows in input order mostly share the previous row's.
-  const detail::CivilDate& civil_day(std::int32_t day) {
-    if (day != today_) today_ = day, today_date_ = detail::civil_from_days(day);
-    return today_date_;
-  }
-
-  // cell_text's answer (without making the text), and whether that text is not empty.
-  static bool has_text(const Cell& x) {
-    switch (x.tag) {
-      case Tag::text:
-      case Tag::integer: return true;
-      case Tag::real: return std::isfinite(x.d) && x.d == std::trunc(x.d) && std::fabs(x.d) < 1e15;
-      default: return false;
-    }
-  }
-  static bool nonempty_text(const Cell& x) { return has_text(x) && (x.tag != Tag::text || x.len > 0); }
-
   // The value of a present cell of a boolean, integer or enum field, read by resolve::field_value
   // as RuleSet::resolve reads a record's; false: the engine's to word. A text is read once per
   // column (booleans written as text, enum values), then found in the column's caches.
@@ -361,20 +340,10 @@ class Fast {
     return resolve::field_value(f, resolve::CellValue{x}, v, scratch_) == RejectionCode::none;
   }
 
+  // A row's concerns as RuleSet::resolve reads them (a rejected set is the engine's to word).
   ConcernSet make_set(const std::vector<ConcernEntry>& entries) const {
     ConcernSet set;
-    const Program& p = s_.p;
-    for (const auto& e : entries) {
-      auto ci = p.concern_by_name.find(e.concern);
-      auto li = p.level_by_name.find(e.level);
-      if (ci == p.concern_by_name.end() || li == p.level_by_name.end()) return set;
-      if (!s_.rows.has_descriptor[ci->second][li->second]) return set;
-      for (auto& [k, l] : set.items)
-        if (k == ci->second) return set;  // given more than once
-      set.items.emplace_back(ci->second, static_cast<std::uint8_t>(li->second));
-    }
-    std::sort(set.items.begin(), set.items.end());  // document order (each concern once)
-    set.ok = true;
+    set.ok = !resolve::concern_items(s_.p, entries, set.items);
     return set;
   }
 
@@ -421,11 +390,14 @@ class Fast {
   }
 
   const BatchPlan& s_;
+  const std::uint8_t* engine_only_;
   const std::vector<const Column*>& cols_;
   const PackedLayout& layout_;
   std::unique_ptr<std::byte, void (*)(void*)> rows_;  // the block's packed rows, kBlock * stride bytes
   std::uint8_t state_[kBlock];
-  detail::CivilDate dob_[kBlock];
+  detail::CivilDate dobs_[kBlock];
+  std::optional<detail::CivilDate> dob_;
+  resolve::DayMemo day_memo_;
   std::vector<Reader> readers_;
   std::vector<TextCache<std::int64_t>> text_cache_;
   struct Recent {
@@ -435,8 +407,6 @@ class Fast {
   };
   static constexpr std::size_t kRecent = 64;
   std::vector<Recent> recent_;  // [column * kRecent + place]
-  std::int32_t today_ = INT32_MIN;
-  detail::CivilDate today_date_{};
   // Per column: what each code of a dictionary-coded column comes to (kCodeUnseen until first read).
   enum : std::uint8_t { kCodeUnseen = 0, kCodeAbsent, kCodeValue, kCodeFail };
   struct CodeCache {
@@ -472,8 +442,9 @@ struct FastResolver::Impl : Fast {
   using Fast::Fast;
 };
 
-FastResolver::FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout)
-    : impl_(std::make_unique<Impl>(plan, columns, layout)) {}
+FastResolver::FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout,
+                           const std::uint8_t* engine_only)
+    : impl_(std::make_unique<Impl>(plan, columns, layout, engine_only)) {}
 
 FastResolver::~FastResolver() = default;
 

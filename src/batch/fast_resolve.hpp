@@ -21,7 +21,9 @@ class FastResolver {
  public:
   static constexpr std::size_t kBlock = 256;
 
-  FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout);
+  // engine_only (when given): per row, 1 for a row the engine must resolve from its record.
+  FastResolver(const BatchPlan& plan, const std::vector<const columns::Column*>& columns, const PackedLayout& layout,
+               const std::uint8_t* engine_only = nullptr);
   ~FastResolver();
 
   // Resolves rows [from, to) given each row's received time as the keys phase read it, and packs

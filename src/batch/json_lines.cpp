@@ -7,6 +7,7 @@
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
 #include "time/civil.hpp"
+#include "report/write.hpp"
 #include "util/json.hpp"
 
 namespace frontdoor::columns {
@@ -16,21 +17,14 @@ namespace frontdoor::columns {
 void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* ids, std::ostream& os, unsigned threads) {
   const std::size_t n = r.rows;
   PhaseTimer timer;
-  struct Template {
-    std::string head, tail;  // {"contact": <id> <head> <deadline> <tail>
-  };
+  using Template = detail::DecisionTemplate;  // open <id> head <deadline> tail
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   std::vector<Template> templates(r.reasons.size());
   detail::run_threads(threads, [&](unsigned t) {
     for (std::size_t k = t; k < r.reasons.size(); k += threads) {
-      Decision d = r.reasons[k];
-      d.contact.clear();
-      std::string json = rules.view(d).to_json();
-      std::size_t level = json.find(",\"level\":"), deadline = json.find("\"deadline\":", level);
-      std::size_t flags = json.find(",\"flags\":", deadline);
-      templates[k].head = json.substr(level, deadline + 11 - level);
-      templates[k].tail = json.substr(flags) + "\n";
+      templates[k] = detail::decision_template(rules, r.reasons[k]);
+      templates[k].tail += '\n';
     }
   });
   std::unordered_map<std::size_t, const BatchResult::Rejected*> rejected;  // row -> why the batch rejected it
@@ -60,7 +54,7 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
             continue;
           }
           const Template& tpl = templates[static_cast<std::size_t>(r.reason[row])];
-          s += "{\"contact\":";
+          s += tpl.open;
           Cell x = ids ? ids->get(row) : Cell{};
           if (x.tag == Tag::text) {
             detail::JsonWriter::append_quoted(s, x.view());

@@ -5,6 +5,7 @@
 
 #include "frontdoor/records.hpp"
 #include "records/json.hpp"
+#include "resolve/builtins.hpp"
 #include "resolve/words.hpp"
 #include "resolve/coerce.hpp"
 #include "time/civil.hpp"
@@ -67,16 +68,11 @@ void record_from_cells(const std::vector<const Column*>& columns, std::size_t ro
       continue;
     }
     if (name == "history") {
-      if (x.tag == Tag::absent) continue;
       std::vector<HistoryRecord> h;
       Rejection problem;
-      if (x.tag == Tag::text) {
-        if (!detail::parse_history(x.view(), h, problem)) r.set_problem(std::move(problem));
-      } else if (x.tag == Tag::bad && src.problems[x.len].code != RejectionCode::none) {
-        r.set_problem(src.problems[x.len]);
-      } else {
-        r.set_problem(words::history_not_a_list());
-      }
+      const resolve::HistoryCell kind = resolve::history_cell(x, src, h, problem);
+      if (kind == resolve::HistoryCell::none) continue;
+      if (kind == resolve::HistoryCell::rejected) r.set_problem(std::move(problem));
       r.history = std::move(h);
       continue;
     }

@@ -3,6 +3,7 @@
 // (cli/records.cpp), so a host and `frontdoor decide` see the same contact the same way.
 #include "frontdoor/frontdoor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "frontdoor/columns.hpp"
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/interchange.hpp"
 #include "frontdoor/report.hpp"
@@ -223,19 +225,17 @@ FD_API fd_status fd_decide_batch(const fd_ruleset* r, const char* contacts_jsonl
   if (rejected) *rejected = 0;
   return guarded([&] {
     if (!r || !contacts_jsonl || !decisions_jsonl) return fail(FD_INVALID_ARGUMENT, "fd_decide_batch: rules, contacts_jsonl and decisions_jsonl are required");
-    std::istringstream in{std::string(contacts_jsonl)};
-    std::vector<ContactRecord> records = frontdoor::read_json_lines(in);
-    std::vector<Decision> decisions = r->rules->decide_batch(records);
-    std::string out;
-    std::size_t bad = 0;
-    for (const Decision& d : decisions) {
-      out += r->rules->view(d).to_json();
-      out += '\n';
-      bad += !d.ok();
-    }
-    *decisions_jsonl = copy_out(out);
+    // The library's JSON Lines batch, as `frontdoor decide` runs it; its reader needs readable
+    // padding past the text, so the text is copied with it.
+    const std::string_view given(contacts_jsonl);
+    std::string padded(given.size() + frontdoor::columns::kJsonLinesPadding, '\0');
+    std::copy(given.begin(), given.end(), padded.begin());
+    std::ostringstream out;
+    const auto summary = frontdoor::columns::decide_json_lines(*r->rules, std::string_view(padded.data(), given.size()), out);
+    *decisions_jsonl = copy_out(out.str());
+    const std::size_t bad = summary.rejected;
     if (rejected) *rejected = bad;
-    return bad ? fail(FD_REJECTED, std::to_string(bad) + " of " + std::to_string(decisions.size()) + " contacts rejected") : ok();
+    return bad ? fail(FD_REJECTED, std::to_string(bad) + " of " + std::to_string(summary.rows) + " contacts rejected") : ok();
   });
 }
 

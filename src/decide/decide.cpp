@@ -6,6 +6,7 @@
 #include <numeric>
 #include <optional>
 
+#include "batch/record_rows.hpp"
 #include "compile/program.hpp"
 #include "decide/decide_core.hpp"
 #include "resolve/words.hpp"
@@ -195,64 +196,11 @@ Explanation RuleSet::explain(const ContactRecord& record, std::span<const Histor
   return ex;
 }
 
+// One batch engine (src/batch/): the records are one more row source of decide_columns, so a batch
+// decides the same whichever front end hands it over.
 std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
                                             const std::function<void(std::size_t, std::size_t)>& progress) const {
-  const Program& p = *program_;
-  std::vector<Decision> out(rows.size());
-  std::vector<Contact> contacts(rows.size());
-  std::vector<std::uint8_t> ok(rows.size(), 0);
-  std::vector<std::size_t> order;
-  Rejection error;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (resolve(rows[i], contacts[i], error)) {
-      ok[i] = 1;
-      order.push_back(i);
-    } else {
-      out[i].contact = contacts[i].id;
-      out[i].reject(error);
-    }
-  }
-  // Each child's rows in time order (ties by input order); rows without a child stand alone.
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (contacts[a].child != contacts[b].child) return contacts[a].child < contacts[b].child;
-    return contacts[a].received < contacts[b].received;
-  });
-  std::vector<PastContact> past, own;
-  const std::int64_t reach = detail::window_reach(p);
-  std::string current_child;
-  std::size_t done = rows.size() - order.size();
-  for (std::size_t i : order) {
-    if (progress && ++done % 8192 == 0) progress(done, rows.size());
-    const Contact& c = contacts[i];
-    if (c.child.empty() || c.child != current_child) past.clear();
-    current_child = c.child;
-    if (rows[i].history) {
-      if (!resolve_history(*this, *rows[i].history, own, error)) {
-        out[i].contact = c.id;
-        out[i].reject(error);
-        continue;
-      }
-      decide(c, own, out[i]);
-    } else {
-      // The child's earlier rows are in time order; those before every counter's window never count.
-      std::span<const PastContact> window = detail::history_in_windows(p, reach, c.received, past);
-      if (window.size() > kMaxHistoryItems) {
-        out[i].contact = c.id;
-        out[i].reject(words::too_much_history());
-        continue;
-      }
-      decide(c, window, out[i]);
-    }
-    if (c.child.empty()) continue;
-    PastContact h;
-    h.received = c.received;
-    h.concerns = c.concerns;
-    h.domains = c.domains;
-    h.referral = p.doc.outcomes[out[i].outcome].referral;
-    past.push_back(std::move(h));
-  }
-  if (progress) progress(rows.size(), rows.size());
-  return out;
+  return batch::decide_records(*this, rows, progress);
 }
 
 }  // namespace frontdoor

@@ -53,9 +53,13 @@ bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out)
   return true;
 }
 
+// A text value of concerns is read as a text cell is everywhere (parse_concerns).
 bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out) {
   if (v.is_null()) return true;
-  if (v.is_string()) return parse_concern_cell(v.get<std::string>(), out);
+  if (v.is_string()) {
+    Rejection unused;
+    return parse_concerns(v.get<std::string>(), out, unused);
+  }
   if (!v.is_object()) return false;
   for (auto& [k, lv] : v.items()) {
     if (!lv.is_string()) return false;
@@ -180,8 +184,14 @@ ContactRecord record_from_json(const nlohmann::json& obj) {
   }
   for (auto& [k, v] : obj.items()) {
     if (k == "concerns") {
-      if (!concerns_from_json(v, r.concerns)) r.set_problem(words::concerns_not_a_mapping());
+      if (v.is_string()) {
+        Rejection problem;
+        if (!parse_concerns(v.get<std::string>(), r.concerns, problem)) r.set_problem(std::move(problem));
+      } else if (!concerns_from_json(v, r.concerns)) {
+        r.set_problem(words::concerns_not_a_mapping());
+      }
     } else if (k == "history") {
+      if (v.is_null()) continue;  // null is "not given", as for every other key: the batch's history
       std::vector<HistoryRecord> h;
       Rejection problem;
       if (!history_from_json(v, h, problem)) r.set_problem(std::move(problem));
@@ -314,14 +324,13 @@ std::vector<ContactRecord> read_csv(std::istream& in) {
     for (std::size_t i = 0; i < header.size(); ++i) {
       const std::string& name = header[i];
       if (name == "concerns") {
-        if (!parse_concern_cell(cells[i], r.concerns)) r.set_problem(bad_concern_cell());
+        Rejection problem;
+        if (!detail::parse_concerns(cells[i], r.concerns, problem)) r.set_problem(std::move(problem));
       } else if (name == "history") {
         if (cells[i].empty()) continue;
-        auto j = nlohmann::json::parse(cells[i], nullptr, false);
         std::vector<HistoryRecord> h;
         Rejection problem;
-        if (j.is_discarded()) r.set_problem(history_not_json());
-        else if (!history_from_json(j, h, problem)) r.set_problem(std::move(problem));
+        if (!detail::parse_history(cells[i], h, problem)) r.set_problem(std::move(problem));
         r.history = std::move(h);
       } else {
         r.set(name, cells[i].empty() ? Scalar{} : Scalar{cells[i]});

@@ -23,11 +23,19 @@ void write_reasons(JsonWriter& w, const DecisionView& v) {
 
 }  // namespace
 
-void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& d) {
+// Where the per-row values went: before and after the contact's id, and the deadline's.
+struct Marks {
+  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0;
+};
+
+void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks& at) {
   const DecisionView v = rules.view(d);
   const ThresholdDocument& doc = rules.document();
   const bool decided = d.ok();
-  w.key("contact").string(d.contact);
+  w.key("contact");
+  at.contact = w.str().size();
+  w.string(d.contact);
+  at.after_contact = w.str().size();
   auto maybe = [&](const char* k, std::string_view s) {
     w.key(k);
     decided ? w.string(s) : w.null();
@@ -49,8 +57,10 @@ void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& 
   decided ? w.boolean(v.referral()) : w.null();
   list("actions", v.actions());
   w.key("deadline");
+  at.deadline = w.str().size();
   if (std::string dl = v.deadline(); !dl.empty()) w.string(dl);
   else w.null();
+  at.after_deadline = w.str().size();
   list("flags", v.flags());
   list("rules", v.rules());
   w.key("routing");
@@ -66,6 +76,21 @@ void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& 
   w.close('}');
   w.key("error");
   decided ? w.null() : w.string(d.error);
+}
+
+void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& d) {
+  Marks unused;
+  write_fields(w, rules, d, unused);
+}
+
+DecisionTemplate decision_template(const RuleSet& rules, const Decision& d) {
+  JsonWriter w;
+  Marks at;
+  w.open('{');
+  write_fields(w, rules, d, at);
+  w.close('}');
+  const std::string& s = w.str();
+  return {s.substr(0, at.contact), s.substr(at.after_contact, at.deadline - at.after_contact), s.substr(at.after_deadline)};
 }
 
 }  // namespace detail

@@ -7,6 +7,7 @@
 
 #include "compile/program.hpp"
 #include "frontdoor/rule_set.hpp"
+#include "resolve/builtins.hpp"
 #include "resolve/field_value.hpp"
 #include "resolve/words.hpp"
 #include "time/civil.hpp"
@@ -44,30 +45,12 @@ class RecordResolver {
   std::optional<Rejection> named(const NamedValue& f) {
     const resolve::ScalarValue v{f.value};
     const detail::NamePlan plan = p_.rows.of(f.name);
+    using resolve::Builtin;
     switch (plan.role) {
-      case Role::id:
-        if (v.absent() || !v.as_text(c_.id) || c_.id.empty()) return words::no_id();
-        has_id_ = true;
-        return {};
-      case Role::child:
-        if (!v.absent() && !v.as_text(c_.child)) return words::child_not_text();
-        return {};
-      case Role::received: {
-        if (v.absent()) return words::no_received();
-        std::string s;
-        auto t = v.as_text(s) ? detail::parse_timestamp(s) : std::nullopt;
-        if (!t) return words::bad_received();
-        c_.received = *t;
-        has_received_ = true;
-        return {};
-      }
-      case Role::dob: {
-        if (v.absent()) return {};
-        std::string s;
-        dob_ = v.as_text(s) ? detail::parse_date(s) : std::nullopt;
-        if (!dob_) return words::bad_dob();
-        return {};
-      }
+      case Role::id: return builtin(Builtin::id, resolve::id_value(v, c_.id), has_id_);
+      case Role::child: return builtin(Builtin::child, resolve::child_value(v, c_.child), unused_);
+      case Role::received: return builtin(Builtin::received, resolve::received_value(v, c_.received, memo_), has_received_);
+      case Role::dob: return builtin(Builtin::dob, resolve::dob_value(v, dob_), unused_);
       case Role::decided:
       case Role::recorded: return {};  // carried for figures, never decided on
       case Role::concerns:
@@ -86,6 +69,12 @@ class RecordResolver {
     }
     c_.values[plan.slot] = x;
     c_.known[plan.slot] = 1;
+    return {};
+  }
+
+  std::optional<Rejection> builtin(resolve::Builtin b, RejectionCode code, bool& read) {
+    if (code != RejectionCode::none) return resolve::builtin_rejection(b, code);
+    read = true;
     return {};
   }
 
@@ -108,9 +97,10 @@ class RecordResolver {
       c_.values[p_.slot_age_months] = c_.values[p_.slot_age_years] = 0;
       c_.known[p_.slot_age_months] = c_.known[p_.slot_age_years] = 1;
     } else if (dob_) {
-      const std::int32_t today = p_.calendar->local_day(c_.received);
-      std::int64_t months = detail::months_between(*dob_, today);
-      if (months < 0 && *dob_ > today) return words::dob_after_received();
+      std::int64_t months = 0;
+      resolve::DayMemo memo;
+      if (auto code = resolve::age_in_months(p_, c_.received, *dob_, months, memo); code != RejectionCode::none)
+        return resolve::builtin_rejection(resolve::Builtin::dob, code);
       c_.values[p_.slot_age_months] = months;
       c_.values[p_.slot_age_years] = months / 12;
       c_.known[p_.slot_age_months] = c_.known[p_.slot_age_years] = 1;
@@ -119,24 +109,22 @@ class RecordResolver {
   }
 
   std::optional<Rejection> concerns(const std::vector<ConcernEntry>& entries) {
-    for (const ConcernEntry& e : entries) {
-      std::uint16_t k = 0, level = 0;
-      if (auto r = words::find_concern(p_, e, k, level)) return r;
-      if (c_.concern_levels[k]) return words::concern_twice(e.concern);
-      if (!p_.rows.has_descriptor[k][level]) return words::no_descriptor(p_, k, e);
+    resolve::ConcernItems items;
+    if (auto r = resolve::concern_items(p_, entries, items)) return r;
+    for (auto [k, level] : items) {
       c_.concern_levels[k] = static_cast<std::uint8_t>(level + 1);
       c_.domains |= p_.concern_domain_bit[k];
       if (k < 64) c_.concern_bits |= 1ull << k;
+      c_.concerns.push_back(k);
     }
-    for (std::uint16_t k = 0; k < c_.concern_levels.size(); ++k)
-      if (c_.concern_levels[k]) c_.concerns.push_back(k);
     return {};
   }
 
   const Program& p_;
   Contact& c_;
-  bool has_id_ = false, has_received_ = false;
-  std::optional<std::int32_t> dob_;
+  bool has_id_ = false, has_received_ = false, unused_ = false;
+  std::optional<detail::CivilDate> dob_;
+  detail::DateMemo memo_;
 };
 
 }  // namespace

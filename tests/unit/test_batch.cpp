@@ -286,3 +286,40 @@ TEST_CASE("coercion: one reading of booleans, whole numbers and text for every f
   CHECK(is_absent(Scalar{std::nan("")}));
   CHECK_FALSE(is_absent(Scalar{0.0}));
 }
+
+TEST_CASE("records as a row source: a row the column view cannot carry is resolved from its record") {
+  auto rs = fdtest::compile_ok(fdtest::document(""));
+  auto record = [](const std::string& id) {
+    frontdoor::ContactRecord r;
+    r.set("id", id);
+    r.set("received", std::string("2026-05-04T10:00:00Z"));
+    r.concerns.push_back({"neglect", "complex"});
+    return r;
+  };
+  std::vector<frontdoor::ContactRecord> records;
+  records.push_back(record("plain"));
+  records.push_back(record("twice"));
+  records.back().set("consent", true);
+  records.back().set("consent", false);  // a name given twice: rejected, never the first value taken
+  records.push_back(record("problem"));
+  records.back().set_problem(frontdoor::Rejection::at(frontdoor::RejectionCode::unreadable, "", "line 3: not valid JSON"));
+  records.push_back(record("own history"));
+  frontdoor::HistoryRecord h;
+  h.received = "2026-04-01T10:00:00Z";
+  h.concerns.push_back({"neglect", "complex"});
+  records.back().history = std::vector<frontdoor::HistoryRecord>{h, h, h};
+  records.push_back(record("concerns key"));
+  records.back().set("concerns", std::string("housing=early_help"));
+  records.push_back(record("numbers"));
+  records.back().set("score", 7.0);
+  records.back().set("consent", std::int64_t{1});
+  const auto got = rs->decide_batch(records);
+  REQUIRE(got.size() == records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    INFO(i);
+    CHECK(rs->view(got[i]).to_json() == rs->view(rs->decide(records[i])).to_json());
+  }
+  CHECK(got[1].error_code == frontdoor::RejectionCode::duplicate_field);
+  CHECK(got[2].error == "line 3: not valid JSON");
+  CHECK(got[5].ok());
+}
