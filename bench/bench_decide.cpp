@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "compile/program.hpp"  // the document's working calendar, for the deadline benchmark
-#include "time/civil.hpp"        // format_timestamp, for the long history's records
 #include "frontdoor/frontdoor.hpp"
 #include "frontdoor/records.hpp"
+#include "time/civil.hpp"  // format_timestamp, for the long history's records
 
 namespace {
 
@@ -37,7 +37,7 @@ struct Fixture {
     std::int64_t received, deadline;
   };
   std::vector<Checked> checked;
-  std::vector<frontdoor::Contact> contacts;            // resolved rows that were decided
+  std::vector<frontdoor::Contact> contacts;                    // resolved rows that were decided
   std::vector<std::vector<frontdoor::PastContact>> histories;  // each row's history, as the batch saw it
 
   Fixture() {
@@ -58,15 +58,14 @@ struct Fixture {
     std::size_t i = 0, wrong = 0;
     while (std::getline(in, line)) {
       if (i >= decisions.size()) break;
-      std::string got = decisions[i].ok() ? std::string(rules->view(decisions[i]).outcome()) + " " +
-                                                rules->view(decisions[i]).deadline()
-                                          : "error";
+      std::string got =
+          decisions[i].ok() ? std::string(rules->view(decisions[i]).outcome()) + " " + rules->view(decisions[i]).deadline() : "error";
       if (got != line && wrong++ < 5) std::cerr << "row " << i << ": reference says '" << line << "', engine '" << got << "'\n";
       ++i;
     }
     if (i != decisions.size() || wrong)
-      throw std::runtime_error("decisions differ from the reference (" + std::to_string(wrong) + " rows, " +
-                               std::to_string(i) + " reference lines for " + std::to_string(decisions.size()) + " rows)");
+      throw std::runtime_error("decisions differ from the reference (" + std::to_string(wrong) + " rows, " + std::to_string(i) +
+                               " reference lines for " + std::to_string(decisions.size()) + " rows)");
   }
 
   // The exact inputs the batch gave the hot path: each resolved row with its child's earlier rows.
@@ -162,7 +161,8 @@ void decide_long_history(benchmark::State& state) {
         if (label == name) return value;
     return "(not read)";
   };
-  for (auto [name, expected] : {std::pair{"similar_contacts_3m", in_3m}, std::pair{"contacts_12m", in_12m}, std::pair{"referrals_12m", referrals_12m}})
+  for (auto [name, expected] :
+       {std::pair{"similar_contacts_3m", in_3m}, std::pair{"contacts_12m", in_12m}, std::pair{"referrals_12m", referrals_12m}})
     if (read(name) != std::to_string(expected))
       return state.SkipWithError((std::string(name) + " is " + read(name) + ", not " + std::to_string(expected)).c_str());
   frontdoor::Decision d;

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "frontdoor/interchange.hpp"
-#include "io.hpp"
 #include "frontdoor/records.hpp"
+#include "io.hpp"
 
 namespace frontdoor::cli {
 namespace {
@@ -19,7 +19,6 @@ namespace ix = frontdoor::interchange;
 using ojson = nlohmann::ordered_json;
 
 constexpr int kClean = 0, kFindings = 1, kCannotRun = 2;
-
 
 std::string dump(const ojson& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
@@ -34,7 +33,6 @@ std::shared_ptr<const RuleSet> load_document(const std::string& path) {
   if (!c->ok()) std::cerr << "frontdoor: " << path << " has errors; run 'frontdoor check " << path << "'\n";
   return c->rule_set;
 }
-
 
 void print_warnings(const std::vector<std::string>& warnings, std::size_t limit = 20) {
   for (std::size_t i = 0; i < warnings.size() && i < limit; ++i) std::cerr << "frontdoor: " << warnings[i] << "\n";
@@ -62,8 +60,10 @@ ContactRecord contact_from_audit(const ojson& contact) {
       bool plain = true;
       std::string cell;
       for (auto& [c, l] : v.items()) {
-        if (!l.is_string() || !plain_id(c) || !plain_id(l.get<std::string>())) plain = false;
-        else cell += (cell.empty() ? "" : ";") + c + "=" + l.get<std::string>();
+        if (!l.is_string() || !plain_id(c) || !plain_id(l.get<std::string>()))
+          plain = false;
+        else
+          cell += (cell.empty() ? "" : ";") + c + "=" + l.get<std::string>();
       }
       if (plain) value = cell;
     }
@@ -116,15 +116,18 @@ std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
   for (const char* key : {"actions", "flags", "rules"}) {
     ojson a = get(recorded, key), b = get(replayed, key);
     if (a == b) continue;
-    if (!a.is_array() || !b.is_array()) out.push_back({key, a, b, std::string(key) + " " + show(a) + " -> " + show(b)});
-    else out.push_back({key, a, b, std::string(key) + added_removed(strings(a), strings(b))});
+    if (!a.is_array() || !b.is_array())
+      out.push_back({key, a, b, std::string(key) + " " + show(a) + " -> " + show(b)});
+    else
+      out.push_back({key, a, b, std::string(key) + added_removed(strings(a), strings(b))});
   }
   auto reasons = [&](const ojson& d, bool with_text) {
     std::vector<std::string> out;
     ojson r = get(d, "reasons");
     if (r.is_array())
       for (auto& x : r)
-        out.push_back(show(x.value("kind", ojson())) + ":" + show(x.value("id", ojson())) + (with_text ? " " + show(x.value("text", ojson())) : ""));
+        out.push_back(show(x.value("kind", ojson())) + ":" + show(x.value("id", ojson())) +
+                      (with_text ? " " + show(x.value("text", ojson())) : ""));
     return out;
   };
   if (reasons(recorded, true) != reasons(replayed, true)) {
@@ -132,7 +135,8 @@ std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
     ojson ra = ojson::array(), rb = ojson::array();
     auto strip = [](const ojson& d, ojson& into) {
       if (d.contains("reasons") && d["reasons"].is_array())
-        for (auto& x : d["reasons"]) into.push_back({{"kind", x.value("kind", ojson())}, {"id", x.value("id", ojson())}, {"text", x.value("text", ojson())}});
+        for (auto& x : d["reasons"])
+          into.push_back({{"kind", x.value("kind", ojson())}, {"id", x.value("id", ojson())}, {"text", x.value("text", ojson())}});
     };
     strip(recorded, ra), strip(replayed, rb);
     out.push_back({"reasons", ra, rb, a == b ? "reasons: the same, in other words" : "reasons" + added_removed(a, b)});
@@ -142,7 +146,8 @@ std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
 
 }  // namespace
 
-bool write_audit_file(const std::string& path, const RuleSet& rules, const std::vector<ContactRecord>& records, const std::vector<Decision>& decisions) {
+bool write_audit_file(const std::string& path, const RuleSet& rules, const std::vector<ContactRecord>& records,
+                      const std::vector<Decision>& decisions) {
   std::ofstream out(path, std::ios::binary);
   if (!out) {
     std::cerr << "frontdoor: " << path << ": cannot open the audit file for writing\n";
@@ -198,7 +203,8 @@ int run_replay(const ReplayOptions& o) {
     std::string sha = document.is_object() ? document.value("sha256", "") : "";
     auto it = std::find_if(under.begin(), under.end(), [&](auto& r) { return r.sha256 == sha; });
     if (it == under.end()) {
-      under.push_back({document.is_object() ? document.value("id", "") : "", document.is_object() ? document.value("version", "") : "", sha, 0});
+      under.push_back(
+          {document.is_object() ? document.value("id", "") : "", document.is_object() ? document.value("version", "") : "", sha, 0});
       it = under.end() - 1;
     }
     ++it->records;
@@ -234,7 +240,8 @@ int run_replay(const ReplayOptions& o) {
     if (j.contains("row")) c["row"] = j["row"];
     c["contact"] = j["decision"].value("contact", "");
     c["changes"] = ojson::array();
-    for (auto& x : diff) c["changes"].push_back({{"field", x.field}, {"recorded", x.recorded}, {"replayed", x.replayed}, {"summary", x.summary}});
+    for (auto& x : diff)
+      c["changes"].push_back({{"field", x.field}, {"recorded", x.recorded}, {"replayed", x.replayed}, {"summary", x.summary}});
     changes.push_back(std::move(c));
   }
   std::size_t changed = records - identical;
@@ -242,7 +249,11 @@ int run_replay(const ReplayOptions& o) {
     ojson out = {{"document", {{"id", doc.id}, {"version", doc.version}, {"sha256", rules->sha256()}, {"path", rules->source().path()}}}};
     out["recorded_under"] = ojson::array();
     for (auto& r : under)
-      out["recorded_under"].push_back({{"id", r.id}, {"version", r.version}, {"sha256", r.sha256}, {"records", r.records}, {"same_document", r.sha256 == rules->sha256()}});
+      out["recorded_under"].push_back({{"id", r.id},
+                                       {"version", r.version},
+                                       {"sha256", r.sha256},
+                                       {"records", r.records},
+                                       {"same_document", r.sha256 == rules->sha256()}});
     out["records"] = records;
     out["identical"] = identical;
     out["changed"] = changed;
@@ -252,10 +263,12 @@ int run_replay(const ReplayOptions& o) {
     out["changes"] = changes;
     std::cout << dump(out) << "\n";
   } else {
-    std::cout << "replay under " << doc.id << (doc.version.empty() ? "" : " " + doc.version) << " (sha256 " << rules->sha256().substr(0, 12) << ")\n";
+    std::cout << "replay under " << doc.id << (doc.version.empty() ? "" : " " + doc.version) << " (sha256 " << rules->sha256().substr(0, 12)
+              << ")\n";
     for (auto& r : under)
-      std::cout << "  " << r.records << " record" << (r.records == 1 ? "" : "s") << " decided under " << r.id << (r.version.empty() ? "" : " " + r.version)
-                << " (sha256 " << r.sha256.substr(0, 12) << "): " << (r.sha256 == rules->sha256() ? "the same document" : "another document") << "\n";
+      std::cout << "  " << r.records << " record" << (r.records == 1 ? "" : "s") << " decided under " << r.id
+                << (r.version.empty() ? "" : " " + r.version) << " (sha256 " << r.sha256.substr(0, 12)
+                << "): " << (r.sha256 == rules->sha256() ? "the same document" : "another document") << "\n";
     std::size_t shown = 0;
     for (auto& c : changes) {
       if (shown++ >= o.examples) break;
@@ -269,7 +282,8 @@ int run_replay(const ReplayOptions& o) {
       }
       std::cout << "\n";
     }
-    if (changes.size() > o.examples) std::cout << "  ... and " << (changes.size() - o.examples) << " more changed (--format json lists them all)\n";
+    if (changes.size() > o.examples)
+      std::cout << "  ... and " << (changes.size() - o.examples) << " more changed (--format json lists them all)\n";
     if (!moves.empty()) {
       std::vector<std::pair<std::size_t, std::string>> by_count;
       for (auto& [m, n] : moves) by_count.push_back({n, m.first + " -> " + m.second});
@@ -381,7 +395,8 @@ int run_convert(const ConvertOptions& o) {
       r.level = text(j, "level"), r.outcome = text(j, "outcome"), r.category = text(j, "category"), r.deadline = text(j, "deadline");
       r.referral = j.contains("referral") && j["referral"].is_boolean() && j["referral"].get<bool>();
       if (j.contains("document") && j["document"].is_object())
-        r.document_id = text(j["document"], "id"), r.document_version = text(j["document"], "version"), r.document_sha256 = text(j["document"], "sha256");
+        r.document_id = text(j["document"], "id"), r.document_version = text(j["document"], "version"),
+        r.document_sha256 = text(j["document"], "sha256");
       decisions.push_back(std::move(r));
     }
     if (decisions.size() != contacts.size()) {
@@ -391,8 +406,9 @@ int run_convert(const ConvertOptions& o) {
     }
     for (std::size_t i = 0; i < contacts.size(); ++i) {
       const Scalar* id = contacts[i].find("id");
-      std::string cid = id && std::holds_alternative<std::string>(*id) ? std::get<std::string>(*id)
-                        : id && std::holds_alternative<std::int64_t>(*id) ? std::to_string(std::get<std::int64_t>(*id)) : std::string();
+      std::string cid = id && std::holds_alternative<std::string>(*id)    ? std::get<std::string>(*id)
+                        : id && std::holds_alternative<std::int64_t>(*id) ? std::to_string(std::get<std::int64_t>(*id))
+                                                                          : std::string();
       if (!cid.empty() && !decisions[i].contact.empty() && cid != decisions[i].contact) {
         std::cerr << "frontdoor: row " << (i + 1) << ": the decision is for contact " << decisions[i].contact << ", the contact is " << cid
                   << ": the decisions are not for these contacts, in this order\n";
@@ -420,12 +436,16 @@ int run_explain_for_referrer(const ExplainOptions& o) {
   if (!read_text(o.contact, text)) return kCannotRun;
   auto j = nlohmann::json::parse(text, nullptr, false);
   ContactRecord record;
-  if (j.is_discarded()) record.problem = o.contact + ": not valid JSON";
-  else record = record_from_json(text);
+  if (j.is_discarded())
+    record.problem = o.contact + ": not valid JSON";
+  else
+    record = record_from_json(text);
   Decision d = rules->decide(record);
   auto summary = ix::referrer_summary(*rules, d);
-  if (o.format == "json") std::cout << ix::to_json(summary) << "\n";
-  else std::cout << ix::to_text(summary);
+  if (o.format == "json")
+    std::cout << ix::to_json(summary) << "\n";
+  else
+    std::cout << ix::to_text(summary);
   return d.ok() ? kClean : kFindings;
 }
 

@@ -18,7 +18,7 @@ bool write_audit_file(const std::string& path, const RuleSet&, const std::vector
 
 struct ReplayOptions {
   std::string document, audit, format = "text";  // text | json
-  std::size_t examples = 50;                      // changed records listed in text
+  std::size_t examples = 50;                     // changed records listed in text
 };
 int run_replay(const ReplayOptions&);
 

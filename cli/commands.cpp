@@ -8,14 +8,14 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
 #include "audit_commands.hpp"
 #include "frontdoor/analysis.hpp"
 #include "frontdoor/check.hpp"
+#include "frontdoor/progress.hpp"
 #include "frontdoor/report.hpp"
 #include "io.hpp"
-#include "frontdoor/progress.hpp"
 #include "json_lines.hpp"
-#include <nlohmann/json.hpp>
 
 #include "frontdoor/records.hpp"
 
@@ -48,8 +48,10 @@ int run_check(const CheckCommandOptions& o) {
     }
     all.insert(all.end(), report->findings.begin(), report->findings.end());
   }
-  if (o.format == "json") std::cout << to_json(std::span<const Finding>(all), JsonLayout::indented) << "\n";
-  else if (o.format == "sarif") std::cout << to_sarif(all) << "\n";
+  if (o.format == "json")
+    std::cout << to_json(std::span<const Finding>(all), JsonLayout::indented) << "\n";
+  else if (o.format == "sarif")
+    std::cout << to_sarif(all) << "\n";
   if (could_not_run) return kCannotRun;
   bool errors = std::any_of(all.begin(), all.end(), [](auto& f) { return f.diagnostic.severity == Severity::error; });
   return errors ? kFindings : kClean;
@@ -136,8 +138,10 @@ int run_decide(const DecideOptions& o) {
   if (fmt == "csv") write_csv_header(*out.out);
   for (const Decision& d : decisions) {
     rejected += !d.ok();
-    if (fmt == "csv") write_csv_row(*out.out, *rules, d);
-    else *out.out << rules->view(d).to_json() << '\n';
+    if (fmt == "csv")
+      write_csv_row(*out.out, *rules, d);
+    else
+      *out.out << rules->view(d).to_json() << '\n';
   }
   if (!out.finish()) return kCannotRun;
   return report_rejected(rejected, decisions.size());
@@ -160,8 +164,10 @@ int run_explain(const ExplainOptions& o) {
   }
   auto j = nlohmann::json::parse(text.str(), nullptr, false);
   ContactRecord record;
-  if (j.is_discarded()) record.problem = o.contact + ": not valid JSON";
-  else record = record_from_json(text.str());
+  if (j.is_discarded())
+    record.problem = o.contact + ": not valid JSON";
+  else
+    record = record_from_json(text.str());
   Explanation ex = rules->explain(record);
   const Decision& d = ex.decision;
   auto v = rules->view(d);

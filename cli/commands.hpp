@@ -17,8 +17,8 @@ int run_check(const CheckCommandOptions&);
 
 struct DecideOptions {
   std::string document, contacts, output, format;  // format: jsonl | csv (default from output's extension)
-  std::string audit;  // --audit FILE: one audit record per decision (cli/audit_commands.hpp)
-  unsigned threads = 0;  // --threads: 0 is one per core
+  std::string audit;                               // --audit FILE: one audit record per decision (cli/audit_commands.hpp)
+  unsigned threads = 0;                            // --threads: 0 is one per core
 };
 int run_decide(const DecideOptions&);
 

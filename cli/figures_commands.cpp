@@ -40,7 +40,9 @@ int run_stats(const StatsOptions& o) {
     if (added) values.push_back(v);
     recorded[i] = it->second;
   }
-  auto contact_id = [&](std::size_t i) { return decisions[i].contact.empty() ? "(row " + std::to_string(i + 1) + ")" : decisions[i].contact; };
+  auto contact_id = [&](std::size_t i) {
+    return decisions[i].contact.empty() ? "(row " + std::to_string(i + 1) + ")" : decisions[i].contact;
+  };
 
   if (o.format == "json") {
     std::string f = to_json(figures);
@@ -70,8 +72,10 @@ int run_diff(const DiffCommandOptions& o) {
   DiffOptions options;
   options.examples = o.examples;
   Diff diff = compute_diff(*a, diff_side(da), *b, diff_side(db), contact_id, options);
-  if (o.format == "json") std::cout << to_json(diff) << "\n";
-  else std::cout << to_text(diff);
+  if (o.format == "json")
+    std::cout << to_json(diff) << "\n";
+  else
+    std::cout << to_text(diff);
   return kClean;
 }
 

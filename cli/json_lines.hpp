@@ -36,7 +36,7 @@ class InputText {
   bool map(int fd, std::size_t size, const std::string& path);
   void unmap();
   std::string owned_ = std::string(columns::kJsonLinesPadding, '\0');  // what was read and its padding, when not mapped
-  void* mapped_ = nullptr;  // the mapping: the file, then at least kJsonLinesPadding zero bytes
+  void* mapped_ = nullptr;                                             // the mapping: the file, then at least kJsonLinesPadding zero bytes
   std::size_t mapped_size_ = 0, span_ = 0;
 };
 

@@ -53,7 +53,8 @@ Result<Compilation> compile_file(const std::filesystem::path& path, const Compil
     out.source = std::make_shared<const SourceText>(path.string(), std::string());
     Diagnostic d;
     d.code = "FD104";
-    d.message = "the document is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(options.max_document_bytes) + " bytes";
+    d.message =
+        "the document is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(options.max_document_bytes) + " bytes";
     d.path = path.string();
     out.diagnostics.push_back(std::move(d));
     return out;

@@ -23,7 +23,7 @@ struct AnalysisOptions {
   // set-up and tear-down alone grow with the document and ignore timeouts. The default document
   // compiles to about 120.
   std::size_t max_instructions = 10000;
-  bool worked_examples = true; // run the document's tests and report coverage
+  bool worked_examples = true;  // run the document's tests and report coverage
 };
 
 // The answer to one question asked of the solver ("can rule X hold?"): yes (a contact exists, and

@@ -27,7 +27,7 @@ struct CheckOptions {
   bool strict = false;       // warnings count as errors: their severity becomes error
   AnalysisOptions analysis;  // handed to the prover whole (its time budget and limits)
   CompileOptions compile;
-  Prover prover;             // empty: no proofs
+  Prover prover;  // empty: no proofs
 };
 
 // How much of the document the worked examples exercise (the prover works it out).
@@ -42,9 +42,9 @@ struct CheckReport {
   std::shared_ptr<const RuleSet> rule_set;   // null when the document has errors
   // Load and type findings, then failing worked examples, then the proofs' findings.
   std::vector<Finding> findings;
-  std::size_t examples = 0;         // worked examples run (none when the document has errors)
+  std::size_t examples = 0;  // worked examples run (none when the document has errors)
   std::size_t examples_failed = 0;
-  bool proved = false;              // the prover ran: coverage and timings are filled in
+  bool proved = false;  // the prover ran: coverage and timings are filled in
   Coverage coverage;
   std::vector<ProofTiming> timings;
 

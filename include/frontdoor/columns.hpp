@@ -37,16 +37,16 @@ namespace frontdoor::columns {
 
 // One cell of a column.
 enum class Tag : std::uint8_t {
-  absent,    // null, None, NaN, NA, NaT: an unknown value
-  boolean,   // i is 0 or 1
-  integer,   // i
-  real,      // d (never NaN: NaN is absent)
-  text,      // p, len: UTF-8, owned by the column's source
-  instant,   // i: milliseconds since the epoch, UTC (a time-zone-aware datetime)
-  local,     // i: milliseconds since the epoch of a wall-clock time without a zone (a naive datetime)
-  entries,   // concerns given as a mapping: entries[i .. i + len) of the column
-  bad,       // a value of a kind no field takes (a list, an object); problems[len] says what
-  unset,     // the row does not have this column at all (a JSON line without the key): not even null
+  absent,   // null, None, NaN, NA, NaT: an unknown value
+  boolean,  // i is 0 or 1
+  integer,  // i
+  real,     // d (never NaN: NaN is absent)
+  text,     // p, len: UTF-8, owned by the column's source
+  instant,  // i: milliseconds since the epoch, UTC (a time-zone-aware datetime)
+  local,    // i: milliseconds since the epoch of a wall-clock time without a zone (a naive datetime)
+  entries,  // concerns given as a mapping: entries[i .. i + len) of the column
+  bad,      // a value of a kind no field takes (a list, an object); problems[len] says what
+  unset,    // the row does not have this column at all (a JSON line without the key): not even null
 };
 
 struct Cell {
@@ -60,10 +60,29 @@ struct Cell {
 
   Cell() : i(0) {}
   static Cell absent() { return {}; }
-  static Cell unset() { Cell c; c.tag = Tag::unset; return c; }
-  static Cell boolean(bool b) { Cell c; c.tag = Tag::boolean; c.i = b; return c; }
-  static Cell integer(std::int64_t v) { Cell c; c.tag = Tag::integer; c.i = v; return c; }
-  static Cell real(double v) { Cell c; c.tag = Tag::real; c.d = v; return c; }
+  static Cell unset() {
+    Cell c;
+    c.tag = Tag::unset;
+    return c;
+  }
+  static Cell boolean(bool b) {
+    Cell c;
+    c.tag = Tag::boolean;
+    c.i = b;
+    return c;
+  }
+  static Cell integer(std::int64_t v) {
+    Cell c;
+    c.tag = Tag::integer;
+    c.i = v;
+    return c;
+  }
+  static Cell real(double v) {
+    Cell c;
+    c.tag = Tag::real;
+    c.d = v;
+    return c;
+  }
   static Cell text(std::string_view s) {
     Cell c;
     c.tag = Tag::text;
@@ -71,7 +90,12 @@ struct Cell {
     c.len = static_cast<std::uint32_t>(s.size());
     return c;
   }
-  static Cell instant(std::int64_t ms, bool zoned) { Cell c; c.tag = zoned ? Tag::instant : Tag::local; c.i = ms; return c; }
+  static Cell instant(std::int64_t ms, bool zoned) {
+    Cell c;
+    c.tag = zoned ? Tag::instant : Tag::local;
+    c.i = ms;
+    return c;
+  }
   std::string_view view() const { return {p, len}; }
 };
 
@@ -93,7 +117,7 @@ struct Column {
   Kind kind = Kind::null;
   std::size_t length = 0;
 
-  const void* values = nullptr;      // typed by kind; dictionary: int32 codes
+  const void* values = nullptr;            // typed by kind; dictionary: int32 codes
   const std::uint8_t* mask = nullptr;      // NumPy-style: 1 = missing
   const std::uint8_t* validity = nullptr;  // Arrow-style bitmap: bit set = valid
   std::int64_t offset = 0;                 // Arrow array offset
@@ -105,20 +129,22 @@ struct Column {
   bool zoned = false;                      // datetime: the values are UTC instants
   bool all_text = false;                   // every present cell is text (so the column can be reused as contact ids)
 
-  std::vector<Cell> cells;                           // Kind::cells
+  std::vector<Cell> cells;                                             // Kind::cells
   std::vector<std::pair<std::string_view, std::string_view>> entries;  // Tag::entries
-  std::vector<Rejection> problems;                   // Tag::bad
-  std::deque<std::string> owned;                     // text made during extraction
-  std::unique_ptr<Column> dictionary;                // Kind::dictionary
-  std::vector<std::unique_ptr<Column>> chunks;       // Kind::chunked
-  std::vector<std::size_t> starts;                   // Kind::chunked: first row of each chunk
+  std::vector<Rejection> problems;                                     // Tag::bad
+  std::deque<std::string> owned;                                       // text made during extraction
+  std::unique_ptr<Column> dictionary;                                  // Kind::dictionary
+  std::vector<std::unique_ptr<Column>> chunks;                         // Kind::chunked
+  std::vector<std::size_t> starts;                                     // Kind::chunked: first row of each chunk
 
   std::size_t chunk_of(std::size_t row) const {
     std::size_t lo = 0, hi = starts.size();  // the last chunk whose start is <= row
     while (hi - lo > 1) {
       std::size_t mid = (lo + hi) / 2;
-      if (starts[mid] <= row) lo = mid;
-      else hi = mid;
+      if (starts[mid] <= row)
+        lo = mid;
+      else
+        hi = mid;
     }
     return lo;
   }
@@ -278,8 +304,8 @@ class PagePool {
 };
 
 struct BatchOptions {
-  unsigned threads = 0;  // 0: one per core (one for small frames)
-  bool reasons = false;  // also intern the reasons of each decision
+  unsigned threads = 0;                      // 0: one per core (one for small frames)
+  bool reasons = false;                      // also intern the reasons of each decision
   std::atomic<std::size_t>* done = nullptr;  // rows decided so far, for a progress bar
   std::atomic<bool>* cancel = nullptr;       // set to stop early (KeyboardInterrupt)
   PagePool* pages = nullptr;                 // keep large scratch buffers here between batches (none: freed)
@@ -290,9 +316,9 @@ struct BatchResult {
   std::vector<std::int16_t> level, outcome, routing, category;  // document indices; -1: rejected / none
   std::vector<std::uint8_t> referral;                           // 1 when the outcome is a referral
   std::vector<std::int64_t> received, deadline, decided;        // ms since the epoch, UTC; kNoTime
-  std::vector<std::int32_t> combo;    // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
-  std::vector<Decision> combos;       // one decision per combo, to put it into words
-  std::vector<std::int32_t> reason;   // into `reasons` (with BatchOptions::reasons); -1: rejected
+  std::vector<std::int32_t> combo;                              // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
+  std::vector<Decision> combos;                                 // one decision per combo, to put it into words
+  std::vector<std::int32_t> reason;                             // into `reasons` (with BatchOptions::reasons); -1: rejected
   std::vector<Decision> reasons;
   struct Rejected {
     std::size_t row = 0;
@@ -300,7 +326,7 @@ struct BatchResult {
     Rejection why;
   };
   std::vector<Rejected> errors;  // rejected rows, in row order
-  std::size_t engine_rows = 0;  // rows resolved by the engine's RuleSet::resolve rather than the fast path
+  std::size_t engine_rows = 0;   // rows resolved by the engine's RuleSet::resolve rather than the fast path
   bool cancelled = false;
 };
 
@@ -322,7 +348,6 @@ class PhaseTimer {
 
 // The text the engine makes of a cell for `id` and `child` (empty when it makes none).
 bool cell_text(const Cell&, std::string& out);
-
 
 // Every row's decision as one line of SPEC's JSON, in row order, byte for byte what
 // DecisionView::to_json writes (the batch must have been decided with BatchOptions::reasons). Each

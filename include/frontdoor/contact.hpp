@@ -33,10 +33,10 @@ struct ConcernEntry {
 
 // One earlier contact of the same child (SPEC 2.2).
 struct HistoryRecord {
-  std::string received;                 // ISO 8601 timestamp with offset or Z
+  std::string received;  // ISO 8601 timestamp with offset or Z
   std::vector<ConcernEntry> concerns;
-  std::optional<std::string> outcome;   // an outcome id of the document
-  std::optional<bool> referral;         // used when the outcome is not known
+  std::optional<std::string> outcome;  // an outcome id of the document
+  std::optional<bool> referral;        // used when the outcome is not known
 };
 
 struct ContactRecord {

@@ -23,14 +23,14 @@ struct UnknownCondition {
 };
 
 struct Decision {
-  std::string contact;  // the contact's id
-  std::string error;    // empty when decided; else names the field or concern at fault
+  std::string contact;                             // the contact's id
+  std::string error;                               // empty when decided; else names the field or concern at fault
   RejectionCode error_code = RejectionCode::none;  // why, typed (none when decided)
   std::string error_field;                         // the field `error` names first
   Index base_level = kNoIndex;
   Index level = kNoIndex;
   Index outcome = kNoIndex;
-  Index routing = kNoIndex;  // kNoIndex: the level's own route applied
+  Index routing = kNoIndex;          // kNoIndex: the level's own route applied
   std::vector<Index> rules;          // rules that held, in order
   std::vector<Index> base_concerns;  // concerns whose descriptor set the base level
   std::vector<UnknownCondition> unknowns;
@@ -45,10 +45,14 @@ struct Decision {
   }
   Rejection rejection() const { return {error_code, error_field, error}; }
   void clear() noexcept {  // keeps the buffers, for reuse
-    contact.clear(); error.clear(); error_field.clear();
+    contact.clear();
+    error.clear();
+    error_field.clear();
     error_code = RejectionCode::none;
     base_level = level = outcome = routing = kNoIndex;
-    rules.clear(); base_concerns.clear(); unknowns.clear();
+    rules.clear();
+    base_concerns.clear();
+    unknowns.clear();
     received = deadline = 0;
   }
 };

@@ -28,7 +28,7 @@ struct LineColumn {
 // views the SourceText it came from (a RuleSet's source), so it is valid while that lives.
 struct SourcePosition {
   std::string_view path;
-  std::uint32_t line = 0;    // 0 when unknown: then only the path is shown
+  std::uint32_t line = 0;  // 0 when unknown: then only the path is shown
   std::uint32_t column = 0;
   friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };

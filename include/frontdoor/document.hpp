@@ -85,9 +85,9 @@ struct Counter {
 };
 
 struct Condition {
-  std::string text;               // the CEL expression as written
-  SourceOffset at = kNoOffset;    // where the expression starts
-  bool exact_columns = false;     // true when text offsets map 1:1 onto the file
+  std::string text;             // the CEL expression as written
+  SourceOffset at = kNoOffset;  // where the expression starts
+  bool exact_columns = false;   // true when text offsets map 1:1 onto the file
 };
 
 struct Rule {

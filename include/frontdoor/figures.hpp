@@ -45,9 +45,9 @@ struct FigureInput {
   std::vector<std::vector<std::uint32_t>> flag_sets;  // each a set of indices into `flags`
 
   // One entry per contact. Every column but `outcome` may be left empty: then nothing is known of it.
-  std::vector<std::int32_t> outcome;   // into `outcomes`; -1: the contact was rejected
-  std::vector<std::int64_t> child;     // equal codes for the same child; -1: no child given
-  std::vector<std::int32_t> source;    // into `sources`; -1: not given
+  std::vector<std::int32_t> outcome;  // into `outcomes`; -1: the contact was rejected
+  std::vector<std::int64_t> child;    // equal codes for the same child; -1: no child given
+  std::vector<std::int32_t> source;   // into `sources`; -1: not given
   // Instants are the engine's: milliseconds since the Unix epoch, UTC.
   std::vector<std::int64_t> received;  // kNoTime: not known
   std::vector<std::int32_t> month;     // year * 12 + month - 1 in the document's time zone; -1: not known
@@ -69,20 +69,20 @@ struct FigureCounts {
   std::int64_t contacts = 0;
   std::int64_t rejected = 0;
   std::array<std::int64_t, kCategoryCount> categories{};  // decided contacts by outcome category
-  std::int64_t referrals = 0;        // decided contacts whose outcome is a referral
-  std::int64_t s47 = 0;              // decided contacts in category s47
-  std::int64_t re_referrals = 0;     // referrals within re_referral_months of an earlier referral of the child
-  std::int64_t repeat_contacts = 0;  // decided contacts carrying the repeat flag
-  std::int64_t timed = 0;            // decided contacts with a `decided` time
-  std::int64_t within_deadline = 0;  // ... decided no later than their deadline
+  std::int64_t referrals = 0;                             // decided contacts whose outcome is a referral
+  std::int64_t s47 = 0;                                   // decided contacts in category s47
+  std::int64_t re_referrals = 0;                          // referrals within re_referral_months of an earlier referral of the child
+  std::int64_t repeat_contacts = 0;                       // decided contacts carrying the repeat flag
+  std::int64_t timed = 0;                                 // decided contacts with a `decided` time
+  std::int64_t within_deadline = 0;                       // ... decided no later than their deadline
 
   std::int64_t decided() const noexcept { return contacts - rejected; }
 };
 
 struct Figures {
   FigureCounts all;
-  std::vector<FigureCounts> by_source;  // in DfE code order, "unknown" last
-  std::vector<FigureCounts> by_month;   // in time order, "unknown" last
+  std::vector<FigureCounts> by_source;                         // in DfE code order, "unknown" last
+  std::vector<FigureCounts> by_month;                          // in time order, "unknown" last
   std::vector<std::pair<std::string, std::int64_t>> outcomes;  // decided contacts by outcome id
   std::vector<std::pair<std::string, std::int64_t>> flags;     // decided contacts carrying each flag
   FigureOptions options;
@@ -112,16 +112,16 @@ std::string to_text(const Figures&);  // for people: the headline figures, then 
 // counted as unrecognised and left out of the comparison.
 struct Audit {
   std::int64_t rows = 0;
-  std::int64_t rejected = 0;      // the engine rejected the contact
-  std::int64_t not_recorded = 0;  // no recorded outcome
-  std::int64_t unrecognised = 0;  // a recorded value that is neither an outcome id nor a category
-  std::int64_t compared = 0;      // decided, with a recognised recorded value
-  std::int64_t agree = 0;         // ... recorded the same outcome (or, for a category, the same category)
-  std::int64_t category_agree = 0;                   // ... recorded the same outcome category
-  std::int64_t outcome_compared = 0;                 // compared rows whose recorded value is an outcome id
+  std::int64_t rejected = 0;          // the engine rejected the contact
+  std::int64_t not_recorded = 0;      // no recorded outcome
+  std::int64_t unrecognised = 0;      // a recorded value that is neither an outcome id nor a category
+  std::int64_t compared = 0;          // decided, with a recognised recorded value
+  std::int64_t agree = 0;             // ... recorded the same outcome (or, for a category, the same category)
+  std::int64_t category_agree = 0;    // ... recorded the same outcome category
+  std::int64_t outcome_compared = 0;  // compared rows whose recorded value is an outcome id
   std::array<std::array<std::int64_t, kCategoryCount>, kCategoryCount> confusion{};  // [recorded][engine]
-  std::vector<std::size_t> disagreeing;              // row indices, in input order
-  std::vector<std::pair<std::string, std::int64_t>> unrecognised_values;  // most frequent first
+  std::vector<std::size_t> disagreeing;                                              // row indices, in input order
+  std::vector<std::pair<std::string, std::int64_t>> unrecognised_values;             // most frequent first
 };
 
 // `recorded`: per row an index into `values`, or -1 when nothing was recorded.
@@ -136,10 +136,10 @@ std::string to_text(const Audit&, const std::function<std::string(std::size_t)>&
 
 // One document's decisions in compact form.
 struct DiffSide {
-  std::vector<std::int32_t> outcome;   // outcome index; -1: rejected
-  std::vector<std::int32_t> level;     // level index; -1: rejected
-  std::vector<std::int32_t> routing;   // routing index; -1: the level's own route applied
-  std::vector<std::int32_t> rule_set;  // into rule_sets; -1: rejected
+  std::vector<std::int32_t> outcome;          // outcome index; -1: rejected
+  std::vector<std::int32_t> level;            // level index; -1: rejected
+  std::vector<std::int32_t> routing;          // routing index; -1: the level's own route applied
+  std::vector<std::int32_t> rule_set;         // into rule_sets; -1: rejected
   std::vector<std::vector<Index>> rule_sets;  // rules that held (rule indices, in order)
 };
 DiffSide diff_side(std::span<const Decision>);

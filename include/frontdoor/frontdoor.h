@@ -25,15 +25,15 @@ extern "C" {
 #endif
 
 #if defined(_WIN32) || defined(__CYGWIN__)
-#  if defined(FD_BUILDING_C_API)
-#    define FD_API __declspec(dllexport)
-#  else
-#    define FD_API __declspec(dllimport)
-#  endif
-#elif defined(__GNUC__)
-#  define FD_API __attribute__((visibility("default")))
+#if defined(FD_BUILDING_C_API)
+#define FD_API __declspec(dllexport)
 #else
-#  define FD_API
+#define FD_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define FD_API __attribute__((visibility("default")))
+#else
+#define FD_API
 #endif
 
 /* The version of this interface (not of the library). */
@@ -48,7 +48,7 @@ typedef enum fd_status {
   FD_IO_ERROR = 3,         /* a file could not be read */
   FD_DOCUMENT_ERROR = 4,   /* the document has errors (or, when asked, a failing worked example) */
   FD_OUT_OF_MEMORY = 5,
-  FD_INTERNAL_ERROR = 6    /* a bug: please report it with fd_last_error() */
+  FD_INTERNAL_ERROR = 6 /* a bug: please report it with fd_last_error() */
 } fd_status;
 
 /* The library's version, e.g. "0.1.0" (static storage). */
@@ -77,8 +77,7 @@ typedef struct fd_ruleset fd_ruleset;
    ([{"path","line","col","severity","code","message"}], as `frontdoor check --format json`;
    warnings too on success), to free with fd_string_free. `path` names the text in positions. */
 FD_API fd_status fd_compile_file(const char* path, unsigned flags, fd_ruleset** out, char** diagnostics);
-FD_API fd_status fd_compile_text(const char* text, size_t length, const char* path, unsigned flags, fd_ruleset** out,
-                                 char** diagnostics);
+FD_API fd_status fd_compile_text(const char* text, size_t length, const char* path, unsigned flags, fd_ruleset** out, char** diagnostics);
 
 /* Another handle on the same compiled document (cheap: shared, reference-counted). */
 FD_API fd_ruleset* fd_ruleset_share(const fd_ruleset* rules);

@@ -38,10 +38,10 @@ std::string history_to_json(std::span<const HistoryRecord>);
 
 // One column of a file.
 struct ColumnMapping {
-  std::string column;   // the header in the file
-  std::string field;    // the contact field it fills (built-in or the document's own); empty: none
-  std::string derived;  // written on export only (age_years, source_description, outcome, ...)
-  std::string format;   // dates and times: strftime-like (%Y %m %d %H %M %S); empty: ISO 8601
+  std::string column;           // the header in the file
+  std::string field;            // the contact field it fills (built-in or the document's own); empty: none
+  std::string derived;          // written on export only (age_years, source_description, outcome, ...)
+  std::string format;           // dates and times: strftime-like (%Y %m %d %H %M %S); empty: ISO 8601
   std::string separator = ";";  // concerns: between "concern=level" items
   // File value -> contact value (for concerns: one item -> "concern=level"). A value not listed
   // passes through as it is.
@@ -54,11 +54,11 @@ struct ColumnMapping {
 
 struct Mapping {
   std::string name;
-  std::string path;                  // where it was read from, or "(built-in annex-a)"
-  std::string timezone = "UTC";      // local dates and times in the file
+  std::string path;              // where it was read from, or "(built-in annex-a)"
+  std::string timezone = "UTC";  // local dates and times in the file
   char delimiter = ',';
-  std::string id_from_row;           // no id column: id = this prefix + the row number (6 digits)
-  std::vector<NamedValue> set;       // constant fields added to every contact on import
+  std::string id_from_row;      // no id column: id = this prefix + the row number (6 digits)
+  std::vector<NamedValue> set;  // constant fields added to every contact on import
   std::vector<ColumnMapping> columns;
   // Decisions -> SSD contact outcome flags: by outcome id first, else by category.
   std::vector<std::pair<std::string, std::vector<std::string>>> flags_by_outcome;
@@ -99,8 +99,8 @@ DecisionRow decision_row(const RuleSet&, const Decision&);
 // Write contacts (and, when given, their decisions, in the same order) in the mapping's layout.
 // Columns the mapping does not read come back empty. `warnings` gets one line per value that could
 // not be written in the file's form (it is then written as it is).
-void export_table(const Mapping&, std::span<const ContactRecord>, std::span<const DecisionRow> decisions,
-                  std::ostream&, std::vector<std::string>& warnings);
+void export_table(const Mapping&, std::span<const ContactRecord>, std::span<const DecisionRow> decisions, std::ostream&,
+                  std::vector<std::string>& warnings);
 
 // The SSD `cont_contact_outcome_json` of a decision: every flag "Y" or "N", NUMBER_OF_OUTCOMES and
 // COMMENTS naming the outcome and the document. Empty for a rejected contact.
@@ -115,8 +115,8 @@ std::string_view source_description(std::string_view code);
 // own history), the history the decision saw and where it came from ("contact": the contact's own;
 // "batch": earlier rows of the same child with the outcomes this run decided; "given": the caller's),
 // and the decision as `decide` writes it.
-std::string audit_record(const RuleSet&, const ContactRecord&, std::span<const HistoryRecord> history,
-                         std::string_view history_source, const Decision&, std::size_t row = 0);
+std::string audit_record(const RuleSet&, const ContactRecord&, std::span<const HistoryRecord> history, std::string_view history_source,
+                         const Decision&, std::size_t row = 0);
 
 // Audit records for a batch decided with RuleSet::decide_batch, one line per row in input order,
 // each row with exactly the history the batch gave it (SPEC 2.2). Memory is linear in the rows.

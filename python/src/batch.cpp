@@ -137,7 +137,7 @@ void put_code_columns(BatchResult& result, py::dict& out) {
 }  // namespace
 
 JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
-                        py::object normalize, py::object bad, bool objects) {
+                          py::object normalize, py::object bad, bool objects) {
   std::vector<py::object> keep;
   Converter cv{normalize, bad, &keep};
   std::vector<std::unique_ptr<Column>> owned;

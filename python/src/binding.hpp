@@ -72,7 +72,9 @@ using Compiled = py::typing::Tuple<py::typing::Optional<Handle>, py::typing::Lis
 Compiled compile_file(const std::string& path);
 Compiled compile_text(const std::string& text, const std::string& path);
 // (findings, error or None)
-py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms);
+py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict,
+                                                                         std::optional<unsigned> timeout_ms,
+                                                                         std::optional<unsigned> budget_ms);
 
 // --- decide.cpp -------------------------------------------------------------------------------------
 
@@ -81,10 +83,10 @@ class DecidedContact {
  public:
   DecidedContact(std::shared_ptr<const RuleSet> rules, Decision d, std::optional<std::vector<TraceStep>> steps = std::nullopt)
       : rules_(std::move(rules)), d_(std::move(d)), steps_(std::move(steps)) {}
-  JsonObject fields() const;        // SPEC section 4's object, as json.loads would give it
-  py::tuple reasons() const;        // reason_tuples
+  JsonObject fields() const;                                                    // SPEC section 4's object, as json.loads would give it
+  py::tuple reasons() const;                                                    // reason_tuples
   py::typing::Optional<py::typing::Tuple<py::str, py::str>> rejection() const;  // (code, field), or None when decided
-  std::string to_json() const;      // the same object as text, byte for byte as `frontdoor decide`
+  std::string to_json() const;                                       // the same object as text, byte for byte as `frontdoor decide`
   py::typing::Optional<py::typing::List<JsonObject>> trace() const;  // explain's steps (as `explain --format json`), or None
 
  private:
@@ -100,7 +102,7 @@ DecidedContact explain_one(const Handle&, const std::vector<std::string>& names,
 
 // --- batch.cpp --------------------------------------------------------------------------------------
 JsonObject decide_columns(const Handle&, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
-                        py::object normalize, py::object bad, bool objects);
+                          py::object normalize, py::object bad, bool objects);
 
 // --- runner.cpp -------------------------------------------------------------------------------------
 

@@ -95,7 +95,8 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
 namespace {
 
 void fill_cells(Column& col, py::array objects, bool history, const Converter& cv) {
-  if (objects.dtype().kind() != 'O' || objects.ndim() != 1) throw std::invalid_argument("column '" + col.name + "': expected a 1-d object array");
+  if (objects.dtype().kind() != 'O' || objects.ndim() != 1)
+    throw std::invalid_argument("column '" + col.name + "': expected a 1-d object array");
   py::array contiguous = py::array::ensure(objects, py::array::c_style);
   cv.keep->push_back(contiguous);
   auto* const* data = static_cast<PyObject* const*>(contiguous.data());
@@ -113,7 +114,8 @@ void fill_cells(Column& col, py::array objects, bool history, const Converter& c
 template <class T>
 const T* numpy_data(py::handle a, std::size_t n, const std::string& name, std::vector<py::object>& keep) {
   auto arr = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
-  if (!arr || static_cast<std::size_t>(arr.size()) != n) throw std::invalid_argument("column '" + name + "': array of the wrong kind or length");
+  if (!arr || static_cast<std::size_t>(arr.size()) != n)
+    throw std::invalid_argument("column '" + name + "': array of the wrong kind or length");
   keep.push_back(arr);
   return arr.data();
 }
@@ -182,7 +184,10 @@ std::unique_ptr<Column> make_column(py::tuple spec, const Converter& cv) {
     keep.push_back(spec[8]);
   } else if (kind == "arrow_bool" || kind == "arrow_int64" || kind == "arrow_float64" || kind == "arrow_datetime") {
     // (kind, name, length, offset, validity, values, owner[, unit, zoned])
-    col->kind = kind == "arrow_bool" ? Kind::boolean_bits : kind == "arrow_int64" ? Kind::int64 : kind == "arrow_float64" ? Kind::float64 : Kind::datetime;
+    col->kind = kind == "arrow_bool"      ? Kind::boolean_bits
+                : kind == "arrow_int64"   ? Kind::int64
+                : kind == "arrow_float64" ? Kind::float64
+                                          : Kind::datetime;
     col->offset = spec[3].cast<std::int64_t>();
     col->validity = address<std::uint8_t>(spec[4]);
     col->values = address<void>(spec[5]);
@@ -199,7 +204,8 @@ std::unique_ptr<Column> make_column(py::tuple spec, const Converter& cv) {
     col->all_text = col->dictionary->all_text;
     auto* codes = static_cast<const std::int32_t*>(col->values);
     for (std::size_t i = 0; i < n; ++i)
-      if (codes[i] >= static_cast<std::int64_t>(col->dictionary->length)) throw std::invalid_argument("column '" + col->name + "': a code is out of range");
+      if (codes[i] >= static_cast<std::int64_t>(col->dictionary->length))
+        throw std::invalid_argument("column '" + col->name + "': a code is out of range");
   } else if (kind == "chunked") {
     // (kind, name, length, [chunk specs]): an Arrow ChunkedArray read in place
     col->kind = Kind::chunked;

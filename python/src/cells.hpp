@@ -17,8 +17,8 @@ namespace py = pybind11;
 // Turns values the fast checks in cell_from do not know (NumPy scalars, NA, datetimes, lists, ...) into ones
 // they do; written in Python (frontdoor/_convert.py) so that it can ask pandas and NumPy.
 struct Converter {
-  py::object normalize;  // normalize(value, history: bool) -> a plain value, ("t", ms, zoned), or bad
-  py::object bad;        // the marker for a value no field takes
+  py::object normalize;           // normalize(value, history: bool) -> a plain value, ("t", ms, zoned), or bad
+  py::object bad;                 // the marker for a value no field takes
   std::vector<py::object>* keep;  // objects whose text the cells point into
 };
 

@@ -19,7 +19,8 @@ namespace {
 // Text as a Python str. The engine's texts are UTF-8 but a contact's may not be; the JSON writer
 // replaces each byte it cannot take, and so must this, for to_dict() to equal the JSON's object.
 py::object text(std::string_view s) {
-  if (PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict")) return py::reinterpret_steal<py::object>(o);
+  if (PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict"))
+    return py::reinterpret_steal<py::object>(o);
   PyErr_Clear();
   std::string quoted;
   detail::JsonWriter::append_quoted(quoted, s);

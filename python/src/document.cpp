@@ -38,7 +38,9 @@ Compiled compile_text(const std::string& text, const std::string& path) { return
 
 // frontdoor::check (load, type-check, worked examples and, where the library was built with its
 // analysis, the proofs of SPEC section 5), without the GIL, with the command line's defaults.
-py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict, std::optional<unsigned> timeout_ms, std::optional<unsigned> budget_ms) {
+py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict,
+                                                                         std::optional<unsigned> timeout_ms,
+                                                                         std::optional<unsigned> budget_ms) {
   CheckOptions options;
   options.strict = strict;
   if (timeout_ms) options.analysis.timeout_ms = *timeout_ms;

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <string>
 #include <set>
+#include <string>
 
 #include "analysis/deadline.hpp"
 #include "analysis/symbolic.hpp"
@@ -17,9 +17,9 @@ namespace {
 
 using detail::ConcreteContact;
 using detail::Encoder;
+using detail::SymChange;
 using detail::SymContact;
 using detail::SymDecision;
-using detail::SymChange;
 using detail::SymHistory;
 
 int ordered(Category c) { return c <= Category::s47 ? static_cast<int>(c) : -1; }
@@ -34,8 +34,8 @@ class Analyser {
       // Z3's own set-up and tear-down grow with the document and ignore timeouts: past this size they
       // alone could take longer than anyone waits for `check`.
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: the document compiles to " + std::to_string(p_.code.size()) +
-              " instructions, over the limit of " + std::to_string(opt_.max_instructions) + " for the proofs; none were attempted");
+          "proof incomplete: the document compiles to " + std::to_string(p_.code.size()) + " instructions, over the limit of " +
+              std::to_string(opt_.max_instructions) + " for the proofs; none were attempted");
     } else {
       prove();
     }
@@ -72,8 +72,8 @@ class Analyser {
     models_.clear();
     if (skipped_)
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " +
-              std::to_string(skipped_) + " of " + std::to_string(out_.timings.size()) + " questions were not asked");
+          "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " + std::to_string(skipped_) +
+              " of " + std::to_string(out_.timings.size()) + " questions were not asked");
   }
 
   unsigned bound_ms() const { return std::min(opt_.timeout_ms, opt_.budget_ms); }
@@ -170,8 +170,10 @@ class Analyser {
       std::int64_t mid = lo + (hi - lo) / 2;
       auto r = fits(mid, m);
       if (r == z3::unknown) break;
-      if (r == z3::sat) hi = size_of(m);
-      else lo = mid + 1;
+      if (r == z3::sat)
+        hi = size_of(m);
+      else
+        lo = mid + 1;
     }
     return m;
   }
@@ -267,7 +269,8 @@ class Analyser {
     std::string takers;
     for (std::size_t j = 0; j < i; ++j) {
       std::optional<z3::model> mj;
-      if (query(d.routing_holds[i] && d.routing_holds[j] && domain_only_items, "can " + e.id + " and " + doc_.routing[j].id + " both hold?", mj) == z3::sat)
+      if (query(d.routing_holds[i] && d.routing_holds[j] && domain_only_items, "can " + e.id + " and " + doc_.routing[j].id + " both hold?",
+                mj) == z3::sat)
         takers += (takers.empty() ? "'" : ", '") + doc_.routing[j].id + "'";
     }
     dead_routing_.insert(i);
@@ -349,7 +352,8 @@ class Analyser {
     for (std::size_t l = 0; l < doc_.levels.size(); ++l) {
       const Level& level = doc_.levels[l];
       std::optional<z3::model> m;
-      if (query(d.level == static_cast<int>(l) && domain_only_items, "can a contact end at level " + level.id + "?", m) != z3::unsat) continue;
+      if (query(d.level == static_cast<int>(l) && domain_only_items, "can a contact end at level " + level.id + "?", m) != z3::unsat)
+        continue;
       unreachable_level_.insert(l);
       bool described = false, raised_to = false;
       for (auto& c : doc_.concerns)
@@ -371,12 +375,16 @@ class Analyser {
       if (routes.empty() && unreached.empty() && entries.empty()) continue;  // unused (FD303)
       std::optional<z3::model> m;
       const Outcome& out = doc_.outcomes[o];
-      if (query(d.outcome == static_cast<int>(o) && domain_only_items, "can a contact get outcome " + out.id + "?", m) != z3::unsat) continue;
+      if (query(d.outcome == static_cast<int>(o) && domain_only_items, "can a contact get outcome " + out.id + "?", m) != z3::unsat)
+        continue;
       std::string why;
       if (!unreached.empty()) why = "no contact ends at " + quoted_list("level", "levels", unreached) + " (FD317)";
       if (!routes.empty())
-        why += (why.empty() ? "" : ", ") + std::string("no contact stays at ") + quoted_list("level", "levels", routes) + " without a routing entry taking it";
-      if (!entries.empty()) why += (why.empty() ? "" : ", and ") + quoted_list("routing entry", "routing entries", entries) + (entries.size() > 1 ? " never apply" : " never applies");
+        why += (why.empty() ? "" : ", ") + std::string("no contact stays at ") + quoted_list("level", "levels", routes) +
+               " without a routing entry taking it";
+      if (!entries.empty())
+        why += (why.empty() ? "" : ", and ") + quoted_list("routing entry", "routing entries", entries) +
+               (entries.size() > 1 ? " never apply" : " never applies");
       add(Severity::warning, "FD318", out.at, "outcome '" + out.id + "' can never be given: " + why);
     }
   }
@@ -443,17 +451,22 @@ class Analyser {
     out_.routing_exercised = static_cast<std::size_t>(std::count(routing_hit.begin(), routing_hit.end(), 1));
     // A dead or shadowed entry cannot be tested; it is reported once, as dead.
     for (std::size_t r = 0; r < rule_hit.size(); ++r)
-      if (!rule_hit[r] && !dead_rule_.count(r)) add(Severity::warning, "FD302", doc_.rules[r].at, "untested rule '" + doc_.rules[r].id + "': no worked example makes it hold");
+      if (!rule_hit[r] && !dead_rule_.count(r))
+        add(Severity::warning, "FD302", doc_.rules[r].at, "untested rule '" + doc_.rules[r].id + "': no worked example makes it hold");
     for (std::size_t i = 0; i < routing_hit.size(); ++i)
-      if (!routing_hit[i] && !dead_routing_.count(i)) add(Severity::warning, "FD302", doc_.routing[i].at, "untested routing entry '" + doc_.routing[i].id + "': no worked example reaches it");
+      if (!routing_hit[i] && !dead_routing_.count(i))
+        add(Severity::warning, "FD302", doc_.routing[i].at,
+            "untested routing entry '" + doc_.routing[i].id + "': no worked example reaches it");
   }
 
   void unused() {
     std::vector<std::uint8_t> action(doc_.actions.size()), outcome(doc_.outcomes.size()), slot(p_.slot_names.size()),
         counter(doc_.counters.size()), concern(doc_.concerns.size());
     for (auto a : doc_.always) action[a] = 1;
-    for (auto& o : doc_.outcomes) for (auto a : o.actions) action[a] = 1;
-    for (auto& r : doc_.rules) for (auto a : r.actions) action[a] = 1;
+    for (auto& o : doc_.outcomes)
+      for (auto a : o.actions) action[a] = 1;
+    for (auto& r : doc_.rules)
+      for (auto a : r.actions) action[a] = 1;
     for (auto& l : doc_.levels) outcome[l.route] = 1;
     for (auto& r : doc_.routing) outcome[r.outcome] = 1;
     for (auto& in : p_.code) {
@@ -467,21 +480,28 @@ class Analyser {
       if (in.op == detail::Op::concern || in.op == detail::Op::concern_at_least) concern[in.a] = 1;
     }
     for (std::size_t i = 0; i < action.size(); ++i)
-      if (!action[i]) add(Severity::warning, "FD303", doc_.actions[i].at, "unused action '" + doc_.actions[i].id + "': no outcome, rule or 'always' names it");
+      if (!action[i])
+        add(Severity::warning, "FD303", doc_.actions[i].at,
+            "unused action '" + doc_.actions[i].id + "': no outcome, rule or 'always' names it");
     for (std::size_t i = 0; i < outcome.size(); ++i)
-      if (!outcome[i]) add(Severity::warning, "FD303", doc_.outcomes[i].at, "unused outcome '" + doc_.outcomes[i].id + "': no level routes to it and no routing entry names it");
+      if (!outcome[i])
+        add(Severity::warning, "FD303", doc_.outcomes[i].at,
+            "unused outcome '" + doc_.outcomes[i].id + "': no level routes to it and no routing entry names it");
     for (std::size_t i = 0; i < doc_.fields.size(); ++i)
       if (!doc_.fields[i].built_in && !slot[p_.field_slot[i]])
         add(Severity::warning, "FD303", doc_.fields[i].at, "unused field '" + doc_.fields[i].id + "': no rule or routing entry reads it");
     for (std::size_t i = 0; i < counter.size(); ++i)
-      if (!counter[i]) add(Severity::warning, "FD303", doc_.counters[i].at, "unused history counter '" + doc_.counters[i].id + "': no rule or routing entry reads it");
+      if (!counter[i])
+        add(Severity::warning, "FD303", doc_.counters[i].at,
+            "unused history counter '" + doc_.counters[i].id + "': no rule or routing entry reads it");
     // A concern whose only descriptor is at the lowest level, and that no condition names, can never
     // change a decision.
     for (std::size_t k = 0; k < doc_.concerns.size(); ++k) {
       const Concern& c = doc_.concerns[k];
       bool lowest_only = std::all_of(c.descriptors.begin(), c.descriptors.end(), [](auto& d) { return d.level == 0; });
       if (lowest_only && !concern[k])
-        add(Severity::warning, "FD303", c.at, "unused concern '" + c.id + "': it sits only at the lowest level and no condition names it, so it can never change a decision");
+        add(Severity::warning, "FD303", c.at,
+            "unused concern '" + c.id + "': it sits only at the lowest level and no condition names it, so it can never change a decision");
     }
   }
 
@@ -491,7 +511,7 @@ class Analyser {
   std::size_t skipped_ = 0;  // questions not asked once the time was spent
   std::set<std::size_t> dead_rule_, dead_routing_, unreachable_level_;
   static constexpr std::size_t kModelsKept = 32;
-  std::vector<z3::model> models_;  // the latest contacts found, to answer later questions without the solver
+  std::vector<z3::model> models_;   // the latest contacts found, to answer later questions without the solver
   const z3::expr* size_ = nullptr;  // the contact's size, for the smallest counterexample (dies with the context)
   const RuleSet& rs_;
   const detail::Program& p_;

@@ -27,10 +27,10 @@ struct ConcernGroup {
 };
 
 struct ConcernSpace {
-  std::vector<Index> named;            // concerns a condition names, in document order
-  std::vector<ConcernGroup> groups;    // the rest
-  std::vector<Index> named_position;   // per concern: its index in `named`, or kNoIndex
-  std::vector<Index> group_of;         // per concern: its group, or kNoIndex when named
+  std::vector<Index> named;           // concerns a condition names, in document order
+  std::vector<ConcernGroup> groups;   // the rest
+  std::vector<Index> named_position;  // per concern: its index in `named`, or kNoIndex
+  std::vector<Index> group_of;        // per concern: its group, or kNoIndex when named
 
   static ConcernSpace of(const Program&);
   std::size_t units() const { return named.size() + groups.size(); }

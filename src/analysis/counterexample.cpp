@@ -69,10 +69,14 @@ void write(const Program& p, ConcreteContact& out) {
   w.open('{');
   for (auto& [name, v] : out.fields) {
     w.key(name);
-    if (auto* b = std::get_if<bool>(&v)) w.boolean(*b);
-    else if (auto* i = std::get_if<std::int64_t>(&v)) w.number(*i);
-    else if (auto* s = std::get_if<std::string>(&v)) w.string(*s);
-    else w.null();
+    if (auto* b = std::get_if<bool>(&v))
+      w.boolean(*b);
+    else if (auto* i = std::get_if<std::int64_t>(&v))
+      w.number(*i);
+    else if (auto* s = std::get_if<std::string>(&v))
+      w.string(*s);
+    else
+      w.null();
     out.record.set(name, v);
   }
   w.key("concerns").open('{');
@@ -132,7 +136,8 @@ ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymCont
     std::int64_t months = number(m, c.value[p.slot_age_months]);
     auto received_day = civil_from_days(static_cast<std::int32_t>(kCounterexampleReceived / kMsPerDay));
     std::int64_t idx = static_cast<std::int64_t>(received_day.year) * 12 + (received_day.month - 1) - months;
-    out.fields.emplace_back("dob", format_date(days_from_civil({static_cast<std::int32_t>(idx / 12), static_cast<std::uint32_t>(idx % 12 + 1), 15})));
+    out.fields.emplace_back(
+        "dob", format_date(days_from_civil({static_cast<std::int32_t>(idx / 12), static_cast<std::uint32_t>(idx % 12 + 1), 15})));
   }
   out.levels = concern_levels(enc, m, c);
   out.history = history_items(p, m, h, out.levels);

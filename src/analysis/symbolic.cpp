@@ -8,7 +8,7 @@
 namespace frontdoor::detail {
 
 namespace {
-constexpr std::int64_t kMaxItems = 20;       // history items of one kind in one bucket
+constexpr std::int64_t kMaxItems = 20;  // history items of one kind in one bucket
 constexpr std::int64_t kMaxAgeMonths = 1500;
 
 std::int64_t window_start(const Counter& k, std::int64_t received) {
@@ -45,9 +45,7 @@ Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx), space_(
   }
 }
 
-z3::expr Encoder::in_range(const z3::expr& v) {
-  return v >= ctx_.int_val(INT64_MIN) && v <= ctx_.int_val(INT64_MAX);
-}
+z3::expr Encoder::in_range(const z3::expr& v) { return v >= ctx_.int_val(INT64_MIN) && v <= ctx_.int_val(INT64_MAX); }
 
 z3::expr Encoder::b01(const z3::expr& cond) { return z3::ite(cond, ctx_.int_val(1), ctx_.int_val(0)); }
 
@@ -143,7 +141,8 @@ z3::expr Encoder::base_level(const SymConcerns& c) {
   const auto& doc = p_.doc;
   std::vector<z3::expr> at_level(doc.levels.size(), ctx_.bool_val(false));
   for (std::size_t i = 0; i < space_.named.size(); ++i)
-    for (auto& d : doc.concerns[space_.named[i]].descriptors) at_level[d.level] = at_level[d.level] || c.named[i] == static_cast<int>(d.level + 1);
+    for (auto& d : doc.concerns[space_.named[i]].descriptors)
+      at_level[d.level] = at_level[d.level] || c.named[i] == static_cast<int>(d.level + 1);
   for (std::size_t g = 0; g < space_.groups.size(); ++g)
     for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s) {
       Index l = space_.groups[g].levels[s];
@@ -322,14 +321,26 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         a = {r, a.s, a.ok && in_range(r), a.unk};
         break;
       }
-      case Op::add: case Op::sub: case Op::mul: {
+      case Op::add:
+      case Op::sub:
+      case Op::mul: {
         Sym b = pop(), a = pop();
         z3::expr r = in.op == Op::add ? a.v + b.v : in.op == Op::sub ? a.v - b.v : a.v * b.v;
         st.push_back({r, a.s, a.ok && b.ok && in_range(r), a.unk || b.unk});
         break;
       }
-      case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-      case Op::seq: case Op::sne: case Op::slt: case Op::sle: case Op::sgt: case Op::sge: {
+      case Op::eq:
+      case Op::ne:
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge:
+      case Op::seq:
+      case Op::sne:
+      case Op::slt:
+      case Op::sle:
+      case Op::sgt:
+      case Op::sge: {
         Sym b = pop(), a = pop();
         z3::expr r = T;
         switch (in.op) {
@@ -349,7 +360,8 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         st.push_back({b01(r), a.s, a.ok && b.ok, a.unk || b.unk});
         break;
       }
-      case Op::in_int: case Op::in_str: {
+      case Op::in_int:
+      case Op::in_str: {
         std::vector<Sym> items(st.end() - in.a, st.end());
         st.erase(st.end() - in.a, st.end());
         Sym x = pop();
@@ -374,16 +386,18 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         st.push_back({b01(all), ctx_.string_val(""), all_ok, any_unk});
         break;
       }
-      case Op::and_jump: case Op::or_jump: break;  // short cuts; land/lor give the same value without them
-      case Op::land: case Op::lor: {
+      case Op::and_jump:
+      case Op::or_jump: break;  // short cuts; land/lor give the same value without them
+      case Op::land:
+      case Op::lor: {
         Sym b = pop(), a = pop();
         int absorbing = in.op == Op::lor ? 1 : 0;
         z3::expr a_abs = a.ok && (absorbing ? a.v != 0 : a.v == 0);
         z3::expr b_abs = b.ok && (absorbing ? b.v != 0 : b.v == 0);
         z3::expr both = a.ok && b.ok;
         z3::expr ok = a_abs || b_abs || both;
-        z3::expr value = z3::ite(a_abs || b_abs, ctx_.int_val(absorbing),
-                                 absorbing ? b01(a.v != 0 || b.v != 0) : b01(a.v != 0 && b.v != 0));
+        z3::expr value =
+            z3::ite(a_abs || b_abs, ctx_.int_val(absorbing), absorbing ? b01(a.v != 0 || b.v != 0) : b01(a.v != 0 && b.v != 0));
         st.push_back({value, a.s, ok, !ok && (a.unk || b.unk)});
         break;
       }
@@ -401,7 +415,8 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         break;
       }
       case Op::jump: pc = in.a - 1; break;
-      case Op::cmp_const: case Op::in_const: {
+      case Op::cmp_const:
+      case Op::in_const: {
         std::uint32_t slot = slot_of(in.a);
         Sym x = known_int(level);
         if (operand_of(in.a) == Operand::counter) x = known_int(c.counter[slot]);
@@ -479,8 +494,10 @@ z3::expr Encoder::size(const SymContact& c, const SymHistory& h) {
     for (auto& n : g) terms.push_back(n);
   for (std::size_t s = 0; s < slot_field_.size(); ++s) {
     if (!slot_field_[s]) continue;
-    if (slot_default_[s]) terms.push_back(b01(c.value[s] != ctx_.int_val(*slot_default_[s])));
-    else if (std::holds_alternative<std::monostate>(slot_field_[s]->default_value)) terms.push_back(b01(c.known[s]));
+    if (slot_default_[s])
+      terms.push_back(b01(c.value[s] != ctx_.int_val(*slot_default_[s])));
+    else if (std::holds_alternative<std::monostate>(slot_field_[s]->default_value))
+      terms.push_back(b01(c.known[s]));
   }
   terms.push_back(b01(c.known[p_.slot_age_months]));
   return sum(ctx_, terms);

@@ -16,8 +16,8 @@ namespace frontdoor::detail {
 
 // A value under CEL's three-valued logic: ok, unknown (unk), or error (neither).
 struct Sym {
-  z3::expr v;    // Int (bools are 0/1, enums and levels their index)
-  z3::expr s;    // String, for string values
+  z3::expr v;  // Int (bools are 0/1, enums and levels their index)
+  z3::expr s;  // String, for string values
   z3::expr ok;
   z3::expr unk;
 };
@@ -53,7 +53,7 @@ struct SymContact {
 struct SymDecision {
   std::vector<z3::expr> rule_holds, routing_holds, routing_applies;
   std::vector<z3::expr> level_before;  // per rule: the level reached before it
-  z3::expr level, outcome, category;  // category: 0..3 ordered, -1 outside the order
+  z3::expr level, outcome, category;   // category: 0..3 ordered, -1 outside the order
 };
 
 // One concern moved up one step for monotonicity: a named concern (unit < named.size()) or one member
@@ -124,7 +124,7 @@ struct ConcreteContact {
   ContactRecord record;
   std::vector<HistoryRecord> history;
   std::string json;
-  std::vector<int> levels;  // per concern: -1 absent, else its level index
+  std::vector<int> levels;                             // per concern: -1 absent, else its level index
   std::vector<std::pair<std::string, Scalar>> fields;  // as set, in order (id and received first)
 };
 ConcreteContact concretise(const Encoder&, const z3::model&, const SymContact&, const SymHistory&, const std::string& id);

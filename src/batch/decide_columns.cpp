@@ -110,7 +110,8 @@ void gather(std::vector<batch::ThreadDecisions>& decided, const Keys& keys, cons
       if (options.reasons) out.reason[row] = r.reason < 0 ? -1 : reason_ids[o][static_cast<std::size_t>(r.reason)];
     }
   });
-  for (auto& d : decided) out.errors.insert(out.errors.end(), std::make_move_iterator(d.errors.begin()), std::make_move_iterator(d.errors.end()));
+  for (auto& d : decided)
+    out.errors.insert(out.errors.end(), std::make_move_iterator(d.errors.begin()), std::make_move_iterator(d.errors.end()));
   std::sort(out.errors.begin(), out.errors.end(), [](auto& a, auto& b) { return a.row < b.row; });
   for (auto& d : decided) out.engine_rows += d.engine_rows;
 }

@@ -57,8 +57,10 @@ class RowDecider {
     if (packed_) return unpack(row, pos, flags);
     ++out_.engine_rows;
     const ContactRecord* record = &record_;
-    if (s_.records.empty()) columns::record_from_cells(s_.columns, row, record_);
-    else record = &s_.records[row];
+    if (s_.records.empty())
+      columns::record_from_cells(s_.columns, row, record_);
+    else
+      record = &s_.records[row];
     if (!s_.plan.rules.resolve(*record, c_, error_)) return reject(row, error_), false;
     if (record->history) {
       own_records_ = *record->history;
@@ -72,7 +74,8 @@ class RowDecider {
     if (!(flags & PackedLayout::kOwnHistory)) return true;
     Rejection problem;
     for (const Column* col : s_.columns)
-      if (col->name == "history" && resolve::history_cell(col->get(row), col->source(row), own_records_, problem) != resolve::HistoryCell::given)
+      if (col->name == "history" &&
+          resolve::history_cell(col->get(row), col->source(row), own_records_, problem) != resolve::HistoryCell::given)
         return reject(row, problem), false;
     has_own_ = true;
     return true;

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -26,7 +26,7 @@ struct DecideShared {
   const std::vector<const columns::Column*>& columns;
   const columns::BatchOptions& options;
   const std::vector<std::vector<std::string>>& strings;  // the packed rows' strings, by resolving thread
-  std::span<const ContactRecord> records;  // when the rows are records: the engine resolves these
+  std::span<const ContactRecord> records;                // when the rows are records: the engine resolves these
   MemoPlan memo_plan;
   std::int64_t reach;  // detail::window_reach's
   std::atomic<bool> stopped{false};

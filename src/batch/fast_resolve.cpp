@@ -28,12 +28,10 @@ using columns::cell_text;
 constexpr std::int64_t kFail = INT64_MIN;
 constexpr std::size_t kCodeCacheLimit = 1 << 20;  // dictionaries up to this long have their codes cached
 
-
 struct ConcernSet {
   bool ok = false;
   resolve::ConcernItems items;  // concern, level, in document order
 };
-
 
 // The fast path: one per thread (its caches are its own). It resolves a block of rows at a time,
 // column by column, straight into their packed form: each column is read front to back with its
@@ -149,8 +147,10 @@ class Fast {
         // engine words why).
         return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
           if (x.tag == Tag::unset) return;
-          if (received[from + i] != kNoTime) header(i).received = received[from + i];
-          else fail(i);
+          if (received[from + i] != kNoTime)
+            header(i).received = received[from + i];
+          else
+            fail(i);
           state_[i] |= kHasReceived;
         });
       case Role::dob:
@@ -181,8 +181,10 @@ class Fast {
     auto scalar = [&](std::size_t i, const Cell& x) {
       if (x.tag == Tag::unset || x.tag == Tag::absent) return;
       std::int64_t v = 0;
-      if (field_scalar(k, pl, x, v)) set(i, pl.slot, v);
-      else fail(i);
+      if (field_scalar(k, pl, x, v))
+        set(i, pl.slot, v);
+      else
+        fail(i);
     };
     if (!coded(*cols_[k])) return for_each_cell(k, from, m, scalar);
     Reader& rd = readers_[k];
@@ -196,10 +198,14 @@ class Fast {
         auto c = static_cast<std::size_t>(code);
         if (!cc.seen[c]) {
           Cell y = dict->get(c);
-          cc.seen[c] = y.tag == Tag::absent || y.tag == Tag::unset ? kCodeAbsent : field_scalar(k, pl, y, cc.values[c]) ? kCodeValue : kCodeFail;
+          cc.seen[c] = y.tag == Tag::absent || y.tag == Tag::unset ? kCodeAbsent
+                       : field_scalar(k, pl, y, cc.values[c])      ? kCodeValue
+                                                                   : kCodeFail;
         }
-        if (cc.seen[c] == kCodeFail) fail(i);
-        else if (cc.seen[c] == kCodeValue) set(i, pl.slot, cc.values[c]);
+        if (cc.seen[c] == kCodeFail)
+          fail(i);
+        else if (cc.seen[c] == kCodeValue)
+          set(i, pl.slot, cc.values[c]);
         continue;
       }
       scalar(i, rd.get(row));
@@ -221,9 +227,12 @@ class Fast {
   void read_concerns(std::size_t k, std::size_t from, std::size_t m) {
     auto concerns = [&](std::size_t i, std::size_t row, const Cell& x) {
       if (x.tag == Tag::unset || x.tag == Tag::absent) return;
-      if (x.tag == Tag::text) put_concerns(i, concern_text(x.view()));
-      else if (x.tag == Tag::entries) put_concerns(i, concern_entries(readers_[k].source(row).entries.data() + x.i, x.len));
-      else fail(i);
+      if (x.tag == Tag::text)
+        put_concerns(i, concern_text(x.view()));
+      else if (x.tag == Tag::entries)
+        put_concerns(i, concern_entries(readers_[k].source(row).entries.data() + x.i, x.len));
+      else
+        fail(i);
     };
     if (!coded(*cols_[k])) return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) { concerns(i, from + i, x); });
     Reader& rd = readers_[k];
@@ -244,8 +253,10 @@ class Fast {
           }
           cc.seen[c] = set.ok ? kCodeValue : kCodeFail;
         }
-        if (cc.seen[c] == kCodeFail) fail(i);
-        else put_concerns(i, cc.sets[c]);
+        if (cc.seen[c] == kCodeFail)
+          fail(i);
+        else
+          put_concerns(i, cc.sets[c]);
         continue;
       }
       concerns(i, row, x);
@@ -448,13 +459,16 @@ FastResolver::FastResolver(const BatchPlan& plan, const std::vector<const column
 
 FastResolver::~FastResolver() = default;
 
-void FastResolver::resolve(std::size_t from, std::size_t to, const std::int64_t* received, std::uint8_t thread, std::vector<std::string>& strings,
-                           std::span<const PackedRows> packed, std::span<const std::uint8_t> owner, std::span<const std::uint32_t> slot) {
+void FastResolver::resolve(std::size_t from, std::size_t to, const std::int64_t* received, std::uint8_t thread,
+                           std::vector<std::string>& strings, std::span<const PackedRows> packed, std::span<const std::uint8_t> owner,
+                           std::span<const std::uint32_t> slot) {
   for (std::size_t at = from; at < to; at += kBlock)
     impl_->resolve(at, std::min(to, at + kBlock), received, thread, strings, [&](std::size_t row, const std::byte* made) {
       const PackedRows& into = packed[owner[row]];
-      if (made) into.store(slot[row], made);
-      else into.header(slot[row]).flags = 0;
+      if (made)
+        into.store(slot[row], made);
+      else
+        into.header(slot[row]).flags = 0;
     });
   publish_stores();
 }

@@ -36,7 +36,8 @@ class Interner {
     }
   }
   std::int32_t add(const std::string& key, const Decision& d) {
-    return add(text_hash(key), d, [&](std::size_t id) { return keys[id] == key; }, [&] { return key; });
+    return add(
+        text_hash(key), d, [&](std::size_t id) { return keys[id] == key; }, [&] { return key; });
   }
 
  private:

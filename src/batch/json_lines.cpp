@@ -6,8 +6,8 @@
 
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
-#include "time/civil.hpp"
 #include "report/write.hpp"
+#include "time/civil.hpp"
 #include "util/json.hpp"
 
 namespace frontdoor::columns {
@@ -36,8 +36,8 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   std::mutex mu;
   std::condition_variable turn;
-  std::size_t next = 0;   // the block to write next
-  bool stopped = false;   // a thread failed: the others stop too
+  std::size_t next = 0;  // the block to write next
+  bool stopped = false;  // a thread failed: the others stop too
   detail::run_threads(threads, [&](unsigned t) {
     std::string s, id;
     try {

@@ -27,7 +27,8 @@ std::vector<std::uint8_t> slots_read(const detail::Program& p) {
     if (slot < read.size()) read[slot] = 1;
   };
   for (const detail::Instr& in : p.code) {
-    if (in.op == detail::Op::push_name) note(in.a);
+    if (in.op == detail::Op::push_name)
+      note(in.a);
     else if ((in.op == detail::Op::cmp_const || in.op == detail::Op::in_const) && detail::operand_of(in.a) == detail::Operand::name)
       note(detail::slot_of(in.a));
   }

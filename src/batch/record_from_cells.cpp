@@ -6,8 +6,8 @@
 #include "frontdoor/records.hpp"
 #include "records/json.hpp"
 #include "resolve/builtins.hpp"
-#include "resolve/words.hpp"
 #include "resolve/coerce.hpp"
+#include "resolve/words.hpp"
 #include "time/civil.hpp"
 
 namespace frontdoor::columns {

@@ -51,8 +51,10 @@ RecordRows::RecordRows(std::span<const ContactRecord> rows) : records(rows), eng
     engine = !r.problem.empty() || r.history.has_value();
     for (const NamedValue& f : r.fields) {
       Column* c = column(f.name);
-      if (f.name == "concerns" || f.name == "history" || c->cells[row].tag != Tag::unset) engine = 1;
-      else c->cells[row] = cell_of(f.value);
+      if (f.name == "concerns" || f.name == "history" || c->cells[row].tag != Tag::unset)
+        engine = 1;
+      else
+        c->cells[row] = cell_of(f.value);
     }
     if (r.concerns.empty()) continue;
     Column* c = column("concerns");
@@ -113,8 +115,8 @@ std::vector<Decision> decide_records(const RuleSet& rs, std::span<const ContactR
     d = result.reasons[static_cast<std::size_t>(result.reason[row])];
     resolve::id_value(resolve::ScalarValue{*rows[row].find("id")}, d.contact);
     d.received = result.received[row];
-    d.deadline = result.deadline[row] != kNoTime ? result.deadline[row]
-                                                 : p.calendar->add(d.received, p.doc.outcomes[d.outcome].decide_within);
+    d.deadline =
+        result.deadline[row] != kNoTime ? result.deadline[row] : p.calendar->add(d.received, p.doc.outcomes[d.outcome].decide_within);
   }
   if (progress) progress(rows.size(), rows.size());
   return out;

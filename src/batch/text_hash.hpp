@@ -24,7 +24,8 @@ inline std::uint64_t short_word(const char* p, std::size_t n) {
     return a | (static_cast<std::uint64_t>(b) << 32);
   }
   if (n == 0) return 0;
-  return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+  return static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) |
+         (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
          (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
 }
 

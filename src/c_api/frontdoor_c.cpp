@@ -127,8 +127,10 @@ ContactRecord read_contact(const char* contact_json, const char* history_json, s
       record.set_problem(Rejection::at(frontdoor::RejectionCode::unreadable, "history", "not valid JSON"));
     } else {
       ContactRecord holder = frontdoor::detail::record_from_json(nlohmann::json{{"history", h}});
-      if (!holder.problem.empty()) record.set_problem(holder.problem_rejection());
-      else if (holder.history) history = std::move(*holder.history);
+      if (!holder.problem.empty())
+        record.set_problem(holder.problem_rejection());
+      else if (holder.history)
+        history = std::move(*holder.history);
     }
   }
   return record;
@@ -224,7 +226,8 @@ FD_API fd_status fd_decide_batch(const fd_ruleset* r, const char* contacts_jsonl
   if (decisions_jsonl) *decisions_jsonl = nullptr;
   if (rejected) *rejected = 0;
   return guarded([&] {
-    if (!r || !contacts_jsonl || !decisions_jsonl) return fail(FD_INVALID_ARGUMENT, "fd_decide_batch: rules, contacts_jsonl and decisions_jsonl are required");
+    if (!r || !contacts_jsonl || !decisions_jsonl)
+      return fail(FD_INVALID_ARGUMENT, "fd_decide_batch: rules, contacts_jsonl and decisions_jsonl are required");
     // The library's JSON Lines batch, as `frontdoor decide` runs it; its reader needs readable
     // padding past the text, so the text is copied with it.
     const std::string_view given(contacts_jsonl);
@@ -242,7 +245,8 @@ FD_API fd_status fd_decide_batch(const fd_ruleset* r, const char* contacts_jsonl
 FD_API fd_status fd_explain(const fd_ruleset* r, const char* contact_json, const char* history_json, char** explanation) {
   if (explanation) *explanation = nullptr;
   return guarded([&] {
-    if (!r || !contact_json || !explanation) return fail(FD_INVALID_ARGUMENT, "fd_explain: rules, contact_json and explanation are required");
+    if (!r || !contact_json || !explanation)
+      return fail(FD_INVALID_ARGUMENT, "fd_explain: rules, contact_json and explanation are required");
     std::vector<HistoryRecord> history;
     ContactRecord record = read_contact(contact_json, history_json, history);
     frontdoor::Explanation ex = r->rules->explain(record, history);
@@ -255,7 +259,8 @@ FD_API fd_status fd_explain(const fd_ruleset* r, const char* contact_json, const
 FD_API fd_status fd_referrer_summary(const fd_ruleset* r, const char* contact_json, const char* history_json, int format, char** summary) {
   if (summary) *summary = nullptr;
   return guarded([&] {
-    if (!r || !contact_json || !summary) return fail(FD_INVALID_ARGUMENT, "fd_referrer_summary: rules, contact_json and summary are required");
+    if (!r || !contact_json || !summary)
+      return fail(FD_INVALID_ARGUMENT, "fd_referrer_summary: rules, contact_json and summary are required");
     if (format != FD_TEXT && format != FD_JSON) return fail(FD_INVALID_ARGUMENT, "fd_referrer_summary: format is FD_TEXT or FD_JSON");
     std::vector<HistoryRecord> history;
     ContactRecord record = read_contact(contact_json, history_json, history);
@@ -269,7 +274,8 @@ FD_API fd_status fd_referrer_summary(const fd_ruleset* r, const char* contact_js
 FD_API fd_status fd_audit_record(const fd_ruleset* r, const char* contact_json, const char* history_json, char** record_out) {
   if (record_out) *record_out = nullptr;
   return guarded([&] {
-    if (!r || !contact_json || !record_out) return fail(FD_INVALID_ARGUMENT, "fd_audit_record: rules, contact_json and record are required");
+    if (!r || !contact_json || !record_out)
+      return fail(FD_INVALID_ARGUMENT, "fd_audit_record: rules, contact_json and record are required");
     std::vector<HistoryRecord> history;
     ContactRecord record = read_contact(contact_json, history_json, history);
     Decision d = r->rules->decide(record, history);

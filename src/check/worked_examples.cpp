@@ -28,8 +28,11 @@ std::vector<std::string> mismatches(const RuleSet& rs, const WorkedExample& t, c
   const Expectation& e = t.expect;
   auto v = rs.view(d);
   if (e.error) {
-    if (d.ok()) out.push_back("expected the contact to be rejected with an error containing '" + *e.error + "', but it was decided (" + std::string(v.outcome()) + ")");
-    else if (d.error.find(*e.error) == std::string::npos) out.push_back("error: expected it to contain '" + *e.error + "', got '" + d.error + "'");
+    if (d.ok())
+      out.push_back("expected the contact to be rejected with an error containing '" + *e.error + "', but it was decided (" +
+                    std::string(v.outcome()) + ")");
+    else if (d.error.find(*e.error) == std::string::npos)
+      out.push_back("error: expected it to contain '" + *e.error + "', got '" + d.error + "'");
     return out;
   }
   if (!d.ok()) {
@@ -49,9 +52,12 @@ std::vector<std::string> mismatches(const RuleSet& rs, const WorkedExample& t, c
     if (got != want) out.push_back("routing: expected " + want + ", got " + got);
   }
   auto actions = strings(v.actions());
-  if (e.actions) if (auto m = same_set("actions", *e.actions, actions); !m.empty()) out.push_back(m);
-  if (e.flags) if (auto m = same_set("flags", *e.flags, strings(v.flags())); !m.empty()) out.push_back(m);
-  if (e.rules) if (auto m = same_set("rules", *e.rules, strings(v.rules())); !m.empty()) out.push_back(m);
+  if (e.actions)
+    if (auto m = same_set("actions", *e.actions, actions); !m.empty()) out.push_back(m);
+  if (e.flags)
+    if (auto m = same_set("flags", *e.flags, strings(v.flags())); !m.empty()) out.push_back(m);
+  if (e.rules)
+    if (auto m = same_set("rules", *e.rules, strings(v.rules())); !m.empty()) out.push_back(m);
   if (e.actions_include)
     for (auto& a : *e.actions_include)
       if (std::find(actions.begin(), actions.end(), a) == actions.end())

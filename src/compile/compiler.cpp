@@ -84,14 +84,25 @@ class Emitter {
     p_.labels.push_back(std::move(label));
     // Track the stack height for the fixed evaluation stack.
     switch (op) {
-      case Op::push_int: case Op::push_name: case Op::push_counter: case Op::push_level: case Op::push_str:
-      case Op::concern: case Op::concern_at_least: case Op::count_at_least: case Op::domain_count:
-      case Op::cmp_const: case Op::in_const:
-        ++depth_;
-        break;
-      case Op::in_int: case Op::in_str: depth_ -= a; break;
+      case Op::push_int:
+      case Op::push_name:
+      case Op::push_counter:
+      case Op::push_level:
+      case Op::push_str:
+      case Op::concern:
+      case Op::concern_at_least:
+      case Op::count_at_least:
+      case Op::domain_count:
+      case Op::cmp_const:
+      case Op::in_const: ++depth_; break;
+      case Op::in_int:
+      case Op::in_str: depth_ -= a; break;
       case Op::strict_and: depth_ -= a - 1; break;
-      case Op::op_not: case Op::neg: case Op::and_jump: case Op::or_jump: case Op::jump: break;
+      case Op::op_not:
+      case Op::neg:
+      case Op::and_jump:
+      case Op::or_jump:
+      case Op::jump: break;
       case Op::branch: --depth_; break;
       default: --depth_; break;  // binary operators
     }
@@ -129,8 +140,7 @@ class Emitter {
     const ExprNode& n = node(i);
     using R = Guard::Reads;
     switch (n.kind) {
-      case NodeKind::name:
-        return n.type.k == K::boolean && guard_on(i, 1, 1, 0);
+      case NodeKind::name: return n.type.k == K::boolean && guard_on(i, 1, 1, 0);
       case NodeKind::op_not:
         return node(n.kids[0]).kind == NodeKind::name && node(n.kids[0]).type.k == K::boolean && guard_on(n.kids[0], 0, 0, 0);
       case NodeKind::call:
@@ -187,7 +197,8 @@ class Emitter {
       return true;
     }
     if (n.kind == NodeKind::call && (n.fn == Fn::count_at_least || n.fn == Fn::domain_count)) {
-      p_.guards.push_back({n.fn == Fn::count_at_least ? R::count_at_least : R::domain_count, static_cast<std::uint32_t>(n.value), lo, hi, set});
+      p_.guards.push_back(
+          {n.fn == Fn::count_at_least ? R::count_at_least : R::domain_count, static_cast<std::uint32_t>(n.value), lo, hi, set});
       return true;
     }
     if (set || n.kind != NodeKind::binary || (n.op != BinOp::add && n.op != BinOp::sub)) return false;
@@ -197,7 +208,9 @@ class Emitter {
     constexpr std::int64_t kModerate = std::int64_t{1} << 40;
     std::int64_t shift = n.op == BinOp::add ? node(k).value : -node(k).value;
     if (node(k).value < -kModerate || node(k).value > kModerate) return false;
-    auto shifted = [&](std::int64_t b) { return b == INT64_MIN || b == INT64_MAX ? b : std::clamp(b, -kModerate * 4, kModerate * 4) - shift; };
+    auto shifted = [&](std::int64_t b) {
+      return b == INT64_MIN || b == INT64_MAX ? b : std::clamp(b, -kModerate * 4, kModerate * 4) - shift;
+    };
     p_.guards.push_back({R::counter, p_.env.names[static_cast<std::size_t>(node(x).value)].slot, shifted(lo), shifted(hi), 0});
     return true;
   }
@@ -216,9 +229,12 @@ class Emitter {
         return;
       case NodeKind::name: {
         const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
-        if (info.level) put(Op::push_level, 0, 0, "level");
-        else if (info.counter) put(Op::push_counter, info.slot, 0, info.name);
-        else put(Op::push_name, info.slot, 0, info.name);
+        if (info.level)
+          put(Op::push_level, 0, 0, "level");
+        else if (info.counter)
+          put(Op::push_counter, info.slot, 0, info.name);
+        else
+          put(Op::push_name, info.slot, 0, info.name);
         return;
       }
       case NodeKind::call: return call(n);
@@ -226,7 +242,8 @@ class Emitter {
       case NodeKind::op_not: emit(n.kids[0]), put(Op::op_not); return;
       case NodeKind::op_neg: emit(n.kids[0]), put(Op::neg); return;
       case NodeKind::cond:
-        return conditional(n.kids[0], [&] { emit(n.kids[1]); }, [&] { emit(n.kids[2]); });
+        return conditional(
+            n.kids[0], [&] { emit(n.kids[1]); }, [&] { emit(n.kids[2]); });
       case NodeKind::binary: return binary(n);
     }
   }
@@ -302,7 +319,8 @@ class Emitter {
   void in(std::uint32_t value, std::uint32_t list) {
     const ExprNode& L = node(list);
     if (L.kind == NodeKind::cond)
-      return conditional(L.kids[0], [&] { in(value, L.kids[1]); }, [&] { in(value, L.kids[2]); });
+      return conditional(
+          L.kids[0], [&] { in(value, L.kids[1]); }, [&] { in(value, L.kids[2]); });
     if (is_operand(value) && std::all_of(L.kids.begin(), L.kids.end(), [&](auto k) { return is_const(k); })) {
       // The items are stored together: a count, then the values.
       auto at = static_cast<std::uint32_t>(p_.consts.size());
@@ -324,8 +342,12 @@ class Emitter {
   void list_eq(std::uint32_t l, std::uint32_t r) {
     const ExprNode& A = node(l);
     const ExprNode& B = node(r);
-    if (A.kind == NodeKind::cond) return conditional(A.kids[0], [&] { list_eq(A.kids[1], r); }, [&] { list_eq(A.kids[2], r); });
-    if (B.kind == NodeKind::cond) return conditional(B.kids[0], [&] { list_eq(l, B.kids[1]); }, [&] { list_eq(l, B.kids[2]); });
+    if (A.kind == NodeKind::cond)
+      return conditional(
+          A.kids[0], [&] { list_eq(A.kids[1], r); }, [&] { list_eq(A.kids[2], r); });
+    if (B.kind == NodeKind::cond)
+      return conditional(
+          B.kids[0], [&] { list_eq(l, B.kids[1]); }, [&] { list_eq(l, B.kids[2]); });
     if (A.kids.size() != B.kids.size()) {
       for (auto k : A.kids) emit(k);
       for (auto k : B.kids) emit(k);
@@ -358,11 +380,14 @@ void check_expectations(const Program& p, Diagnostics& d) {
   for (auto& r : p.doc.rules) rules.push_back(r.id);
   for (auto& r : p.doc.routing) routing.push_back(r.id);
   for (auto& f : p.doc.flags) flags.push_back(f);
-  auto in = [](const std::vector<std::string_view>& ids, const std::string& id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
+  auto in = [](const std::vector<std::string_view>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
   for (auto& t : p.doc.tests) {
     const Expectation& e = t.expect;
     auto bad = [&](const std::string& what, const std::string& id, const std::vector<std::string_view>& ids) {
-      d.error("FD121", t.at, "test '" + t.name + "' expects " + what + " '" + id + "', which the document does not have" + unknown_id_hint(id, ids));
+      d.error("FD121", t.at,
+              "test '" + t.name + "' expects " + what + " '" + id + "', which the document does not have" + unknown_id_hint(id, ids));
     };
     if (e.level && !known(p.level_by_name, *e.level)) bad("level", *e.level, levels);
     if (e.outcome && !known(p.outcome_by_name, *e.outcome)) bad("outcome", *e.outcome, outcomes);
@@ -371,11 +396,18 @@ void check_expectations(const Program& p, Diagnostics& d) {
       if (!in(cats, *e.category)) bad("category", *e.category, cats);
     }
     for (auto* list : {&e.actions, &e.actions_include})
-      if (*list) for (auto& a : **list) if (!in(actions, a)) bad("action", a, actions);
-    if (e.rules) for (auto& r : *e.rules) if (!in(rules, r)) bad("rule", r, rules);
-    if (e.flags) for (auto& f : *e.flags) if (!in(flags, f)) bad("flag", f, flags);
+      if (*list)
+        for (auto& a : **list)
+          if (!in(actions, a)) bad("action", a, actions);
+    if (e.rules)
+      for (auto& r : *e.rules)
+        if (!in(rules, r)) bad("rule", r, rules);
+    if (e.flags)
+      for (auto& f : *e.flags)
+        if (!in(flags, f)) bad("flag", f, flags);
     if (e.routing && !in(routing, *e.routing)) bad("routing entry", *e.routing, routing);
-    if (e.deadline && !parse_timestamp(*e.deadline)) d.error("FD113", t.at, "test '" + t.name + "': expect.deadline must be a timestamp such as 2026-05-04T14:00:00Z");
+    if (e.deadline && !parse_timestamp(*e.deadline))
+      d.error("FD113", t.at, "test '" + t.name + "': expect.deadline must be a timestamp such as 2026-05-04T14:00:00Z");
   }
 }
 
@@ -416,7 +448,8 @@ void compile_condition(Program& p, const Condition& c, const CompileOptions& opt
   out = em.run();
   out.needs = needs(*expr, expr->root);
   p.max_stack = std::max(p.max_stack, em.max_depth);
-  if (p.max_stack > kMaxStack) d.error("FD208", c.at, "this expression needs more evaluation stack than the limit of " + std::to_string(kMaxStack));
+  if (p.max_stack > kMaxStack)
+    d.error("FD208", c.at, "this expression needs more evaluation stack than the limit of " + std::to_string(kMaxStack));
 }
 
 // Moves every guard that does not read the level into the screen (see Screen), and leaves

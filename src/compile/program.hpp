@@ -26,20 +26,35 @@ enum class Op : std::uint8_t {
   concern_at_least,  // a: concern, b: level
   count_at_least,    // a: level
   domain_count,      // a: domain
-  op_not, neg, add, sub, mul,
-  eq, ne, lt, le, gt, ge,            // on ints, bools, enum and level indices
-  seq, sne, slt, sle, sgt, sge,      // on strings
-  in_int, in_str,    // a: number of list items on the stack above the value
-  strict_and,        // a: number of values; unknown if any is, else whether all are true (list ==)
-  and_jump,          // a: target when the top is false (CEL: false && x is false)
+  op_not,
+  neg,
+  add,
+  sub,
+  mul,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,  // on ints, bools, enum and level indices
+  seq,
+  sne,
+  slt,
+  sle,
+  sgt,
+  sge,  // on strings
+  in_int,
+  in_str,      // a: number of list items on the stack above the value
+  strict_and,  // a: number of values; unknown if any is, else whether all are true (list ==)
+  and_jump,    // a: target when the top is false (CEL: false && x is false)
   land,
-  or_jump,           // a: target when the top is true
+  or_jump,  // a: target when the top is true
   lor,
-  branch,            // a: else target, b: end target (an unknown condition ends the conditional)
-  jump,              // a: target
+  branch,  // a: else target, b: end target (an unknown condition ends the conditional)
+  jump,    // a: target
   // Fused forms of the commonest shapes, one dispatch instead of three:
-  cmp_const,         // a: operand (see pack_operand), b: constant index      e.g. age_months < 6
-  in_const,          // a: operand, b: index of a count followed by the items  e.g. source in ["6", "7"]
+  cmp_const,  // a: operand (see pack_operand), b: constant index      e.g. age_months < 6
+  in_const,   // a: operand, b: index of a count followed by the items  e.g. source in ["6", "7"]
 };
 
 // The value a fused instruction reads: a name slot, a history counter, or the level so far.
@@ -123,7 +138,7 @@ struct Screen {
 
 struct Block {
   std::uint32_t begin = 0, end = 0;
-  std::uint32_t guard_begin = 0, guard_end = 0;    // this condition's level guards (Program::guards)
+  std::uint32_t guard_begin = 0, guard_end = 0;  // this condition's level guards (Program::guards)
   // Until the screen is built: this condition's concern masks. The condition is false (and known)
   // unless, for every mask, the contact has one of its concerns: concern("x") && concern("y") needs
   // {x} and {y}; concern("x") || concern("y") needs {x, y}.
@@ -140,9 +155,9 @@ struct Program {
   std::shared_ptr<const SourceText> source;
   std::string sha256;
 
-  Environment env;                       // names the expressions were checked against
-  std::vector<std::string> slot_names;   // value slot -> name
-  std::vector<std::uint16_t> field_slot; // doc.fields index -> value slot
+  Environment env;                        // names the expressions were checked against
+  std::vector<std::string> slot_names;    // value slot -> name
+  std::vector<std::uint16_t> field_slot;  // doc.fields index -> value slot
   std::uint16_t slot_age_months = 0, slot_age_years = 0, slot_unborn = 0;
 
   std::vector<Instr> code;

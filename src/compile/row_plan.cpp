@@ -14,17 +14,24 @@ std::optional<FieldDefault> default_of(const Field& fd, std::uint16_t field, std
   const Scalar& v = fd.default_value;
   switch (fd.type) {
     case FieldType::boolean:
-      if (auto* b = std::get_if<bool>(&v)) d.value = *b;
-      else if (auto* i = std::get_if<std::int64_t>(&v)) d.value = *i;
-      else return std::nullopt;
+      if (auto* b = std::get_if<bool>(&v))
+        d.value = *b;
+      else if (auto* i = std::get_if<std::int64_t>(&v))
+        d.value = *i;
+      else
+        return std::nullopt;
       return d;
     case FieldType::integer:
-      if (auto* i = std::get_if<std::int64_t>(&v)) d.value = *i;
-      else return std::nullopt;
+      if (auto* i = std::get_if<std::int64_t>(&v))
+        d.value = *i;
+      else
+        return std::nullopt;
       return d;
     case FieldType::string:
-      if (auto* s = std::get_if<std::string>(&v)) d.text = true, d.string = *s;
-      else return std::nullopt;
+      if (auto* s = std::get_if<std::string>(&v))
+        d.text = true, d.string = *s;
+      else
+        return std::nullopt;
       return d;
     case FieldType::enumeration: {
       auto* s = std::get_if<std::string>(&v);
@@ -42,10 +49,14 @@ std::optional<FieldDefault> default_of(const Field& fd, std::uint16_t field, std
 
 RowPlan plan_rows(const Program& p) {
   RowPlan plan;
-  static const std::pair<const char*, Role> kBuiltIn[] = {
-      {"id", Role::id},           {"child", Role::child},        {"received", Role::received},
-      {"dob", Role::dob},         {"decided", Role::decided},    {kRecordedOutcome.data(), Role::recorded},
-      {"concerns", Role::concerns}, {"history", Role::history}};
+  static const std::pair<const char*, Role> kBuiltIn[] = {{"id", Role::id},
+                                                          {"child", Role::child},
+                                                          {"received", Role::received},
+                                                          {"dob", Role::dob},
+                                                          {"decided", Role::decided},
+                                                          {kRecordedOutcome.data(), Role::recorded},
+                                                          {"concerns", Role::concerns},
+                                                          {"history", Role::history}};
   for (auto& [name, role] : kBuiltIn) plan.names.emplace(name, NamePlan{role, 0, 0, FieldType::boolean});
   plan.suggestions = {"id", "child", "received", "dob"};
   const ThresholdDocument& doc = p.doc;

@@ -9,9 +9,9 @@
 #include "batch/record_rows.hpp"
 #include "compile/program.hpp"
 #include "decide/decide_core.hpp"
-#include "resolve/words.hpp"
 #include "decide/evaluate.hpp"
 #include "frontdoor/rule_set.hpp"
+#include "resolve/words.hpp"
 #include "time/civil.hpp"
 #include "util/diagnostics.hpp"
 

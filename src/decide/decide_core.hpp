@@ -66,13 +66,15 @@ class StepTrace {
     }
     switch (op) {
       case Op::push_level: return p_.doc.levels[static_cast<std::size_t>(v.v)].id;
-      case Op::concern: case Op::concern_at_least: return v.v ? "true" : "false";
+      case Op::concern:
+      case Op::concern_at_least: return v.v ? "true" : "false";
       case Op::push_name: {
         const NameInfo* info = nullptr;
         for (auto& n : p_.env.names)
           if (!n.counter && !n.level && n.slot == slot) info = &n;
         if (info && info->type.k == Type::K::boolean) return v.v ? "true" : "false";
-        if (info && info->type.k == Type::K::enumeration) return "\"" + p_.env.enum_values[info->type.field][static_cast<std::size_t>(v.v)] + "\"";
+        if (info && info->type.k == Type::K::enumeration)
+          return "\"" + p_.env.enum_values[info->type.field][static_cast<std::size_t>(v.v)] + "\"";
         if (info && info->type.k == Type::K::string) return "(text)";
         return std::to_string(v.v);
       }
@@ -105,8 +107,7 @@ inline std::size_t screen_row(const Screen& s, const Screen::Operand& op, std::i
 // guard fails is data, and a branch on it would mispredict. OneWord: at most 64 conditions, the
 // usual case, where the masks gather in registers.
 template <bool OneWord, bool AnySparse>
-void run_screen(const Program& p, const Contact& c, const std::int64_t* counters, std::uint64_t* open,
-                std::uint64_t* sure) noexcept {
+void run_screen(const Program& p, const Contact& c, const std::int64_t* counters, std::uint64_t* open, std::uint64_t* sure) noexcept {
   const Screen& s = p.screen;
   const std::size_t words = OneWord ? 1 : s.condition_words;
   const Screen::Operand* op = s.operands.data();
@@ -114,7 +115,8 @@ void run_screen(const Program& p, const Contact& c, const std::int64_t* counters
   std::uint64_t closed = 0, unsure = 0;
   if constexpr (!OneWord) std::fill_n(open, words, ~std::uint64_t{0}), std::copy_n(s.exact.data(), words, sure);
   auto close = [&](const std::uint64_t* row) {
-    if constexpr (OneWord) closed |= *row;
+    if constexpr (OneWord)
+      closed |= *row;
     else
       for (std::size_t w = 0; w < words; ++w) open[w] &= ~row[w];
   };
@@ -124,7 +126,8 @@ void run_screen(const Program& p, const Contact& c, const std::int64_t* counters
     std::size_t row = screen_row<AnySparse>(s, *op++, c.values[slot]);
     close(closes + (known ? row : 0) * words);
     const std::uint64_t* missing = s.name_unsure.data() + (known ? 0 : j + 1) * words;
-    if constexpr (OneWord) unsure |= *missing;
+    if constexpr (OneWord)
+      unsure |= *missing;
     else
       for (std::size_t w = 0; w < words; ++w) sure[w] &= ~missing[w];
   }
@@ -166,8 +169,8 @@ inline bool level_guards_pass(const Program& p, const Block& b, Index level) noe
 }
 
 inline void note_unknown(Decision& out, UnknownCondition::Where where, Index entry, const Value& v) {
-  out.unknowns.push_back({where, v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow,
-                          entry, v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
+  out.unknowns.push_back({where, v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow, entry,
+                          v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
 }
 
 // The decision from the contact and its history counters (count_history's): everything it reads
@@ -219,9 +222,12 @@ void decide_counted(const Program& p, const Contact& c, const std::int64_t* coun
   } else {  // the screen settles most conditions as false; only the open ones run
     std::uint64_t open[2 * kMaxConditions / 64], sure[2 * kMaxConditions / 64];
     const Screen& s = p.screen;
-    if (s.condition_words == 1 && s.cuts.empty()) run_screen<true, false>(p, c, counters, open, sure);
-    else if (s.condition_words == 1) run_screen<true, true>(p, c, counters, open, sure);
-    else run_screen<false, true>(p, c, counters, open, sure);
+    if (s.condition_words == 1 && s.cuts.empty())
+      run_screen<true, false>(p, c, counters, open, sure);
+    else if (s.condition_words == 1)
+      run_screen<true, true>(p, c, counters, open, sure);
+    else
+      run_screen<false, true>(p, c, counters, open, sure);
     auto run = [&](const Block& b, std::size_t condition) {
       return has(sure, condition) ? Value{1, Value::ok} : evaluate(p, b, EvalContext{c, counters, level}, trace);
     };

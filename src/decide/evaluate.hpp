@@ -116,12 +116,16 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
       case Op::neg: {
         Value& a = stack[sp - 1];
         if (a.s == Value::ok) {
-          if (a.v == INT64_MIN) a = {0, Value::overflow};
-          else a.v = -a.v;
+          if (a.v == INT64_MIN)
+            a = {0, Value::overflow};
+          else
+            a.v = -a.v;
         }
         break;
       }
-      case Op::add: case Op::sub: case Op::mul: {
+      case Op::add:
+      case Op::sub:
+      case Op::mul: {
         Value b = stack[--sp];
         Value& a = stack[sp - 1];
         if (a.s != Value::ok || b.s != Value::ok) {
@@ -129,25 +133,39 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
           break;
         }
         std::int64_t r;
-        bool over = in.op == Op::add ? __builtin_add_overflow(a.v, b.v, &r)
+        bool over = in.op == Op::add   ? __builtin_add_overflow(a.v, b.v, &r)
                     : in.op == Op::sub ? __builtin_sub_overflow(a.v, b.v, &r)
-                                        : __builtin_mul_overflow(a.v, b.v, &r);
+                                       : __builtin_mul_overflow(a.v, b.v, &r);
         a = over ? Value{0, Value::overflow} : Value{r, Value::ok};
         break;
       }
-      case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: {
+      case Op::eq:
+      case Op::ne:
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge: {
         Value b = stack[--sp];
         Value& a = stack[sp - 1];
         if (a.s != Value::ok || b.s != Value::ok) {
           a = eval::combine_unknown(a, b);
           break;
         }
-        bool r = in.op == Op::eq ? a.v == b.v : in.op == Op::ne ? a.v != b.v : in.op == Op::lt ? a.v < b.v
-                 : in.op == Op::le ? a.v <= b.v : in.op == Op::gt ? a.v > b.v : a.v >= b.v;
+        bool r = in.op == Op::eq   ? a.v == b.v
+                 : in.op == Op::ne ? a.v != b.v
+                 : in.op == Op::lt ? a.v < b.v
+                 : in.op == Op::le ? a.v <= b.v
+                 : in.op == Op::gt ? a.v > b.v
+                                   : a.v >= b.v;
         a = {r, Value::ok};
         break;
       }
-      case Op::seq: case Op::sne: case Op::slt: case Op::sle: case Op::sgt: case Op::sge: {
+      case Op::seq:
+      case Op::sne:
+      case Op::slt:
+      case Op::sle:
+      case Op::sgt:
+      case Op::sge: {
         Value b = stack[--sp];
         Value& a = stack[sp - 1];
         if (a.s != Value::ok || b.s != Value::ok) {
@@ -155,12 +173,17 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
           break;
         }
         int cmp = eval::str(p, c, a.v).compare(eval::str(p, c, b.v));  // bytewise = code point order in UTF-8
-        bool r = in.op == Op::seq ? cmp == 0 : in.op == Op::sne ? cmp != 0 : in.op == Op::slt ? cmp < 0
-                 : in.op == Op::sle ? cmp <= 0 : in.op == Op::sgt ? cmp > 0 : cmp >= 0;
+        bool r = in.op == Op::seq   ? cmp == 0
+                 : in.op == Op::sne ? cmp != 0
+                 : in.op == Op::slt ? cmp < 0
+                 : in.op == Op::sle ? cmp <= 0
+                 : in.op == Op::sgt ? cmp > 0
+                                    : cmp >= 0;
         a = {r, Value::ok};
         break;
       }
-      case Op::in_int: case Op::in_str: {
+      case Op::in_int:
+      case Op::in_str: {
         // As in CEL, a list with an unknown item is unknown as a whole, whatever else it holds.
         std::size_t n = in.a;
         Value* items = &stack[sp - n];
@@ -199,13 +222,17 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
           continue;
         }
         break;
-      case Op::land: case Op::lor: {
+      case Op::land:
+      case Op::lor: {
         Value b = stack[--sp];
         Value& a = stack[sp - 1];
         bool absorbing = in.op == Op::lor;  // true absorbs ||, false absorbs &&
-        if (b.s == Value::ok && static_cast<bool>(b.v) == absorbing) a = {absorbing, Value::ok};
-        else if (a.s == Value::ok && b.s == Value::ok) a = {static_cast<bool>(a.v) && static_cast<bool>(b.v) ? 1 : (absorbing ? (a.v || b.v) : 0), Value::ok};
-        else a = eval::combine_unknown(a, b);
+        if (b.s == Value::ok && static_cast<bool>(b.v) == absorbing)
+          a = {absorbing, Value::ok};
+        else if (a.s == Value::ok && b.s == Value::ok)
+          a = {static_cast<bool>(a.v) && static_cast<bool>(b.v) ? 1 : (absorbing ? (a.v || b.v) : 0), Value::ok};
+        else
+          a = eval::combine_unknown(a, b);
         break;
       }
       case Op::branch: {

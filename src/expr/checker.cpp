@@ -58,7 +58,8 @@ class Checker {
       }
       case NodeKind::cond: {
         Type c = check(n.kids[0]);
-        if (c.k != K::error && c.k != K::boolean) error("FD204", n.pos, "the condition of '?:' must be true or false, not " + type_name(c, env_));
+        if (c.k != K::error && c.k != K::boolean)
+          error("FD204", n.pos, "the condition of '?:' must be true or false, not " + type_name(c, env_));
         Type a = check(n.kids[1]), b = check(n.kids[2]);
         if (a.k == K::error || b.k == K::error) return set(i, make(K::error));
         if (a == b) return set(i, a);
@@ -95,7 +96,8 @@ class Checker {
     ExprNode& a = node(i);
     a.type = make(K::string);
     if (a.kind != NodeKind::str_lit) {
-      error("FD204", a.pos, "this argument must be a " + std::string(kind) + " id written as a string, such as \"" + (ids.empty() ? "" : ids[0]) + "\"");
+      error("FD204", a.pos,
+            "this argument must be a " + std::string(kind) + " id written as a string, such as \"" + (ids.empty() ? "" : ids[0]) + "\"");
       check(i);
       return -1;
     }
@@ -120,24 +122,19 @@ class Checker {
     n.fn = static_cast<Fn>(it - fns.begin());
     std::size_t want = arity[it - fns.begin()];
     if (n.kids.size() != want) {
-      error("FD205", n.pos, n.text + "() takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") + ", not " + std::to_string(n.kids.size()));
+      error("FD205", n.pos,
+            n.text + "() takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") + ", not " + std::to_string(n.kids.size()));
       return make(n.fn == Fn::concern || n.fn == Fn::concern_at_least ? K::boolean : K::integer);
     }
     std::vector<std::uint32_t> kids = n.kids;  // `n` may move as nodes are touched; use indices
     switch (node(i).fn) {
-      case Fn::concern:
-        node(i).value = literal_arg(kids[0], env_.concerns, "concern");
-        return make(K::boolean);
+      case Fn::concern: node(i).value = literal_arg(kids[0], env_.concerns, "concern"); return make(K::boolean);
       case Fn::concern_at_least:
         node(i).value = literal_arg(kids[0], env_.concerns, "concern");
         node(i).value2 = literal_arg(kids[1], env_.levels, "level");
         return make(K::boolean);
-      case Fn::count_at_least:
-        node(i).value = literal_arg(kids[0], env_.levels, "level");
-        return make(K::integer);
-      case Fn::domain_count:
-        node(i).value = literal_arg(kids[0], env_.domains, "domain");
-        return make(K::integer);
+      case Fn::count_at_least: node(i).value = literal_arg(kids[0], env_.levels, "level"); return make(K::integer);
+      case Fn::domain_count: node(i).value = literal_arg(kids[0], env_.domains, "domain"); return make(K::integer);
     }
     return make(K::error);
   }
@@ -149,7 +146,8 @@ class Checker {
     for (auto k : kids) {
       Type t = check(k);
       if (t.k == K::list) error("FD204", node(k).pos, "lists of lists are not supported");
-      if (first) elem = t, first = false;
+      if (first)
+        elem = t, first = false;
       else if (elem.k != K::error && t.k != K::error && !(t == elem)) {
         error("FD204", node(k).pos, "a list's items must all have one type: " + type_name(elem, env_) + " and " + type_name(t, env_));
         elem = make(K::error);
@@ -221,8 +219,12 @@ class Checker {
     switch (op) {
       case BinOp::land:
       case BinOp::lor:
-        if (a.k != K::boolean) error("FD204", node(l).pos, std::string(op == BinOp::land ? "'&&'" : "'||'") + " needs true or false on its left, not " + type_name(a, env_));
-        if (b.k != K::boolean) error("FD204", node(r).pos, std::string(op == BinOp::land ? "'&&'" : "'||'") + " needs true or false on its right, not " + type_name(b, env_));
+        if (a.k != K::boolean)
+          error("FD204", node(l).pos,
+                std::string(op == BinOp::land ? "'&&'" : "'||'") + " needs true or false on its left, not " + type_name(a, env_));
+        if (b.k != K::boolean)
+          error("FD204", node(r).pos,
+                std::string(op == BinOp::land ? "'&&'" : "'||'") + " needs true or false on its right, not " + type_name(b, env_));
         return make(K::boolean);
       case BinOp::add:
       case BinOp::sub:
@@ -236,7 +238,8 @@ class Checker {
           return make(K::boolean);
         }
         if (a.k == K::enumeration || a.k == K::level) {
-          if (b.elem == K::string && is_literal_like(r)) coerce(r, a);
+          if (b.elem == K::string && is_literal_like(r))
+            coerce(r, a);
           else if (!(elem_type(node(r).type) == a) && b.elem != K::error)
             error("FD204", pos, "'in' compares " + type_name(a, env_) + " with a list of " + type_name(elem_type(b), env_));
         } else if (b.elem != K::error && a.k != b.elem) {
@@ -249,7 +252,8 @@ class Checker {
     // Comparisons. A string literal beside an enum or level becomes its index.
     if ((a.k == K::enumeration || a.k == K::level) && (b.k == K::string || (b.k == K::list && b.elem == K::string)) && is_literal_like(r))
       coerce(r, a), b = node(r).type;
-    else if ((b.k == K::enumeration || b.k == K::level) && (a.k == K::string || (a.k == K::list && a.elem == K::string)) && is_literal_like(l))
+    else if ((b.k == K::enumeration || b.k == K::level) && (a.k == K::string || (a.k == K::list && a.elem == K::string)) &&
+             is_literal_like(l))
       coerce(l, b), a = node(l).type;
     bool ordering = op == BinOp::lt || op == BinOp::le || op == BinOp::gt || op == BinOp::ge;
     bool empty_list = a.k == K::list && b.k == K::list && (a.elem == K::error || b.elem == K::error);  // [] == [x]

@@ -17,9 +17,9 @@ enum class Fn : std::uint8_t { concern, concern_at_least, count_at_least, domain
 
 struct Type {
   enum class K : std::uint8_t { boolean, integer, string, enumeration, level, list, error } k = K::error;
-  std::uint16_t field = 0;          // enumeration: which field
-  K elem = K::error;                // list: element kind
-  std::uint16_t elem_field = 0;     // list of enumeration: which field
+  std::uint16_t field = 0;       // enumeration: which field
+  K elem = K::error;             // list: element kind
+  std::uint16_t elem_field = 0;  // list of enumeration: which field
   bool operator==(const Type&) const = default;
 };
 
@@ -27,13 +27,13 @@ struct ExprNode {
   NodeKind kind{};
   BinOp op{};
   Fn fn{};
-  std::uint32_t pos = 0;       // byte offset in the expression text
-  std::int64_t value = 0;      // int/bool literal; resolved index for names, coerced literals, calls
-  std::int64_t value2 = 0;     // second resolved argument (concern_at_least's level)
-  std::string text;            // string literal value or name
+  std::uint32_t pos = 0;    // byte offset in the expression text
+  std::int64_t value = 0;   // int/bool literal; resolved index for names, coerced literals, calls
+  std::int64_t value2 = 0;  // second resolved argument (concern_at_least's level)
+  std::string text;         // string literal value or name
   std::vector<std::uint32_t> kids;
   Type type;
-  bool coerced = false;        // a string literal resolved to a level or enum value index in `value`
+  bool coerced = false;  // a string literal resolved to a level or enum value index in `value`
 };
 
 struct Expr {

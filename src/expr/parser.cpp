@@ -22,7 +22,8 @@ class Parser {
 
   std::optional<Expr> run() {
     if (s_.size() > lim_.max_bytes)
-      return fail("FD208", 0, "the expression is " + std::to_string(s_.size()) + " bytes, over the limit of " + std::to_string(lim_.max_bytes));
+      return fail("FD208", 0,
+                  "the expression is " + std::to_string(s_.size()) + " bytes, over the limit of " + std::to_string(lim_.max_bytes));
     next();
     auto root = expr(0);
     if (!root) return std::nullopt;
@@ -49,8 +50,10 @@ class Parser {
       tok_.text = std::string(s_.substr(b, i_ - b));
       auto [p, ec] = std::from_chars(s_.data() + b, s_.data() + i_, tok_.value);
       tok_.kind = Tok::integer;
-      if (ec == std::errc::result_out_of_range) tok_.kind = Tok::error, tok_.text = "integer literal " + tok_.text + " does not fit in 64 bits";
-      else if (ec != std::errc() || p != s_.data() + i_) tok_.kind = Tok::error, tok_.text = "malformed number '" + tok_.text + "'";
+      if (ec == std::errc::result_out_of_range)
+        tok_.kind = Tok::error, tok_.text = "integer literal " + tok_.text + " does not fit in 64 bits";
+      else if (ec != std::errc() || p != s_.data() + i_)
+        tok_.kind = Tok::error, tok_.text = "malformed number '" + tok_.text + "'";
       return;
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
@@ -72,11 +75,16 @@ class Parser {
       return;
     }
     tok_.kind = Tok::error;
-    if (c == '/' || c == '%') tok_.text = "'" + std::string(1, c) + "' is not part of frontdoor's expression language (only + - * on ints)";
-    else if (c == '=') tok_.text = "'=' is not an operator; compare with '=='";
-    else if (c == '&' || c == '|') tok_.text = "use '" + std::string(2, c) + "' for logical " + (c == '&' ? "and" : "or");
-    else if (c == '.') tok_.text = "'.' (member access) is not part of frontdoor's expression language";
-    else tok_.text = "unexpected character '" + std::string(1, c) + "'";
+    if (c == '/' || c == '%')
+      tok_.text = "'" + std::string(1, c) + "' is not part of frontdoor's expression language (only + - * on ints)";
+    else if (c == '=')
+      tok_.text = "'=' is not an operator; compare with '=='";
+    else if (c == '&' || c == '|')
+      tok_.text = "use '" + std::string(2, c) + "' for logical " + (c == '&' ? "and" : "or");
+    else if (c == '.')
+      tok_.text = "'.' (member access) is not part of frontdoor's expression language";
+    else
+      tok_.text = "unexpected character '" + std::string(1, c) + "'";
   }
 
   void string(char quote) {
@@ -95,10 +103,10 @@ class Parser {
         case 'n': v += '\n'; break;
         case 't': v += '\t'; break;
         case 'r': v += '\r'; break;
-        case '\\': case '"': case '\'': v += e; break;
-        default:
-          tok_.kind = Tok::error, tok_.text = std::string("unknown escape '\\") + e + "' in a string";
-          return;
+        case '\\':
+        case '"':
+        case '\'': v += e; break;
+        default: tok_.kind = Tok::error, tok_.text = std::string("unknown escape '\\") + e + "' in a string"; return;
       }
     }
     if (i_ >= s_.size() || s_[i_] != quote) {
@@ -167,14 +175,22 @@ class Parser {
     auto l = additive(depth);
     while (l) {
       BinOp op;
-      if (is("==")) op = BinOp::eq;
-      else if (is("!=")) op = BinOp::ne;
-      else if (is("<")) op = BinOp::lt;
-      else if (is("<=")) op = BinOp::le;
-      else if (is(">")) op = BinOp::gt;
-      else if (is(">=")) op = BinOp::ge;
-      else if (is_in()) op = BinOp::in;
-      else break;
+      if (is("=="))
+        op = BinOp::eq;
+      else if (is("!="))
+        op = BinOp::ne;
+      else if (is("<"))
+        op = BinOp::lt;
+      else if (is("<="))
+        op = BinOp::le;
+      else if (is(">"))
+        op = BinOp::gt;
+      else if (is(">="))
+        op = BinOp::ge;
+      else if (is_in())
+        op = BinOp::in;
+      else
+        break;
       std::uint32_t pos = tok_.pos;
       next();
       auto r = additive(depth);
@@ -260,7 +276,8 @@ class Parser {
           return add(std::move(n));
         }
         if (n.text == "in") return fail("FD201", n.pos, "'in' needs a value on its left");
-        if (n.text == "null") return fail("FD201", n.pos, "null is not part of frontdoor's expression language; a missing value is unknown");
+        if (n.text == "null")
+          return fail("FD201", n.pos, "null is not part of frontdoor's expression language; a missing value is unknown");
         if (!is("(")) {
           n.kind = NodeKind::name;
           return add(std::move(n));
@@ -316,8 +333,6 @@ class Parser {
 
 }  // namespace
 
-std::optional<Expr> parse_expression(std::string_view text, const ExprLimits& lim, ExprError& err) {
-  return Parser(text, lim, err).run();
-}
+std::optional<Expr> parse_expression(std::string_view text, const ExprLimits& lim, ExprError& err) { return Parser(text, lim, err).run(); }
 
 }  // namespace frontdoor::detail

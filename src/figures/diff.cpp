@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "figures/report.hpp"
-#include "util/json.hpp"
 #include "frontdoor/figures.hpp"
+#include "util/json.hpp"
 
 namespace frontdoor {
 
@@ -94,12 +94,14 @@ Diff compute_diff(const RuleSet& a, const DiffSide& sa, const RuleSet& b, const 
     std::size_t row = oa < 0 ? d.rows.size() - 1 : static_cast<std::size_t>(oa);
     std::size_t col = ob < 0 ? d.columns.size() - 1 : static_cast<std::size_t>(ob);
     ++d.table[row][col];
-    if (oa < 0) ++d.rejected_a;
+    if (oa < 0)
+      ++d.rejected_a;
     else {
       ++d.categories_a[static_cast<std::size_t>(da.outcomes[oa].category)];
       d.referrals_a += da.outcomes[oa].referral;
     }
-    if (ob < 0) ++d.rejected_b;
+    if (ob < 0)
+      ++d.rejected_b;
     else {
       ++d.categories_b[static_cast<std::size_t>(db.outcomes[ob].category)];
       d.referrals_b += db.outcomes[ob].referral;
@@ -242,8 +244,8 @@ std::string to_text(const Diff& d) {
   o += "  " + pad_right("", 20) + pad_left("A", 10) + pad_left("B", 10) + pad_left("change", 10) + "\n";
   for (std::size_t k = 0; k < kCategoryCount; ++k) {
     if (!d.categories_a[k] && !d.categories_b[k]) continue;
-    o += "  " + pad_right(std::string(cats[k]), 20) + pad_left(thousands(d.categories_a[k]), 10) + pad_left(thousands(d.categories_b[k]), 10) +
-         pad_left(signed_text(d.categories_b[k] - d.categories_a[k]), 10) + "\n";
+    o += "  " + pad_right(std::string(cats[k]), 20) + pad_left(thousands(d.categories_a[k]), 10) +
+         pad_left(thousands(d.categories_b[k]), 10) + pad_left(signed_text(d.categories_b[k] - d.categories_a[k]), 10) + "\n";
   }
   o += "  " + pad_right("referrals", 20) + pad_left(thousands(d.referrals_a), 10) + pad_left(thousands(d.referrals_b), 10) +
        pad_left(signed_text(d.referrals_b - d.referrals_a), 10) + "\n";

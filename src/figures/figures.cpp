@@ -9,11 +9,11 @@
 #include <unordered_map>
 
 #include "compile/program.hpp"
-#include "resolve/coerce.hpp"
 #include "figures/report.hpp"
-#include "util/json.hpp"
+#include "resolve/coerce.hpp"
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
+#include "util/json.hpp"
 
 namespace frontdoor {
 
@@ -23,12 +23,28 @@ constexpr std::array<std::string_view, kCategoryCount> kCategories = {"nfa", "ea
 
 // DfE children-in-need census referral sources, for the text report.
 std::string_view source_label(std::string_view code) {
-  static const std::pair<std::string_view, std::string_view> labels[] = {
-      {"1A", "family member/relative/carer"}, {"1B", "acquaintance"}, {"1C", "self"}, {"1D", "other individual"},
-      {"2A", "schools"}, {"2B", "education services"}, {"3A", "GP"}, {"3B", "health visitor"}, {"3C", "school nurse"},
-      {"3D", "other primary health"}, {"3E", "A&E"}, {"3F", "other health"}, {"4", "housing"},
-      {"5A", "LA social care"}, {"5B", "LA other internal"}, {"5C", "LA external"}, {"5D", "LA early help"},
-      {"6", "police"}, {"7", "other legal agency"}, {"8", "other"}, {"9", "anonymous"}, {"10", "unknown source"}};
+  static const std::pair<std::string_view, std::string_view> labels[] = {{"1A", "family member/relative/carer"},
+                                                                         {"1B", "acquaintance"},
+                                                                         {"1C", "self"},
+                                                                         {"1D", "other individual"},
+                                                                         {"2A", "schools"},
+                                                                         {"2B", "education services"},
+                                                                         {"3A", "GP"},
+                                                                         {"3B", "health visitor"},
+                                                                         {"3C", "school nurse"},
+                                                                         {"3D", "other primary health"},
+                                                                         {"3E", "A&E"},
+                                                                         {"3F", "other health"},
+                                                                         {"4", "housing"},
+                                                                         {"5A", "LA social care"},
+                                                                         {"5B", "LA other internal"},
+                                                                         {"5C", "LA external"},
+                                                                         {"5D", "LA early help"},
+                                                                         {"6", "police"},
+                                                                         {"7", "other legal agency"},
+                                                                         {"8", "other"},
+                                                                         {"9", "anonymous"},
+                                                                         {"10", "unknown source"}};
   for (auto& [c, l] : labels)
     if (c == code) return l;
   return {};
@@ -53,8 +69,8 @@ std::string month_key(std::int32_t m) {
 template <class T>
 void check_length(const std::vector<T>& v, std::size_t n, const char* name) {
   if (!v.empty() && v.size() != n)
-    throw std::invalid_argument(std::string("figures: column '") + name + "' has " + std::to_string(v.size()) +
-                                " entries for " + std::to_string(n) + " contacts");
+    throw std::invalid_argument(std::string("figures: column '") + name + "' has " + std::to_string(v.size()) + " entries for " +
+                                std::to_string(n) + " contacts");
 }
 
 // A value as text, as the engine reads a text field (src/resolve/coerce.hpp); "" when it is not.
@@ -203,8 +219,10 @@ Figures compute_figures(const FigureInput& in, const FigureOptions& options) {
   // Outcomes with the same id (a host may pass one kind per category) are added together.
   for (std::size_t o = 0; o < in.outcomes.size(); ++o) {
     auto it = std::find_if(out.outcomes.begin(), out.outcomes.end(), [&](auto& p) { return p.first == in.outcomes[o].id; });
-    if (it == out.outcomes.end()) out.outcomes.emplace_back(in.outcomes[o].id, outcome_count[o]);
-    else it->second += outcome_count[o];
+    if (it == out.outcomes.end())
+      out.outcomes.emplace_back(in.outcomes[o].id, outcome_count[o]);
+    else
+      it->second += outcome_count[o];
   }
   for (std::size_t f = 0; f < in.flags.size(); ++f)
     if (flag_count[f]) out.flags.emplace_back(in.flags[f], flag_count[f]);
@@ -257,7 +275,8 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
       in.source[i] = it->second;
     }
     std::int64_t received = kNoTime;
-    if (d.ok()) received = d.received;
+    if (d.ok())
+      received = d.received;
     else if (auto* v = r.find("received"); v && std::holds_alternative<std::string>(*v))
       received = detail::parse_timestamp(std::get<std::string>(*v)).value_or(kNoTime);
     in.received[i] = received;
@@ -354,7 +373,8 @@ std::string to_text(const Figures& f) {
   o += "Front-door figures\n";
   line("contacts", thousands(a.contacts), a.rejected ? "(" + thousands(a.rejected) + " rejected, left out of the shares below)" : "");
   for (std::size_t k = 0; k < kCategoryCount; ++k)
-    if (a.categories[k]) line("  " + std::string(kCategories[k]), percent(a.categories[k], a.decided()), "(" + thousands(a.categories[k]) + ")");
+    if (a.categories[k])
+      line("  " + std::string(kCategories[k]), percent(a.categories[k], a.decided()), "(" + thousands(a.categories[k]) + ")");
   line("contact -> referral", percent(a.referrals, a.decided()), "(" + thousands(a.referrals) + " referrals)");
   line("s47 share", percent(a.s47, a.decided()), "of contacts; " + percent(a.s47, a.referrals) + " of referrals");
   if (f.has_children)
@@ -363,9 +383,11 @@ std::string to_text(const Figures& f) {
              " months of an earlier one for the same child)");
   else
     line("re-referral rate", "-", "(needs `child` and `received`)");
-  line("repeat contacts", percent(a.repeat_contacts, a.decided()), "(flag " + f.options.repeat_flag + ": " + thousands(a.repeat_contacts) + ")");
+  line("repeat contacts", percent(a.repeat_contacts, a.decided()),
+       "(flag " + f.options.repeat_flag + ": " + thousands(a.repeat_contacts) + ")");
   if (f.has_decided)
-    line("decided within deadline", percent(a.within_deadline, a.timed), "(" + thousands(a.within_deadline) + " of " + thousands(a.timed) + " with a `decided` time)");
+    line("decided within deadline", percent(a.within_deadline, a.timed),
+         "(" + thousands(a.within_deadline) + " of " + thousands(a.timed) + " with a `decided` time)");
   else
     line("decided within deadline", "-", "(the contacts carry no `decided` time)");
   if (!f.outcomes.empty()) {
@@ -490,7 +512,8 @@ std::string to_json(const Audit& a, const std::function<std::string(std::size_t)
   w.close('}');
   w.key("disagreeing").number(static_cast<std::int64_t>(a.disagreeing.size()));
   w.key("examples").open('[');
-  for (std::size_t i = 0; i < a.disagreeing.size() && i < examples; ++i) w.string(contact_id ? contact_id(a.disagreeing[i]) : std::to_string(a.disagreeing[i]));
+  for (std::size_t i = 0; i < a.disagreeing.size() && i < examples; ++i)
+    w.string(contact_id ? contact_id(a.disagreeing[i]) : std::to_string(a.disagreeing[i]));
   w.close(']');
   w.close('}');
   return std::move(w).str();

@@ -29,11 +29,7 @@ inline std::string percent(std::int64_t n, std::int64_t of) {
   return std::string(buf, r.ptr) + "%";
 }
 
-inline std::string pad_left(std::string s, std::size_t width) {
-  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
-}
-inline std::string pad_right(std::string s, std::size_t width) {
-  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
-}
+inline std::string pad_left(std::string s, std::size_t width) { return s.size() >= width ? s : std::string(width - s.size(), ' ') + s; }
+inline std::string pad_right(std::string s, std::size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 
 }  // namespace frontdoor::detail

@@ -71,9 +71,9 @@ LocalTime to_local(const std::string& tz, std::int64_t utc_seconds);
 std::int32_t days_from_civil(std::int32_t y, unsigned m, unsigned d);
 LocalTime civil_from_days(std::int32_t days);
 std::optional<std::int64_t> parse_instant(std::string_view iso);  // ISO 8601 with offset -> UTC seconds
-std::optional<std::int32_t> parse_iso_date(std::string_view);      // YYYY-MM-DD -> days
-std::string iso_instant(std::int64_t utc_seconds);                 // YYYY-MM-DDTHH:MM:SSZ
-std::string iso_date(std::int32_t days);                           // YYYY-MM-DD
+std::optional<std::int32_t> parse_iso_date(std::string_view);     // YYYY-MM-DD -> days
+std::string iso_instant(std::int64_t utc_seconds);                // YYYY-MM-DDTHH:MM:SSZ
+std::string iso_date(std::int32_t days);                          // YYYY-MM-DD
 
 // strftime-like patterns: %Y %m %d %H %M %S %%, anything else literal. Parsing accepts one or two
 // digits for the two-digit fields and a fraction of a second after %S (dropped).

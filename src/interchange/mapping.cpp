@@ -149,8 +149,8 @@ class Reader {
 };
 
 bool valid_derived(const std::string& d) {
-  static const char* names[] = {"age_years", "source_description", "outcome", "category", "level", "referral",
-                                "deadline", "ssd_outcome_json", "document", "error"};
+  static const char* names[] = {"age_years", "source_description", "outcome",          "category", "level",
+                                "referral",  "deadline",           "ssd_outcome_json", "document", "error"};
   if (std::any_of(std::begin(names), std::end(names), [&](const char* n) { return d == n; })) return true;
   if (d.rfind("ssd_flag:", 0) == 0) {
     const auto& known = ssd_flag_names();
@@ -162,9 +162,15 @@ bool valid_derived(const std::string& d) {
 }  // namespace
 
 const std::vector<std::string>& ssd_flag_names() {
-  static const std::vector<std::string> names = {"NEW_REFERRAL_FLAG",        "EXISTING_REFERRAL_FLAG", "CP_ENQUIRY_FLAG",
-                                                 "NFA_FLAG",                 "NON_AGENCY_ADOPTION_FLAG", "PRIVATE_FOSTERING_FLAG",
-                                                 "ADVICE_FLAG",              "MISSING_FLAG",           "OLA_CP_FLAG",
+  static const std::vector<std::string> names = {"NEW_REFERRAL_FLAG",
+                                                 "EXISTING_REFERRAL_FLAG",
+                                                 "CP_ENQUIRY_FLAG",
+                                                 "NFA_FLAG",
+                                                 "NON_AGENCY_ADOPTION_FLAG",
+                                                 "PRIVATE_FOSTERING_FLAG",
+                                                 "ADVICE_FLAG",
+                                                 "MISSING_FLAG",
+                                                 "OLA_CP_FLAG",
                                                  "OTHER_OUTCOMES_EXIST_FLAG"};
   return names;
 }
@@ -213,7 +219,8 @@ Result<Mapping> load_mapping(std::string_view yaml, const std::string& path) {
       for (std::size_t i = 0; i < n->size(); ++i) m.set.push_back({n->key(i).value, in.value(n->val(i))});
     }
     const Node* columns = root.find("columns");
-    if (!columns || !columns->is_seq() || columns->children.empty()) in.fail(columns ? *columns : root, "a mapping needs 'columns', a list of the file's columns in order");
+    if (!columns || !columns->is_seq() || columns->children.empty())
+      in.fail(columns ? *columns : root, "a mapping needs 'columns', a list of the file's columns in order");
     std::vector<std::string> fields;
     for (auto& name : m.set) fields.push_back(name.name);
     for (const Node& c : columns->children) {
@@ -234,8 +241,9 @@ Result<Mapping> load_mapping(std::string_view yaml, const std::string& path) {
         col.derived = in.text(*n, "derived");
         if (!col.field.empty()) in.fail(*n, "a column is either read into a field or derived from the decision, not both");
         if (!valid_derived(col.derived))
-          in.fail(*n, "unknown derived value '" + col.derived + "' (age_years, source_description, outcome, category, level, referral, deadline, "
-                      "ssd_outcome_json, ssd_flag:NAME, document, error)");
+          in.fail(*n, "unknown derived value '" + col.derived +
+                          "' (age_years, source_description, outcome, category, level, referral, deadline, "
+                          "ssd_outcome_json, ssd_flag:NAME, document, error)");
       }
       if (auto* n = c.find("format")) {
         col.format = in.text(*n, "format");
@@ -256,7 +264,8 @@ Result<Mapping> load_mapping(std::string_view yaml, const std::string& path) {
       m.columns.push_back(std::move(col));
     }
     bool id_column = std::find(fields.begin(), fields.end(), "id") != fields.end();
-    if (!m.id_from_row.empty() && id_column) in.fail(*root.find_key("id_from_row"), "id_from_row names rows only when no column gives the id");
+    if (!m.id_from_row.empty() && id_column)
+      in.fail(*root.find_key("id_from_row"), "id_from_row names rows only when no column gives the id");
     if (m.id_from_row.empty() && !id_column)
       in.fail(*columns, "no column gives the contact's id: map one to 'field: id', or name rows with 'id_from_row: PREFIX'");
     if (auto* n = root.find("ssd_flags")) {

@@ -25,11 +25,13 @@ std::string span_words(const Span& s) {
 
 std::string local_words(const std::string& tz, std::int64_t utc_seconds) {
   static const char* days[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};  // 1970-01-01 was a Thursday
-  static const char* months[] = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"};
+  static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
   auto t = detail::to_local(tz, utc_seconds);
   std::int32_t day = detail::days_from_civil(t.year, t.month, t.day);
   std::string hm = detail::format_pattern(t, "%H:%M");
-  return std::string(days[((day % 7) + 7) % 7]) + " " + std::to_string(t.day) + " " + months[t.month - 1] + " " + std::to_string(t.year) + ", " + hm;
+  return std::string(days[((day % 7) + 7) % 7]) + " " + std::to_string(t.day) + " " + months[t.month - 1] + " " + std::to_string(t.year) +
+         ", " + hm;
 }
 
 }  // namespace

@@ -19,8 +19,10 @@ bool read_row(std::istream& in, char delimiter, std::vector<std::string>& cells)
     any = true;
     if (quoted) {
       if (ch == '"') {
-        if (in.peek() == '"') cell += static_cast<char>(in.get());
-        else quoted = false;
+        if (in.peek() == '"')
+          cell += static_cast<char>(in.get());
+        else
+          quoted = false;
       } else {
         cell += ch;
       }
@@ -76,9 +78,9 @@ const std::vector<std::string>* flags_for(const Mapping& m, const DecisionRow& d
   for (auto& [outcome, flags] : m.flags_by_outcome)
     if (outcome == d.outcome) return &flags;
   static const std::vector<std::pair<std::string, std::vector<std::string>>> defaults = {
-      {"nfa", {"NFA_FLAG", "ADVICE_FLAG"}},         {"early_help", {"OTHER_OUTCOMES_EXIST_FLAG"}},
-      {"assessment", {"NEW_REFERRAL_FLAG"}},        {"s47", {"NEW_REFERRAL_FLAG", "CP_ENQUIRY_FLAG"}},
-      {"open_case", {"EXISTING_REFERRAL_FLAG"}},    {"other", {"OTHER_OUTCOMES_EXIST_FLAG"}}};
+      {"nfa", {"NFA_FLAG", "ADVICE_FLAG"}},      {"early_help", {"OTHER_OUTCOMES_EXIST_FLAG"}},
+      {"assessment", {"NEW_REFERRAL_FLAG"}},     {"s47", {"NEW_REFERRAL_FLAG", "CP_ENQUIRY_FLAG"}},
+      {"open_case", {"EXISTING_REFERRAL_FLAG"}}, {"other", {"OTHER_OUTCOMES_EXIST_FLAG"}}};
   const auto& table = m.flags_by_category.empty() ? defaults : m.flags_by_category;
   for (auto& [category, flags] : table)
     if (category == d.category) return &flags;
@@ -88,18 +90,28 @@ const std::vector<std::string>* flags_for(const Mapping& m, const DecisionRow& d
 }  // namespace
 
 std::string_view source_description(std::string_view code) {
-  static const std::pair<std::string_view, std::string_view> table[] = {
-      {"1A", "Individual: family member, relative or carer"}, {"1B", "Individual: acquaintance"},
-      {"1C", "Individual: self"},                              {"1D", "Individual: other"},
-      {"2A", "Schools"},                                       {"2B", "Education services"},
-      {"3A", "Health services: GP"},                           {"3B", "Health services: health visitor"},
-      {"3C", "Health services: school nurse"},                 {"3D", "Health services: other primary health services"},
-      {"3E", "Health services: A&E"},                          {"3F", "Health services: other"},
-      {"4", "Housing"},                                        {"5A", "LA services: social care"},
-      {"5B", "LA services: other internal"},                   {"5C", "LA services: external"},
-      {"5D", "LA services: early help"},                       {"6", "Police"},
-      {"7", "Other legal agency"},                             {"8", "Other"},
-      {"9", "Anonymous"},                                      {"10", "Unknown"}};
+  static const std::pair<std::string_view, std::string_view> table[] = {{"1A", "Individual: family member, relative or carer"},
+                                                                        {"1B", "Individual: acquaintance"},
+                                                                        {"1C", "Individual: self"},
+                                                                        {"1D", "Individual: other"},
+                                                                        {"2A", "Schools"},
+                                                                        {"2B", "Education services"},
+                                                                        {"3A", "Health services: GP"},
+                                                                        {"3B", "Health services: health visitor"},
+                                                                        {"3C", "Health services: school nurse"},
+                                                                        {"3D", "Health services: other primary health services"},
+                                                                        {"3E", "Health services: A&E"},
+                                                                        {"3F", "Health services: other"},
+                                                                        {"4", "Housing"},
+                                                                        {"5A", "LA services: social care"},
+                                                                        {"5B", "LA services: other internal"},
+                                                                        {"5C", "LA services: external"},
+                                                                        {"5D", "LA services: early help"},
+                                                                        {"6", "Police"},
+                                                                        {"7", "Other legal agency"},
+                                                                        {"8", "Other"},
+                                                                        {"9", "Anonymous"},
+                                                                        {"10", "Unknown"}};
   for (auto& [c, d] : table)
     if (c == code) return d;
   return {};
@@ -124,8 +136,7 @@ std::string ssd_outcome_json(const Mapping& m, const DecisionRow& d) {
   if (!d.decided) return {};
   const std::vector<std::string>* set = flags_for(m, d);
   ojson j = ojson::object();
-  for (const std::string& f : ssd_flag_names())
-    j[f] = set && std::find(set->begin(), set->end(), f) != set->end() ? "Y" : "N";
+  for (const std::string& f : ssd_flag_names()) j[f] = set && std::find(set->begin(), set->end(), f) != set->end() ? "Y" : "N";
   j["NUMBER_OF_OUTCOMES"] = 1;
   std::string doc = d.document_id + (d.document_version.empty() ? "" : " " + d.document_version);
   if (!d.document_sha256.empty()) doc += ", sha256 " + d.document_sha256.substr(0, 12);
@@ -143,7 +154,8 @@ Result<ImportResult> import_table(const Mapping& m, std::istream& in) {
   std::vector<std::ptrdiff_t> at(m.columns.size(), -1);
   for (std::size_t k = 0; k < m.columns.size(); ++k) {
     auto it = std::find(header.begin(), header.end(), m.columns[k].column);
-    if (it != header.end()) at[k] = it - header.begin();
+    if (it != header.end())
+      at[k] = it - header.begin();
     else if (!m.columns[k].field.empty())
       return Error{"the file has no column '" + m.columns[k].column + "' (the mapping reads " + m.columns[k].field + " from it)"};
   }
@@ -161,7 +173,8 @@ Result<ImportResult> import_table(const Mapping& m, std::istream& in) {
       problem = true;
     };
     if (cells.size() != header.size())
-      warn("*", "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size()) + "; cells read by position");
+      warn("*",
+           "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size()) + "; cells read by position");
     ContactRecord r;
     if (!m.id_from_row.empty()) r.set("id", m.id_from_row + pad(row));
     std::optional<std::int32_t> received_day;  // local date of the contact, for unborn_when_after_contact
@@ -223,15 +236,20 @@ Result<ImportResult> import_table(const Mapping& m, std::istream& in) {
       } else if (!mapped && c.type == "bool") {
         std::string l = cell;
         std::transform(l.begin(), l.end(), l.begin(), [](unsigned char ch) { return std::tolower(ch); });
-        if (l == "true" || l == "1") value = true;
-        else if (l == "false" || l == "0") value = false;
-        else warn(c.column, "not true or false; passed on as it is");
+        if (l == "true" || l == "1")
+          value = true;
+        else if (l == "false" || l == "0")
+          value = false;
+        else
+          warn(c.column, "not true or false; passed on as it is");
       } else if (!mapped && c.type == "int") {
         try {
           std::size_t used = 0;
           long long v = std::stoll(cell, &used);
-          if (used == cell.size()) value = static_cast<std::int64_t>(v);
-          else warn(c.column, "not a whole number; passed on as it is");
+          if (used == cell.size())
+            value = static_cast<std::int64_t>(v);
+          else
+            warn(c.column, "not a whole number; passed on as it is");
         } catch (const std::exception&) {
           warn(c.column, "not a whole number; passed on as it is");
         }
@@ -260,12 +278,15 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
   std::vector<std::pair<std::string, std::size_t>> left_out;
   auto leave_out = [&](const std::string& name) {
     auto it = std::find_if(left_out.begin(), left_out.end(), [&](auto& p) { return p.first == name; });
-    if (it == left_out.end()) left_out.push_back({name, 1});
-    else ++it->second;
+    if (it == left_out.end())
+      left_out.push_back({name, 1});
+    else
+      ++it->second;
   };
   auto in_layout = [&](const std::string& name) {
     if (name == "id" && !m.id_from_row.empty()) return true;
-    if (name == "unborn" && std::any_of(m.columns.begin(), m.columns.end(), [](auto& c) { return c.unborn_when_after_contact; })) return true;
+    if (name == "unborn" && std::any_of(m.columns.begin(), m.columns.end(), [](auto& c) { return c.unborn_when_after_contact; }))
+      return true;
     return std::any_of(m.columns.begin(), m.columns.end(), [&](auto& c) { return c.field == name; });
   };
   for (std::size_t row = 0; row < contacts.size(); ++row) {
@@ -306,8 +327,10 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
             }
           if (!mapped && !c.format.empty()) {
             if (is_instant_field(c.field)) {
-              if (auto s = detail::parse_instant(text)) cell = detail::format_pattern(detail::to_local(m.timezone, *s), c.format);
-              else warn(c, "not an ISO 8601 timestamp; written as it is");
+              if (auto s = detail::parse_instant(text))
+                cell = detail::format_pattern(detail::to_local(m.timezone, *s), c.format);
+              else
+                warn(c, "not an ISO 8601 timestamp; written as it is");
             } else if (auto days = detail::parse_iso_date(text)) {
               cell = detail::format_pattern(detail::civil_from_days(*days), c.format);
             } else {
@@ -331,14 +354,20 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
         const Scalar* s = r.find("source");
         if (s) cell = std::string(source_description(detail::text_of(*s)));
       } else if (d) {
-        if (c.derived == "error") cell = d->error;
+        if (c.derived == "error")
+          cell = d->error;
         else if (c.derived == "document")
           cell = d->document_id + (d->document_version.empty() ? "" : " " + d->document_version);
-        else if (!d->decided) cell.clear();
-        else if (c.derived == "outcome") cell = d->outcome;
-        else if (c.derived == "category") cell = d->category;
-        else if (c.derived == "level") cell = d->level;
-        else if (c.derived == "referral") cell = d->referral ? "true" : "false";
+        else if (!d->decided)
+          cell.clear();
+        else if (c.derived == "outcome")
+          cell = d->outcome;
+        else if (c.derived == "category")
+          cell = d->category;
+        else if (c.derived == "level")
+          cell = d->level;
+        else if (c.derived == "referral")
+          cell = d->referral ? "true" : "false";
         else if (c.derived == "deadline") {
           cell = d->deadline;
           if (!c.format.empty())

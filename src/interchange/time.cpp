@@ -30,7 +30,8 @@ LocalTime civil_from_days(std::int32_t days) {
 }
 
 std::int64_t to_utc(const std::string& tz, const LocalTime& t) {
-  std::int64_t local = static_cast<std::int64_t>(days_from_civil(t.year, t.month, t.day)) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
+  std::int64_t local =
+      static_cast<std::int64_t>(days_from_civil(t.year, t.month, t.day)) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
   if (tz == "UTC") return local;
   const date::time_zone* zone = date::locate_zone(tz);
   date::local_seconds ls{std::chrono::seconds{local}};
@@ -60,9 +61,7 @@ std::optional<std::int32_t> parse_iso_date(std::string_view s) { return civil::p
 std::string iso_instant(std::int64_t utc_seconds) { return civil::format_timestamp(utc_seconds * 1000); }
 std::string iso_date(std::int32_t days) { return civil::format_date(days); }
 
-bool pattern_has_time(std::string_view p) {
-  return p.find("%H") != std::string_view::npos || p.find("%M") != std::string_view::npos;
-}
+bool pattern_has_time(std::string_view p) { return p.find("%H") != std::string_view::npos || p.find("%M") != std::string_view::npos; }
 
 std::optional<LocalTime> parse_pattern(std::string_view text, std::string_view p) {
   LocalTime t;

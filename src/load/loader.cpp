@@ -26,7 +26,8 @@ class Loader : public NodeReader {
     Node root = read_yaml(src_, {opt_.max_document_bytes, opt_.max_nesting, opt_.max_entries}, out_);
     if (d_.has_errors()) return;
     if (!root.is_map()) {
-      d_.error("FD112", root.at == kNoOffset ? 0 : root.at, "a threshold document is a mapping of keys such as 'frontdoor', 'levels', 'rules'");
+      d_.error("FD112", root.at == kNoOffset ? 0 : root.at,
+               "a threshold document is a mapping of keys such as 'frontdoor', 'levels', 'rules'");
       return;
     }
     keys(root, kDocument);
@@ -47,7 +48,8 @@ class Loader : public NodeReader {
     if (auto* n = root.find("outcomes")) load_outcomes(*n);
     if (auto* n = root.find("levels")) load_levels(*n, root.find_key("levels")->at);
     if (auto* n = root.find("fields")) load_fields(*n);
-    if (auto* n = root.find("calendar")) load_calendar(*n);
+    if (auto* n = root.find("calendar"))
+      load_calendar(*n);
     else
       d_.warning("FD127", root.at == kNoOffset ? 0 : root.at,
                  "no calendar: working time is counted in UTC, 09:00-17:00, with no holidays; say calendar: {preset: england-and-wales} "
@@ -115,8 +117,10 @@ class Loader : public NodeReader {
         keys(v, kOutcome, what);  // no decide_within: decisions carry no deadline
         if (auto* x = v.find("name")) o.name = text(*x, "name");
         if (auto* x = v.find("category")) o.category = category(*x);
-        if (auto* x = v.find("referral")) o.referral = boolean(*x, "referral").value_or(false);
-        else o.referral = o.category == Category::assessment || o.category == Category::s47;
+        if (auto* x = v.find("referral"))
+          o.referral = boolean(*x, "referral").value_or(false);
+        else
+          o.referral = o.category == Category::assessment || o.category == Category::s47;
         if (auto* x = v.find("decide_within")) o.decide_within = span(*x);
         if (auto* x = v.find("actions")) o.actions = refs(*x, "actions", "action", action_ids());
       }
@@ -129,7 +133,8 @@ class Loader : public NodeReader {
     std::string v = text(n, "category");
     auto it = std::find(names.begin(), names.end(), v);
     if (it == names.end()) {
-      d_.error("FD113", n.at, "category must be one of nfa, early_help, assessment, s47, open_case, other, not '" + v + "'" + did_you_mean(v, names));
+      d_.error("FD113", n.at,
+               "category must be one of nfa, early_help, assessment, s47, open_case, other, not '" + v + "'" + did_you_mean(v, names));
       return Category::other;
     }
     return static_cast<Category>(it - names.begin());
@@ -150,11 +155,15 @@ class Loader : public NodeReader {
     bool working = words.size() == 3 && words[1] == "working";
     std::string unit = words.size() >= 2 ? words.back() : "";
     bool ok = amount && *amount >= 0 && *amount <= 10000 && (words.size() == 2 || working);
-    if (ok && (unit == "hour" || unit == "hours")) s.unit = working ? Span::Unit::working_hours : Span::Unit::hours;
-    else if (ok && (unit == "day" || unit == "days")) s.unit = working ? Span::Unit::working_days : Span::Unit::days;
-    else ok = false;
+    if (ok && (unit == "hour" || unit == "hours"))
+      s.unit = working ? Span::Unit::working_hours : Span::Unit::hours;
+    else if (ok && (unit == "day" || unit == "days"))
+      s.unit = working ? Span::Unit::working_days : Span::Unit::days;
+    else
+      ok = false;
     if (!ok) {
-      d_.error("FD123", n.at, "decide_within must be 'N working hours', 'N working days', 'N hours' or 'N days' (N from 0 to 10000), not '" + v + "'");
+      d_.error("FD123", n.at,
+               "decide_within must be 'N working hours', 'N working days', 'N hours' or 'N days' (N from 0 to 10000), not '" + v + "'");
       return s;
     }
     s.amount = *amount;
@@ -163,8 +172,7 @@ class Loader : public NodeReader {
 
   void load_levels(const Node& n, SourceOffset key_at) {
     if (!expect_kind(n, Node::Kind::sequence, "levels")) return;
-    if (n.size() < 3 || n.size() > 6)
-      d_.error("FD122", key_at, "a threshold document has 3 to 6 levels, not " + std::to_string(n.size()));
+    if (n.size() < 3 || n.size() > 6) d_.error("FD122", key_at, "a threshold document has 3 to 6 levels, not " + std::to_string(n.size()));
     std::vector<std::string_view> outcomes = outcome_ids();
     for (auto& item : n.children) {
       Level l;
@@ -189,9 +197,8 @@ class Loader : public NodeReader {
 
   void load_fields(const Node& n) {
     if (!expect_kind(n, Node::Kind::mapping, "fields") || !limit(n, "fields")) return;
-    static const std::set<std::string, std::less<>> reserved = {"id", "child", "received", "dob", "unborn", "source",
-                                                                "channel", "concerns", "history", "level",
-                                                                "age_months", "age_years",
+    static const std::set<std::string, std::less<>> reserved = {"id", "child", "received", "dob", "unborn", "source", "channel", "concerns",
+                                                                "history", "level", "age_months", "age_years",
                                                                 // carried with contacts for figures, never decided on
                                                                 "decided", "recorded_outcome"};
     for (std::size_t i = 0; i < n.size(); ++i) {
@@ -208,8 +215,10 @@ class Loader : public NodeReader {
           static const std::vector<std::string_view> types = {"bool", "int", "string", "enum"};
           std::string t = text(*x, "type");
           auto it = std::find(types.begin(), types.end(), t);
-          if (it == types.end()) d_.error("FD113", x->at, "field type must be bool, int, string or enum, not '" + t + "'" + did_you_mean(t, types));
-          else f.type = static_cast<FieldType>(it - types.begin());
+          if (it == types.end())
+            d_.error("FD113", x->at, "field type must be bool, int, string or enum, not '" + t + "'" + did_you_mean(t, types));
+          else
+            f.type = static_cast<FieldType>(it - types.begin());
         }
         if (auto* x = v.find("text")) f.text = text(*x, "text");
         if (auto* x = v.find("min")) f.min = integer(*x, "min");
@@ -217,7 +226,8 @@ class Loader : public NodeReader {
         if ((f.min || f.max) && f.type != FieldType::integer) d_.error("FD125", v.at, what + ": min and max apply to int fields only");
         if (f.min && f.max && *f.min > *f.max) d_.error("FD125", v.at, what + ": min is greater than max");
         if (auto* x = v.find("values")) {
-          if (f.type != FieldType::enumeration) d_.error("FD125", x->at, what + ": values apply to enum fields only");
+          if (f.type != FieldType::enumeration)
+            d_.error("FD125", x->at, what + ": values apply to enum fields only");
           else if (expect_kind(*x, Node::Kind::sequence, "values")) {
             std::set<std::string, std::less<>> seen;  // a set: a hostile document may list thousands
             for (auto& e : x->children) {
@@ -269,7 +279,9 @@ class Loader : public NodeReader {
         c.timezone = "Europe/London";
         c.holidays = bank_holidays(*nation, kFirstPresetYear, kLastPresetYear);
       } else {
-        d_.error("FD124", x->at, "unknown calendar preset '" + preset + "'" + unknown_id_hint(preset, {std::begin(kCalendarPresets), std::end(kCalendarPresets)}));
+        d_.error("FD124", x->at,
+                 "unknown calendar preset '" + preset + "'" +
+                     unknown_id_hint(preset, {std::begin(kCalendarPresets), std::end(kCalendarPresets)}));
       }
     }
     if (auto* x = n.find("timezone")) {
@@ -290,15 +302,19 @@ class Loader : public NodeReader {
       auto dash = v.find('-');
       auto a = dash == std::string::npos ? std::nullopt : hm(v.substr(0, dash));
       auto b = dash == std::string::npos ? std::nullopt : hm(v.substr(dash + 1));
-      if (!a || !b || *a >= *b) d_.error("FD124", x->at, "working_hours must be 'HH:MM-HH:MM' with the start before the end, not '" + v + "'");
-      else c.day_start = *a, c.day_end = *b;
+      if (!a || !b || *a >= *b)
+        d_.error("FD124", x->at, "working_hours must be 'HH:MM-HH:MM' with the start before the end, not '" + v + "'");
+      else
+        c.day_start = *a, c.day_end = *b;
     }
     if (auto* x = n.find("holidays")) {  // local closures, beside a preset's bank holidays
       if (expect_kind(*x, Node::Kind::sequence, "holidays") && limit(*x, "holidays"))
         for (auto& h : x->children) {
           auto d = parse_date(text(h, "a holiday"));
-          if (!d) d_.error("FD124", h.at, "a holiday must be a date YYYY-MM-DD, not '" + h.value + "'");
-          else c.holidays.push_back(*d);
+          if (!d)
+            d_.error("FD124", h.at, "a holiday must be a date YYYY-MM-DD, not '" + h.value + "'");
+          else
+            c.holidays.push_back(*d);
         }
       std::sort(c.holidays.begin(), c.holidays.end());
       c.holidays.erase(std::unique(c.holidays.begin(), c.holidays.end()), c.holidays.end());
@@ -322,8 +338,10 @@ class Loader : public NodeReader {
           if (identifier(*x, dom, "domain")) {
             auto it = std::find(doc_.domains.begin(), doc_.domains.end(), dom);
             if (it == doc_.domains.end()) {
-              if (doc_.domains.size() == 64) d_.error("FD104", x->at, "a document has at most 64 domains");
-              else doc_.domains.push_back(dom);
+              if (doc_.domains.size() == 64)
+                d_.error("FD104", x->at, "a document has at most 64 domains");
+              else
+                doc_.domains.push_back(dom);
               it = doc_.domains.end() - 1;
             }
             c.domain = static_cast<Index>(it - doc_.domains.begin());
@@ -359,9 +377,12 @@ class Loader : public NodeReader {
         keys(v, kCounter, what);
         if (auto* x = v.find("count")) {
           std::string k = text(*x, "count");
-          if (k == "contacts") c.count = Counter::Count::contacts;
-          else if (k == "referrals") c.count = Counter::Count::referrals;
-          else d_.error("FD113", x->at, "count must be contacts or referrals, not '" + k + "'" + did_you_mean(k, {"contacts", "referrals"}));
+          if (k == "contacts")
+            c.count = Counter::Count::contacts;
+          else if (k == "referrals")
+            c.count = Counter::Count::referrals;
+          else
+            d_.error("FD113", x->at, "count must be contacts or referrals, not '" + k + "'" + did_you_mean(k, {"contacts", "referrals"}));
         }
         if (auto* x = v.find("within")) {
           std::string w = text(*x, "within");
@@ -369,18 +390,27 @@ class Loader : public NodeReader {
           auto amount = sp == std::string::npos ? std::nullopt : parse_int(w.substr(0, sp));
           std::string unit = sp == std::string::npos ? "" : w.substr(w.find_first_not_of(' ', sp));
           bool ok = amount && *amount > 0 && *amount <= 1200;
-          if (ok && (unit == "day" || unit == "days")) c.unit = Counter::Unit::days;
-          else if (ok && (unit == "week" || unit == "weeks")) c.unit = Counter::Unit::weeks;
-          else if (ok && (unit == "month" || unit == "months")) c.unit = Counter::Unit::months;
-          else ok = false;
-          if (!ok) d_.error("FD123", x->at, "within must be 'N days', 'N weeks' or 'N months' (N from 1 to 1200), not '" + w + "'");
-          else c.within = *amount;
+          if (ok && (unit == "day" || unit == "days"))
+            c.unit = Counter::Unit::days;
+          else if (ok && (unit == "week" || unit == "weeks"))
+            c.unit = Counter::Unit::weeks;
+          else if (ok && (unit == "month" || unit == "months"))
+            c.unit = Counter::Unit::months;
+          else
+            ok = false;
+          if (!ok)
+            d_.error("FD123", x->at, "within must be 'N days', 'N weeks' or 'N months' (N from 1 to 1200), not '" + w + "'");
+          else
+            c.within = *amount;
         }
         if (auto* x = v.find("sharing")) {
           std::string s = text(*x, "sharing");
-          if (s == "domain") c.sharing = Counter::Sharing::domain;
-          else if (s == "concern") c.sharing = Counter::Sharing::concern;
-          else d_.error("FD113", x->at, "sharing must be domain or concern, not '" + s + "'" + did_you_mean(s, {"domain", "concern"}));
+          if (s == "domain")
+            c.sharing = Counter::Sharing::domain;
+          else if (s == "concern")
+            c.sharing = Counter::Sharing::concern;
+          else
+            d_.error("FD113", x->at, "sharing must be domain or concern, not '" + s + "'" + did_you_mean(s, {"domain", "concern"}));
         }
       }
       doc_.counters.push_back(std::move(c));
@@ -473,8 +503,7 @@ class Loader : public NodeReader {
 
 }  // namespace
 
-void load_document(const SourceText& source, const CompileOptions& options, ThresholdDocument& doc,
-                   std::vector<Diagnostic>& out) {
+void load_document(const SourceText& source, const CompileOptions& options, ThresholdDocument& doc, std::vector<Diagnostic>& out) {
   Loader(source, options, doc, out).run();
 }
 

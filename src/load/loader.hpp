@@ -9,8 +9,7 @@
 namespace frontdoor::detail {
 
 // Fills `doc` as far as it can; the document is usable only when no error was reported.
-void load_document(const SourceText& source, const CompileOptions& options, ThresholdDocument& doc,
-                   std::vector<Diagnostic>& out);
+void load_document(const SourceText& source, const CompileOptions& options, ThresholdDocument& doc, std::vector<Diagnostic>& out);
 
 // The built-in contact fields every document has (SPEC section 3).
 inline constexpr const char* kSourceCodes[] = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E",

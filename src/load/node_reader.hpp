@@ -22,7 +22,8 @@ class NodeReader {
  public:
   using Node = YamlNode;
 
-  NodeReader(const SourceText& src, const CompileOptions& opt, std::vector<Diagnostic>& out) : src_(src), opt_(opt), out_(out), d_(src, out) {}
+  NodeReader(const SourceText& src, const CompileOptions& opt, std::vector<Diagnostic>& out)
+      : src_(src), opt_(opt), out_(out), d_(src, out) {}
 
   // Report unknown keys (with a suggestion) and missing required ones.
   void keys(const Node& map, const Section& section, std::string_view what = {}) {
@@ -31,8 +32,8 @@ class NodeReader {
     for (std::size_t i = 0; i < map.size(); ++i) {
       const Node& k = map.key(i);
       if (std::find(all.begin(), all.end(), k.value) == all.end())
-        d_.error("FD110", k.at, "unknown key '" + k.value + "'" + (what.empty() ? "" : " in " + std::string(what)) +
-                                    did_you_mean(k.value, all));
+        d_.error("FD110", k.at,
+                 "unknown key '" + k.value + "'" + (what.empty() ? "" : " in " + std::string(what)) + did_you_mean(k.value, all));
     }
     for (auto r : section.required)
       if (!map.find(r))
@@ -42,8 +43,7 @@ class NodeReader {
   bool expect_kind(const Node& n, Node::Kind kind, std::string_view what) {
     if (n.kind == kind) return true;
     static constexpr const char* names[] = {"nothing", "a single value", "a list", "a mapping"};
-    d_.error("FD112", n.at, std::string(what) + " must be " + names[static_cast<int>(kind)] + ", not " +
-                                names[static_cast<int>(n.kind)]);
+    d_.error("FD112", n.at, std::string(what) + " must be " + names[static_cast<int>(kind)] + ", not " + names[static_cast<int>(n.kind)]);
     return false;
   }
 
@@ -82,7 +82,9 @@ class NodeReader {
   bool identifier(const Node& n, const std::string& id, std::string_view what) {
     bool ok = !id.empty() && (std::isalpha(static_cast<unsigned char>(id[0])) || id[0] == '_') && id.size() <= 64 &&
               std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    if (!ok) d_.error("FD113", n.at, std::string(what) + " '" + id + "' must be a word of letters, digits and _ (at most 64), starting with a letter");
+    if (!ok)
+      d_.error("FD113", n.at,
+               std::string(what) + " '" + id + "' must be a word of letters, digits and _ (at most 64), starting with a letter");
     return ok;
   }
 
@@ -109,8 +111,8 @@ class NodeReader {
 
   bool limit(const Node& n, std::string_view what) {
     if (n.size() <= opt_.max_entries) return true;
-    d_.error("FD104", n.at, std::string(what) + " has " + std::to_string(n.size()) + " entries, over the limit of " +
-                                std::to_string(opt_.max_entries));
+    d_.error("FD104", n.at,
+             std::string(what) + " has " + std::to_string(n.size()) + " entries, over the limit of " + std::to_string(opt_.max_entries));
     return false;
   }
 

@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string_view>
 
 namespace frontdoor::detail {
@@ -53,8 +53,9 @@ void advise_quoting_when(const SourceText& source, std::vector<Diagnostic>& out,
     if (!advised.insert(hit->first).second) continue;
     d.code = "FD101";
     d.severity = Severity::error;
-    d.message = "quote this expression: YAML reads a `when` that starts with !, &, *, [, { or \" or holds ': ' as something "
-                "other than text; write it in single quotes, when: '...'";
+    d.message =
+        "quote this expression: YAML reads a `when` that starts with !, &, *, [, { or \" or holds ': ' as something "
+        "other than text; write it in single quotes, when: '...'";
     d.offset = source.offset_of(hit->first, hit->second);
     d.at = source.locate(d.offset);
     kept.push_back(std::move(d));

@@ -13,7 +13,9 @@ struct Section {
   std::span<const std::string_view> allowed, required;
 };
 
-inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions", "always", "calendar", "fields", "concerns", "history", "rules", "routing", "tests"};
+inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor", "id",      "title",   "version",  "effective_from", "levels",
+                                                        "outcomes",  "actions", "always",  "calendar", "fields",         "concerns",
+                                                        "history",   "rules",   "routing", "tests"};
 inline constexpr std::string_view kDocumentRequired[] = {"frontdoor", "id", "levels", "outcomes"};
 inline constexpr Section kDocument{"document", "", kDocumentAllowed, kDocumentRequired};
 
@@ -56,9 +58,10 @@ inline constexpr std::string_view kTestAllowed[] = {"name", "contact", "history"
 inline constexpr std::string_view kTestRequired[] = {"name", "contact", "expect"};
 inline constexpr Section kTest{"test", "a test", kTestAllowed, kTestRequired};
 
-inline constexpr std::string_view kExpectAllowed[] = {"level", "outcome", "category", "actions", "actions_include", "flags", "rules", "routing", "deadline", "error"};
+inline constexpr std::string_view kExpectAllowed[] = {"level", "outcome", "category", "actions",  "actions_include",
+                                                      "flags", "rules",   "routing",  "deadline", "error"};
 inline constexpr Section kExpect{"expect", "expect", kExpectAllowed, {}};
-inline constexpr const Section* kSections[] = {&kDocument, &kLevel, &kOutcome, &kField, &kCalendar, &kConcern,
-                                               &kCounter, &kRule, &kRouting, &kHistoryItem, &kTest, &kExpect};
+inline constexpr const Section* kSections[] = {&kDocument, &kLevel, &kOutcome, &kField,       &kCalendar, &kConcern,
+                                               &kCounter,  &kRule,  &kRouting, &kHistoryItem, &kTest,     &kExpect};
 
 }  // namespace frontdoor::detail

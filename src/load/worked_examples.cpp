@@ -86,8 +86,7 @@ class ExampleReader : public NodeReader {
         if (auto* y = x->find("rules")) e.rules = string_list(*y, "rules");
         if (auto* y = x->find("routing")) {
           e.has_routing = true;
-          if (!y->is_null() && !(y->is_scalar() && !y->quoted && (y->value == "null" || y->value == "~")))
-            e.routing = text(*y, "routing");
+          if (!y->is_null() && !(y->is_scalar() && !y->quoted && (y->value == "null" || y->value == "~"))) e.routing = text(*y, "routing");
         }
       }
       doc_.tests.push_back(std::move(t));

@@ -20,8 +20,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "util/diagnostics.hpp"
 #include "load/yaml_tree.hpp"
+#include "util/diagnostics.hpp"
 
 namespace frontdoor::detail {
 namespace {
@@ -47,8 +47,7 @@ class ViewBuffer final : public std::streambuf {
 // carriage return, which yaml-cpp counts as a line break and SourceText does not, from moving a mark.
 class Positions {
  public:
-  explicit Positions(const SourceText& src)
-      : size_(src.text().size()), bom_(src.text().starts_with("\xEF\xBB\xBF") ? 3 : 0) {}
+  explicit Positions(const SourceText& src) : size_(src.text().size()), bom_(src.text().starts_with("\xEF\xBB\xBF") ? 3 : 0) {}
   SourceOffset operator()(const YAML::Mark& m) const {
     if (m.is_null() || m.pos < 0) return kNoOffset;
     return static_cast<SourceOffset>(std::min(static_cast<std::size_t>(m.pos) + bom_, size_));
@@ -132,9 +131,12 @@ class TreeBuilder final : public YAML::EventHandler {
     if (at >= t.size() || (t[at] != '"' && t[at] != '\'')) return true;  // a block scalar, or a tag first
     const char q = t[at];
     for (std::size_t i = at + 1; i < t.size(); ++i) {
-      if (q == '"' && t[i] == '\\') ++i;                       // an escape: the next character is text
-      else if (t[i] == q && !(q == '\'' && i + 1 < t.size() && t[i + 1] == '\'')) return true;
-      else if (t[i] == q) ++i;                                 // '' in single quotes is one quote
+      if (q == '"' && t[i] == '\\')
+        ++i;  // an escape: the next character is text
+      else if (t[i] == q && !(q == '\'' && i + 1 < t.size() && t[i + 1] == '\''))
+        return true;
+      else if (t[i] == q)
+        ++i;  // '' in single quotes is one quote
     }
     return false;
   }
@@ -167,9 +169,9 @@ class TreeBuilder final : public YAML::EventHandler {
     // Every list and mapping is bounded (so are the sections, by the same number): this also bounds
     // the work of every per-item check that follows, and the diagnostics a hostile document can cause.
     if (parent.children.size() >= (parent.is_map() ? 2 * max_items_ : max_items_)) {
-      diags_.error("FD104", parent.at, std::string(parent.is_map() ? "this mapping has more than " : "this list has more than ") +
-                                           std::to_string(max_items_) + (parent.is_map() ? " keys" : " items") +
-                                           ", over the limit of " + std::to_string(max_items_) + " entries");
+      diags_.error("FD104", parent.at,
+                   std::string(parent.is_map() ? "this mapping has more than " : "this list has more than ") + std::to_string(max_items_) +
+                       (parent.is_map() ? " keys" : " items") + ", over the limit of " + std::to_string(max_items_) + " entries");
       throw Abort{};
     }
     if (parent.is_map() && parent.children.size() % 2 == 0 && !n.is_scalar() && !n.is_null())
@@ -229,8 +231,7 @@ bool parse(const SourceText& source, const YamlLimits& limits, Diagnostics& diag
     if (!parser.HandleNextDocument(first) || !first.started) return false;
   }
   TreeBuilder rest(source, limits, diags);
-  if (parser.HandleNextDocument(rest) && rest.started)
-    diags.error("FD101", rest.root.at, "only one YAML document is allowed per file");
+  if (parser.HandleNextDocument(rest) && rest.started) diags.error("FD101", rest.root.at, "only one YAML document is allowed per file");
   return true;
 }
 

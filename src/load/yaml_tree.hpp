@@ -21,8 +21,8 @@ struct YamlNode {
   // `-`, a block mapping's first key. An empty value (`key:` and nothing) has none of its own: it is
   // placed where the next token starts.
   SourceOffset at = kNoOffset;
-  std::string value;                // scalars
-  std::vector<YamlNode> children;   // sequence items; for a mapping, key, value, key, value, ...
+  std::string value;               // scalars
+  std::vector<YamlNode> children;  // sequence items; for a mapping, key, value, key, value, ...
 
   bool is_scalar() const noexcept { return kind == Kind::scalar; }
   bool is_map() const noexcept { return kind == Kind::mapping; }

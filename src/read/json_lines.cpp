@@ -35,10 +35,10 @@ using columns::Tag;
 // its lines give (its chunk of the batch's column). Cells are written straight into the row's place.
 struct Part {
   std::vector<std::pair<std::size_t, std::size_t>> lines;  // each row's line: begin, end
-  std::vector<std::string> keys;  // key number -> name
-  std::vector<std::unique_ptr<Column>> columns;  // key number -> this part's cells of it
-  std::deque<std::string> owned;  // strings that needed unescaping
-  bool ok = true;                 // false: a line the fast reader will not take
+  std::vector<std::string> keys;                           // key number -> name
+  std::vector<std::unique_ptr<Column>> columns;            // key number -> this part's cells of it
+  std::deque<std::string> owned;                           // strings that needed unescaping
+  bool ok = true;                                          // false: a line the fast reader will not take
 
   // Keys in the order the last line gave them: the key that followed key k (kNoKey: none yet),
   // and the one that began the line. An export's lines mostly give their keys in one order, so the
@@ -104,8 +104,8 @@ struct Part {
     return static_cast<std::uint32_t>(keys.size() - 1);
   }
   std::vector<std::uint64_t> heads_, tails_;  // key number -> head_of, tail_of: compared before the text
-  std::vector<std::uint8_t> plain_;            // key number -> no '\\' or '"' in its text
-  std::vector<std::uint32_t> next_;            // key number -> the key that followed it last
+  std::vector<std::uint8_t> plain_;           // key number -> no '\\' or '"' in its text
+  std::vector<std::uint32_t> next_;           // key number -> the key that followed it last
   std::uint32_t first_ = kNoKey;
   std::array<std::int32_t, 256> table_ = filled();
   static std::array<std::int32_t, 256> filled() {

@@ -77,14 +77,16 @@ bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out,
     if (!item.is_object()) return problem = Rejection::at(C::wrong_type, where, "must be an object"), false;
     HistoryRecord h;
     for (auto& [k, x] : item.items()) {
-      if (k == "received" && x.is_string()) h.received = x.get<std::string>();
+      if (k == "received" && x.is_string())
+        h.received = x.get<std::string>();
       else if (k == "concerns") {
         if (!concerns_from_json(x, h.concerns)) return problem = words::concerns_not_a_mapping().within(where), false;
       } else if (k == "outcome" && (x.is_string() || x.is_null())) {
         if (x.is_string()) h.outcome = x.get<std::string>();
       } else if (k == "referral" && (x.is_boolean() || x.is_null())) {
         if (x.is_boolean()) h.referral = x.get<bool>();
-      } else return problem = Rejection::at(C::wrong_type, where + "." + k, "unknown or wrongly typed key"), false;
+      } else
+        return problem = Rejection::at(C::wrong_type, where + "." + k, "unknown or wrongly typed key"), false;
     }
     if (h.received.empty()) return problem = Rejection::at(C::missing_field, where + ".received", "missing"), false;
     out.push_back(std::move(h));
@@ -121,8 +123,10 @@ bool read_csv_row(std::string_view t, std::size_t& i, std::size_t& line, CsvRow&
     char ch = t[i++];
     if (quoted) {
       if (ch == '"') {
-        if (i < t.size() && t[i] == '"') cell += t[i++];
-        else quoted = false;
+        if (i < t.size() && t[i] == '"')
+          cell += t[i++];
+        else
+          quoted = false;
       } else {
         if (ch == '\n') ++line;
         cell += ch;
@@ -169,8 +173,10 @@ bool read_line(std::istream& in, std::string& line, bool& too_long) {
     if (c == std::char_traits<char>::eof()) return any;
     any = true;
     if (c == '\n') return true;
-    if (line.size() < kMaxRecordBytes) line.push_back(static_cast<char>(c));
-    else too_long = true;
+    if (line.size() < kMaxRecordBytes)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
   }
 }
 
@@ -209,11 +215,11 @@ ContactRecord record_from_json(const nlohmann::json& obj) {
 }  // namespace detail
 
 using detail::concerns_from_json;
+using detail::CsvRow;
 using detail::history_from_json;
+using detail::parse_concern_cell;
 using detail::read_csv_row;
 using detail::read_line;
-using detail::CsvRow;
-using detail::parse_concern_cell;
 using words::bad_concern_cell;
 using words::history_not_json;
 
@@ -265,7 +271,9 @@ std::vector<ContactRecord> read_json_lines(std::istream& in) {
     ++n;
     if (too_long) {
       ContactRecord r;
-      r.set_problem(Rejection::at(RejectionCode::unreadable, "", "line " + std::to_string(n) + ": longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes"));
+      r.set_problem(
+          Rejection::at(RejectionCode::unreadable, "",
+                        "line " + std::to_string(n) + ": longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes"));
       out.push_back(std::move(r));
       continue;
     }
@@ -307,15 +315,16 @@ std::vector<ContactRecord> read_csv(std::istream& in) {
     ContactRecord r;
     if (header_bad || row.unclosed || row.too_long) {
       r.set_problem(Rejection::at(RejectionCode::unreadable, "",
-                                  where + (header_bad     ? std::string("the header line cannot be read (a quote never closed, or too long)")
+                                  where + (header_bad ? std::string("the header line cannot be read (a quote never closed, or too long)")
                                            : row.unclosed ? std::string("a quoted cell is never closed")
                                                           : "longer than the limit of " + std::to_string(kMaxRecordBytes) + " bytes")));
       out.push_back(std::move(r));
       continue;
     }
     if (cells.size() != header.size()) {
-      r.set_problem(Rejection::at(RejectionCode::unreadable, "",
-                                  where + "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size())));
+      r.set_problem(
+          Rejection::at(RejectionCode::unreadable, "",
+                        where + "has " + std::to_string(cells.size()) + " cells, the header has " + std::to_string(header.size())));
       for (std::size_t i = 0; i < std::min(cells.size(), header.size()); ++i)
         if (header[i] == "id") r.set("id", cells[i]);
       out.push_back(std::move(r));

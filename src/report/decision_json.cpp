@@ -58,17 +58,23 @@ void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks&
   list("actions", v.actions());
   w.key("deadline");
   at.deadline = w.str().size();
-  if (std::string dl = v.deadline(); !dl.empty()) w.string(dl);
-  else w.null();
+  if (std::string dl = v.deadline(); !dl.empty())
+    w.string(dl);
+  else
+    w.null();
   at.after_deadline = w.str().size();
   list("flags", v.flags());
   list("rules", v.rules());
   w.key("routing");
-  if (decided && d.routing != kNoIndex) w.string(v.routing());
-  else w.null();
+  if (decided && d.routing != kNoIndex)
+    w.string(v.routing());
+  else
+    w.null();
   w.key("reasons");
-  if (decided) write_reasons(w, v);
-  else w.null();
+  if (decided)
+    write_reasons(w, v);
+  else
+    w.null();
   w.key("document").open('{');
   w.key("id").string(doc.id);
   w.key("version").string(doc.version);

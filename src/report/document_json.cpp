@@ -62,10 +62,14 @@ struct DocumentWriter {
       w.open('{').key("id").string(f.id).key("type").string(types[static_cast<int>(f.type)]);
       strings("values", f.values);
       w.key("default");
-      if (auto* b = std::get_if<bool>(&f.default_value)) w.boolean(*b);
-      else if (auto* i = std::get_if<std::int64_t>(&f.default_value)) w.number(*i);
-      else if (auto* s = std::get_if<std::string>(&f.default_value)) w.string(*s);
-      else w.null();
+      if (auto* b = std::get_if<bool>(&f.default_value))
+        w.boolean(*b);
+      else if (auto* i = std::get_if<std::int64_t>(&f.default_value))
+        w.number(*i);
+      else if (auto* s = std::get_if<std::string>(&f.default_value))
+        w.string(*s);
+      else
+        w.null();
       optional_number("min", f.min);
       optional_number("max", f.max);
       w.key("text").string(f.text).key("built_in").boolean(f.built_in);

@@ -73,7 +73,8 @@ struct CellValue {
   }
   // A date-time without a zone (how a frame holds a date) is its calendar date.
   bool as_date(detail::CivilDate& out) const {
-    if (x.tag == columns::Tag::local) return out = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay))), true;
+    if (x.tag == columns::Tag::local)
+      return out = detail::civil_from_days(static_cast<std::int32_t>(detail::floor_div(x.i, detail::kMsPerDay))), true;
     if (x.tag != columns::Tag::text) return false;
     auto d = detail::parse_civil_date(x.view());
     return d && (out = *d, true);

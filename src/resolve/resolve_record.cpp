@@ -16,9 +16,9 @@
 namespace frontdoor {
 namespace {
 
+using coerce::is_absent;
 using detail::Program;
 using detail::Role;
-using coerce::is_absent;
 
 // Reads one record into a Contact. Each method returns a rejection, or nothing when all is well.
 class RecordResolver {

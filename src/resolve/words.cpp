@@ -72,17 +72,22 @@ std::string shown_name(std::string_view s) { return s.size() <= 64 ? std::string
 
 }  // namespace
 
-Rejection given_twice(std::string_view name) { return Rejection::at(RejectionCode::duplicate_field, shown_name(name), "given more than once"); }
+Rejection given_twice(std::string_view name) {
+  return Rejection::at(RejectionCode::duplicate_field, shown_name(name), "given more than once");
+}
 Rejection no_id() { return Rejection::at(RejectionCode::missing_field, "id", "a contact needs an id"); }
 Rejection no_received() { return Rejection::at(RejectionCode::missing_field, "received", "a contact needs the time it was received"); }
 Rejection bad_received() {
   return Rejection::at(RejectionCode::bad_timestamp, "received", "not an ISO 8601 timestamp with an offset (such as 2026-05-04T10:00:00Z)");
 }
-Rejection bad_history_received() { return Rejection::at(RejectionCode::bad_timestamp, "received", "not an ISO 8601 timestamp with an offset"); }
+Rejection bad_history_received() {
+  return Rejection::at(RejectionCode::bad_timestamp, "received", "not an ISO 8601 timestamp with an offset");
+}
 Rejection child_not_text() { return Rejection::at(RejectionCode::wrong_type, "child", "must be text"); }
 Rejection bad_dob() { return Rejection::at(RejectionCode::bad_date, "dob", "not a date YYYY-MM-DD"); }
 Rejection dob_after_received() {
-  return Rejection::at(RejectionCode::dob_after_received, "dob", "after the contact was received (for a pre-birth contact set unborn: true)");
+  return Rejection::at(RejectionCode::dob_after_received, "dob",
+                       "after the contact was received (for a pre-birth contact set unborn: true)");
 }
 Rejection unknown_field(std::string_view name, const std::vector<std::string_view>& suggestions) {
   return Rejection::at(RejectionCode::unknown_field, shown_name(name), "unknown field" + detail::did_you_mean(name, suggestions));
@@ -98,12 +103,14 @@ std::optional<Rejection> find_concern(const detail::Program& p, const ConcernEnt
   auto ci = p.concern_by_name.find(e.concern);
   if (ci == p.concern_by_name.end()) {
     std::vector<std::string_view> ids(p.env.concerns.begin(), p.env.concerns.end());
-    return Rejection::at(RejectionCode::unknown_concern, "concerns", "unknown concern " + shown_id(e.concern) + detail::did_you_mean(e.concern, ids));
+    return Rejection::at(RejectionCode::unknown_concern, "concerns",
+                         "unknown concern " + shown_id(e.concern) + detail::did_you_mean(e.concern, ids));
   }
   auto li = p.level_by_name.find(e.level);
   if (li == p.level_by_name.end()) {
     std::vector<std::string_view> ids(p.env.levels.begin(), p.env.levels.end());
-    return Rejection::at(RejectionCode::unknown_level, "concerns." + e.concern, "unknown level " + shown_id(e.level) + detail::did_you_mean(e.level, ids));
+    return Rejection::at(RejectionCode::unknown_level, "concerns." + e.concern,
+                         "unknown level " + shown_id(e.level) + detail::did_you_mean(e.level, ids));
   }
   concern = ci->second;
   level = li->second;

@@ -42,8 +42,8 @@ void year_of(Nation n, std::int32_t y, std::set<std::int32_t>& days) {
   fixed(days, day(y, 1, 1));
   if (n == Nation::scotland) fixed(days, day(y, 1, 2));
   if (n == Nation::northern_ireland) fixed(days, day(y, 3, 17));  // St Patrick's Day
-  days.insert(easter(y) - 2);                                      // Good Friday
-  if (n != Nation::scotland) days.insert(easter(y) + 1);           // Easter Monday
+  days.insert(easter(y) - 2);                                     // Good Friday
+  if (n != Nation::scotland) days.insert(easter(y) + 1);          // Easter Monday
   // Early May: moved to Friday 8 May in 2020 for the 75th anniversary of VE Day.
   days.insert(y == 2020 ? day(2020, 5, 8) : monday(y, 5, 1));
   // Spring: moved into June for the Diamond (2012) and Platinum (2022) Jubilees.

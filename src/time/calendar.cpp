@@ -12,7 +12,7 @@ namespace frontdoor::detail {
 namespace {
 constexpr std::int64_t kIndexedDays = 47482;  // 1970-01-01 to 2100-01-01
 static_assert(kIndexedDays % 64 != 0, "index_days masks the last word of working_");
-}
+}  // namespace
 
 bool is_known_timezone(std::string_view name) {
   if (name == "UTC") return true;
@@ -23,8 +23,7 @@ bool is_known_timezone(std::string_view name) {
   }
 }
 
-WorkCalendar::WorkCalendar(const Calendar& c)
-    : day_start_(c.day_start), day_end_(c.day_end), holidays_(c.holidays) {
+WorkCalendar::WorkCalendar(const Calendar& c) : day_start_(c.day_start), day_end_(c.day_end), holidays_(c.holidays) {
   if (!holidays_.empty()) {
     first_holiday_ = holidays_.front();
     holiday_bits_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(holidays_.back()) - first_holiday_) / 64 + 1), 0);
@@ -174,8 +173,7 @@ std::int64_t WorkCalendar::add(std::int64_t start, const Span& span) const {
   if (span.unit == U::none) return start;
   if (span.unit == U::hours) return start + span.amount * 3600000;
   if (span.unit == U::days) return start + span.amount * kMsPerDay;
-  std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600000
-                                                           : span.amount * (day_end_ - day_start_) * 60000;
+  std::int64_t remaining = span.unit == U::working_hours ? span.amount * 3600000 : span.amount * (day_end_ - day_start_) * 60000;
   std::int64_t t = start;
   for (std::int32_t day = next_working_day(local_day(start));; day = next_working_day(day + 1)) {
     std::int64_t begin, end;

@@ -35,7 +35,7 @@ class WorkCalendar {
   void period(std::int32_t local_day, std::int64_t& begin, std::int64_t& end) const;
   void period_near_change(std::int32_t local_day, std::int64_t& begin, std::int64_t& end) const;
   std::int64_t offset_at(std::int64_t utc) const noexcept;  // seconds east of UTC
-  const date::time_zone* zone_ = nullptr;  // null: UTC
+  const date::time_zone* zone_ = nullptr;                   // null: UTC
   // The zone's UTC offsets as (from, offset) pairs for 1900-2200, read once from the tz database so
   // that deciding never searches it; near a transition to_utc asks the database itself.
   std::vector<std::int64_t> change_at_;

@@ -52,8 +52,7 @@ std::optional<CivilDate> parse_civil_date(std::string_view s) noexcept {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || static_cast<std::uint32_t>(d) > last_day_of_month(y, static_cast<std::uint32_t>(m)))
-    return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || static_cast<std::uint32_t>(d) > last_day_of_month(y, static_cast<std::uint32_t>(m))) return std::nullopt;
   return CivilDate{y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d)};
 }
 

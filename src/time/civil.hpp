@@ -42,9 +42,9 @@ struct DateMemo {
   bool set = false;
 };
 std::optional<std::int64_t> parse_timestamp(std::string_view, DateMemo&) noexcept;
-std::string format_timestamp(std::int64_t ms);  // YYYY-MM-DDTHH:MM:SSZ (whole seconds, rounded down)
+std::string format_timestamp(std::int64_t ms);           // YYYY-MM-DDTHH:MM:SSZ (whole seconds, rounded down)
 void append_timestamp(std::string& s, std::int64_t ms);  // the same text, appended to s
-std::string format_date(std::int32_t days);          // YYYY-MM-DD
+std::string format_date(std::int32_t days);              // YYYY-MM-DD
 
 // The same instant `months` calendar months earlier: same day of month (clamped to the month's end),
 // same time of day, on the UTC calendar.

@@ -95,8 +95,8 @@ void Diagnostics::add(Severity sev, std::string code, SourceOffset at, std::stri
 bool check_text(const SourceText& source, std::size_t max_bytes, Diagnostics& diags) {
   const std::string& t = source.text();
   if (t.size() > max_bytes) {
-    diags.error("FD104", kNoOffset, "the document is " + std::to_string(t.size()) + " bytes, over the limit of " +
-                                        std::to_string(max_bytes) + " bytes");
+    diags.error("FD104", kNoOffset,
+                "the document is " + std::to_string(t.size()) + " bytes, over the limit of " + std::to_string(max_bytes) + " bytes");
     return false;
   }
   auto n = t.size();

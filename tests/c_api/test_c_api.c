@@ -11,12 +11,12 @@
 #include <string.h>
 
 static int failures = 0;
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
-      ++failures;                                                                \
-    }                                                                            \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 #define CONTAINS(haystack, needle) ((haystack) != NULL && strstr((haystack), (needle)) != NULL)
 
@@ -70,9 +70,12 @@ static void* decide_through_slot(void* arg) {
   for (int i = 0; i < 400; ++i) {
     char* d = NULL;
     if (fd_slot_decide(job->slot, job->contact, NULL, &d) == FD_OK) ++job->decided;
-    if (CONTAINS(d, job->version_a)) ++job->under_a;
-    else if (CONTAINS(d, job->version_b)) ++job->under_b;
-    else ++job->other;
+    if (CONTAINS(d, job->version_a))
+      ++job->under_a;
+    else if (CONTAINS(d, job->version_b))
+      ++job->under_b;
+    else
+      ++job->other;
     fd_string_free(d);
   }
   return NULL;
@@ -145,7 +148,8 @@ int main(int argc, char** argv) {
       "{\"id\":\"C-H\",\"child\":\"K-1\",\"received\":\"2026-05-05T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"},"
       "\"history\":[{\"received\":\"2026-04-01T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"},\"outcome\":\"advice\"},"
       "{\"received\":\"2026-04-20T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"},\"outcome\":\"advice\"}]}";
-  const char* beside = "{\"id\":\"C-H\",\"child\":\"K-1\",\"received\":\"2026-05-05T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"}}";
+  const char* beside =
+      "{\"id\":\"C-H\",\"child\":\"K-1\",\"received\":\"2026-05-05T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"}}";
   const char* history =
       "[{\"received\":\"2026-04-01T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"},\"outcome\":\"advice\"},"
       "{\"received\":\"2026-04-20T10:00:00Z\",\"concerns\":{\"domestic_abuse\":\"early_help\"},\"outcome\":\"advice\"}]";
@@ -154,14 +158,14 @@ int main(int argc, char** argv) {
   CHECK(fd_decide(rules, beside, history, &b) == FD_OK);
   CHECK(fd_decide(rules, beside, NULL, &c) == FD_OK);
   CHECK(a && b && strcmp(a, b) == 0);
-  CHECK(a && c && strcmp(a, c) != 0);  /* the earlier similar contacts matter (repeat contacts) */
+  CHECK(a && c && strcmp(a, c) != 0); /* the earlier similar contacts matter (repeat contacts) */
   fd_string_free(a), fd_string_free(b), fd_string_free(c);
 
   /* Rejected contacts: the decision is still written, naming the fault. */
   CHECK(fd_decide(rules, "{not json", NULL, &decision) == FD_REJECTED && CONTAINS(decision, "\"error\":\""));
   fd_string_free(decision);
-  CHECK(fd_decide(rules, "{\"id\":\"C-X\",\"received\":\"2026-05-05T10:00:00Z\",\"concerns\":{\"head_lice\":\"universal\"}}", NULL, &decision) ==
-        FD_REJECTED);
+  CHECK(fd_decide(rules, "{\"id\":\"C-X\",\"received\":\"2026-05-05T10:00:00Z\",\"concerns\":{\"head_lice\":\"universal\"}}", NULL,
+                  &decision) == FD_REJECTED);
   CHECK(CONTAINS(decision, "head_lice") && CONTAINS(decision, "\"outcome\":null"));
   fd_string_free(decision);
   CHECK(fd_decide(rules, beside, "[{\"received\": 5}]", &decision) == FD_REJECTED && CONTAINS(decision, "history"));
@@ -175,7 +179,7 @@ int main(int argc, char** argv) {
   char* summary = NULL;
   CHECK(fd_referrer_summary(rules, contact, NULL, FD_TEXT, &summary) == FD_OK);
   CHECK(CONTAINS(summary, "C-EXAMPLE-1") && CONTAINS(summary, "13:20 UTC") && CONTAINS(summary, "14:20"));
-  CHECK(!CONTAINS(summary, "K-00042") && !CONTAINS(summary, "2026-05-11"));  /* no child id, no date of birth */
+  CHECK(!CONTAINS(summary, "K-00042") && !CONTAINS(summary, "2026-05-11")); /* no child id, no date of birth */
   fd_string_free(summary);
   CHECK(fd_referrer_summary(rules, contact, NULL, 7, &summary) == FD_INVALID_ARGUMENT && summary == NULL);
   FILE* audit = fopen(audit_path, "wb");
@@ -231,7 +235,7 @@ int main(int argc, char** argv) {
   CHECK(fd_compile_text(newer, strlen(newer), doc_path, FD_COMPILE_RUN_EXAMPLES, &next, NULL) == FD_OK);
   fd_slot* slot = fd_slot_new(rules);
   CHECK(slot != NULL);
-  fd_ruleset* before = fd_slot_load(slot);  /* taken before the swaps: stays on the first version */
+  fd_ruleset* before = fd_slot_load(slot); /* taken before the swaps: stays on the first version */
   struct reload_job reload[kThreads];
   for (int i = 0; i < kThreads; ++i) {
     reload[i] = (struct reload_job){slot, beside, version_a, version_b, 0, 0, 0, 0};
@@ -271,7 +275,9 @@ int main(int argc, char** argv) {
   fd_ruleset_free(reloaded);
 
   free(text), free(newer), free(contacts), free(expected), free(contact);
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("C interface: all checks passed (%s, ABI %d)\n", fd_version(), fd_abi_version());
+  if (failures)
+    fprintf(stderr, "%d check(s) failed\n", failures);
+  else
+    printf("C interface: all checks passed (%s, ABI %d)\n", fd_version(), fd_abi_version());
   return failures ? 1 : 0;
 }

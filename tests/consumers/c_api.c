@@ -15,8 +15,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%s\n", fd_last_error());
     return 1;
   }
-  if (fd_decide(rules, "{\"id\":\"C-1\",\"received\":\"2026-05-05T10:00:00Z\",\"dob\":\"2026-01-01\","
-                       "\"concerns\":{\"unexplained_injury\":\"acute\"}}", NULL, &decision) != FD_OK) {
+  if (fd_decide(rules,
+                "{\"id\":\"C-1\",\"received\":\"2026-05-05T10:00:00Z\",\"dob\":\"2026-01-01\","
+                "\"concerns\":{\"unexplained_injury\":\"acute\"}}",
+                NULL, &decision) != FD_OK) {
     fd_ruleset_free(rules);
     return 1;
   }

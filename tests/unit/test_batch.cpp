@@ -64,7 +64,7 @@ TEST_CASE("group table: one group per child, by both hashes") {
   CHECK(table.find_or_add(7, 70, 0) == 0);
   CHECK(table.find_or_add(8, 80, 1) == 1);
   CHECK(table.find_or_add(7, 70, 2) == 0);
-  CHECK(table.find_or_add(7, 71, 2) == 2);  // the same first hash, another child
+  CHECK(table.find_or_add(7, 71, 2) == 2);                                                       // the same first hash, another child
   for (std::uint32_t g = 3; g < 1000; ++g) CHECK(table.find_or_add(g * 1000003ull, g, g) == g);  // grows
   CHECK(table.find_or_add(8, 80, 1000) == 1);
 }
@@ -79,8 +79,8 @@ TEST_CASE("row order: a child's rows together in (received, input) order, childr
   ThreadOrder order;
   order_rows(keys, 0, 4, order, slot);
   CHECK(order.rows == std::vector<std::uint32_t>{3, 0, 5, 1, 4, 2});
-  CHECK(order.steps == std::vector<Step>{Step::first_of_child, Step::continues, Step::continues, Step::first_of_child, Step::continues,
-                                         Step::alone});
+  CHECK(order.steps ==
+        std::vector<Step>{Step::first_of_child, Step::continues, Step::continues, Step::first_of_child, Step::continues, Step::alone});
   for (std::size_t at = 0; at < order.rows.size(); ++at) CHECK(slot[order.rows[at]] == at);
   CHECK(slot[6] == 99);  // another thread's row
   ThreadOrder other;
@@ -96,7 +96,7 @@ TEST_CASE("interner: a key's id round-trips, and threads' ids merge by key") {
   std::vector<Interner> parts(2);
   CHECK(parts[0].add("x", a) == 0);
   CHECK(parts[0].add("y", b) == 1);
-  CHECK(parts[0].add("x", b) == 0);  // the first decision under a key stays its representative
+  CHECK(parts[0].add("x", b) == 0);                                        // the first decision under a key stays its representative
   for (int i = 0; i < 600; ++i) parts[1].add("k" + std::to_string(i), b);  // grows
   CHECK(parts[1].add("y", b) == 600);
   CHECK(parts[1].add("k5", a) == 5);

@@ -10,9 +10,9 @@
 using namespace fdtest;
 using frontdoor::ConditionResult;
 using frontdoor::ContactRecord;
+using frontdoor::HistoryRecord;
 using frontdoor::ReasonKind;
 using frontdoor::StepKind;
-using frontdoor::HistoryRecord;
 
 namespace {
 const std::string kRules = R"(rules:
@@ -340,9 +340,9 @@ TEST_CASE("guards never change a decision: past 64 conditions, far-apart tests a
 )";
   auto rs = compile_ok(document(rules));
   const auto& screen = rs->program().screen;
-  CHECK(screen.condition_words == 2);   // 73 conditions
-  CHECK(!screen.cuts.empty());          // score's tests, 0 .. 100001, keep cuts
-  CHECK(screen.exact[0] != 0);          // some conditions are only their guards
+  CHECK(screen.condition_words == 2);  // 73 conditions
+  CHECK(!screen.cuts.empty());         // score's tests, 0 .. 100001, keep cuts
+  CHECK(screen.exact[0] != 0);         // some conditions are only their guards
   const char* levels[] = {nullptr, "early_help", "complex", "acute"};
   std::size_t compared = 0;
   for (int score : {-1, 0, 1, 12, 39, 40, 41, 64, 77, 100}) {
@@ -408,11 +408,11 @@ TEST_CASE("a child's history reaches back as far as its longest window") {
 // year, at two times of day.
 TEST_CASE("a months window counts the rows from exactly its start") {
   using namespace frontdoor::detail;
-  auto rs = compile_ok(document(
-      "  any_1m: {count: contacts, within: 1 month}\n"
-      "  any_2m: {count: contacts, within: 2 months}\n"
-      "  any_1200m: {count: contacts, within: 1200 months}\n"
-      "  any_10d: {count: contacts, within: 10 days}\n"));
+  auto rs =
+      compile_ok(document("  any_1m: {count: contacts, within: 1 month}\n"
+                          "  any_2m: {count: contacts, within: 2 months}\n"
+                          "  any_1200m: {count: contacts, within: 1200 months}\n"
+                          "  any_10d: {count: contacts, within: 10 days}\n"));
   const Program& p = rs->program();
   const auto& counters = p.doc.counters;
   REQUIRE(counters.size() == 7);
@@ -420,7 +420,8 @@ TEST_CASE("a months window counts the rows from exactly its start") {
   int compared = 0;
   std::vector<std::int64_t> days;
   for (auto [from, to] : {std::pair{"2027-01-25", "2027-04-06"}, std::pair{"2027-12-01", "2028-04-06"}})
-    for (std::int64_t day = *parse_timestamp(std::string(from) + "T00:00:00Z"); day < *parse_timestamp(std::string(to) + "T00:00:00Z"); day += kMsPerDay)
+    for (std::int64_t day = *parse_timestamp(std::string(from) + "T00:00:00Z"); day < *parse_timestamp(std::string(to) + "T00:00:00Z");
+         day += kMsPerDay)
       days.push_back(day);
   for (std::int64_t day : days)
     for (std::int64_t received : {day, day + 13 * 3600000 + 37 * 60000 + 1500}) {
@@ -430,8 +431,9 @@ TEST_CASE("a months window counts the rows from exactly its start") {
         const frontdoor::Counter& k = counters[i];
         if (k.sharing != frontdoor::Counter::Sharing::any) continue;
         const std::int64_t n = k.within;
-        const std::int64_t start = k.unit == frontdoor::Counter::Unit::months ? minus_months(received, n)
-                                   : received - n * (k.unit == frontdoor::Counter::Unit::weeks ? 7 : 1) * kMsPerDay;
+        const std::int64_t start = k.unit == frontdoor::Counter::Unit::months
+                                       ? minus_months(received, n)
+                                       : received - n * (k.unit == frontdoor::Counter::Unit::weeks ? 7 : 1) * kMsPerDay;
         for (std::int64_t at : {start - 1, start, start + 1, received - 28 * n * kMsPerDay - 1, received - 28 * n * kMsPerDay,
                                 received - 31 * n * kMsPerDay - 1, received - 31 * n * kMsPerDay, received - 1, received}) {
           std::vector<frontdoor::PastContact> past(1);

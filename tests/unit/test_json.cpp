@@ -12,13 +12,20 @@ namespace {
 std::string quoted_byte_by_byte(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20) out += "\\u00" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 0xf];
-    else out += static_cast<char>(c);
+    if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20)
+      out += "\\u00" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 0xf];
+    else
+      out += static_cast<char>(c);
   }
   return out + "\"";
 }
@@ -42,6 +49,7 @@ TEST_CASE("a JSON string escapes exactly what it must, wherever it falls in the 
         s.insert(at, special);
         CHECK(quoted(s) == quoted_byte_by_byte(s));
       }
-  CHECK(quoted("abcdefgh\xff" "abcdefgh") == "\"abcdefgh\\ufffdabcdefgh\"");  // not UTF-8: replaced, never passed on
-  CHECK(quoted("abcdefghijklmno\xc3") == "\"abcdefghijklmno\\ufffd\"");       // a sequence cut short at the end
+  CHECK(quoted("abcdefgh\xff"
+               "abcdefgh") == "\"abcdefgh\\ufffdabcdefgh\"");            // not UTF-8: replaced, never passed on
+  CHECK(quoted("abcdefghijklmno\xc3") == "\"abcdefghijklmno\\ufffd\"");  // a sequence cut short at the end
 }

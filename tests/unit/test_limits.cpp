@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -95,8 +95,7 @@ TEST_CASE("YAML nesting: 32 open lists and mappings, counting the document's own
     CHECK_FALSE(mentions(ds, "FD104"));
     CHECK(mentions(ds, "FD112"));
   }
-  CHECK(has(diagnostics_of(document() + "title: " + std::string(32, '[') + std::string(32, ']') + "\n"), "FD104", 0,
-            "limit of 32 levels"));
+  CHECK(has(diagnostics_of(document() + "title: " + std::string(32, '[') + std::string(32, ']') + "\n"), "FD104", 0, "limit of 32 levels"));
   // Deep enough to crash a recursive parser; refused at the limit instead.
   CHECK(has(diagnostics_of("a: " + std::string(100000, '[') + "\n"), "FD104"));
   CHECK(has(diagnostics_of(repeat("- ", 5000) + "x\n"), "FD104"));
@@ -162,7 +161,8 @@ TEST_CASE("evaluation stack: 512 values") {
 TEST_CASE("entries: 2,000 rules, routing entries, concerns, tests, list items, flags") {
   auto rules = [](std::size_t n) {
     std::string t = "rules:\n";
-    for (std::size_t i = 0; i < n; ++i) t += "  - {id: r" + std::to_string(i) + ", when: 'score > " + std::to_string(i) + "', flags: [f]}\n";
+    for (std::size_t i = 0; i < n; ++i)
+      t += "  - {id: r" + std::to_string(i) + ", when: 'score > " + std::to_string(i) + "', flags: [f]}\n";
     return document(t);
   };
   for (std::size_t n : {1999u, 2000u}) CHECK_FALSE(frontdoor::has_errors(diagnostics_of(rules(n))));
@@ -170,7 +170,8 @@ TEST_CASE("entries: 2,000 rules, routing entries, concerns, tests, list items, f
 
   auto routing = [](std::size_t n) {
     std::string t = "routing:\n";
-    for (std::size_t i = 0; i < n; ++i) t += "  - {id: e" + std::to_string(i) + ", when: 'score > " + std::to_string(i) + "', outcome: allocated}\n";
+    for (std::size_t i = 0; i < n; ++i)
+      t += "  - {id: e" + std::to_string(i) + ", when: 'score > " + std::to_string(i) + "', outcome: allocated}\n";
     return document(t);
   };
   for (std::size_t n : {1999u, 2000u}) CHECK_FALSE(frontdoor::has_errors(diagnostics_of(routing(n))));
@@ -187,7 +188,8 @@ TEST_CASE("entries: 2,000 rules, routing entries, concerns, tests, list items, f
 
   auto tests = [](std::size_t n) {
     std::string t = "tests:\n";
-    for (std::size_t i = 0; i < n; ++i) t += "  - {name: t" + std::to_string(i) + ", contact: {received: \"2026-05-05T10:00:00Z\"}, expect: {level: universal}}\n";
+    for (std::size_t i = 0; i < n; ++i)
+      t += "  - {name: t" + std::to_string(i) + ", contact: {received: \"2026-05-05T10:00:00Z\"}, expect: {level: universal}}\n";
     return document(t);
   };
   for (std::size_t n : {1999u, 2000u}) CHECK_FALSE(frontdoor::has_errors(diagnostics_of(tests(n))));
@@ -241,7 +243,8 @@ TEST_CASE("history counters: 64") {
 TEST_CASE("domains: 64") {
   auto domains = [](std::size_t total) {  // the base document has 3
     std::string t = document(), extra;
-    for (std::size_t i = 3; i < total; ++i) extra += "  d" + std::to_string(i) + ": {domain: dom" + std::to_string(i) + ", levels: {complex: \"x\"}}\n";
+    for (std::size_t i = 3; i < total; ++i)
+      extra += "  d" + std::to_string(i) + ": {domain: dom" + std::to_string(i) + ", levels: {complex: \"x\"}}\n";
     t.insert(t.find("history:\n"), extra);
     return t;
   };
@@ -378,8 +381,9 @@ TEST_CASE("CSV: a stray or unclosed quote never swallows the rows after it") {
   CHECK(rows[2].problem.empty());
   CHECK(rows[3].problem.empty());
   // A stray quote closed by another, lines later: the lines between are not one row.
-  rows = csv(head + "C1,2026-05-05T10:00:00Z,\n\"C2,2026-05-05T10:00:00Z,\nC3,2026-05-05T10:00:00Z,\n"
-                    "C4,2026-05-05T10:00:00Z,\"neglect=complex\nC5,2026-05-05T10:00:00Z,\n");
+  rows = csv(head +
+             "C1,2026-05-05T10:00:00Z,\n\"C2,2026-05-05T10:00:00Z,\nC3,2026-05-05T10:00:00Z,\n"
+             "C4,2026-05-05T10:00:00Z,\"neglect=complex\nC5,2026-05-05T10:00:00Z,\n");
   REQUIRE(rows.size() == 5);
   CHECK(rows[1].problem == "line 3: a quoted cell is never closed");
   CHECK(rows[2].problem.empty());

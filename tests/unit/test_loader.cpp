@@ -85,7 +85,8 @@ TEST_CASE("values: units, calendars, fields, levels") {
 }
 
 TEST_CASE("one run reports every problem it can find") {
-  auto text = document("rules:\n  - {id: a, when: scroe > 1, flags: [x]}\n  - {id: b, when: 'level >= \"acut\"', flags: [y]}\n") + "extra: 1\n";
+  auto text =
+      document("rules:\n  - {id: a, when: scroe > 1, flags: [x]}\n  - {id: b, when: 'level >= \"acut\"', flags: [y]}\n") + "extra: 1\n";
   auto ds = errors_of(text);
   CHECK(has(ds, "FD202"));
   CHECK(has(ds, "FD110"));
@@ -150,11 +151,11 @@ TEST_CASE("single-quoted text: '' is a quote, line breaks fold") {
 TEST_CASE("a misspelt id is matched to the closest one by edit distance, a swap counting once") {
   using frontdoor::detail::closest;
   const std::vector<std::string_view> concerns = {"neglect", "domestic_abuse", "self_harm", "sexual_abuse"};
-  CHECK(closest("negelct", concerns) == "neglect");            // two letters swapped: one edit
+  CHECK(closest("negelct", concerns) == "neglect");                 // two letters swapped: one edit
   CHECK(closest("domestic_abuses", concerns) == "domestic_abuse");  // one letter too many
-  CHECK(closest("self-harm", concerns) == "self_harm");        // one letter changed
-  CHECK(closest("sexul_abuse", concerns) == "sexual_abuse");   // one letter missing
-  CHECK(closest("poverty", concerns).empty());                 // nothing close enough
+  CHECK(closest("self-harm", concerns) == "self_harm");             // one letter changed
+  CHECK(closest("sexul_abuse", concerns) == "sexual_abuse");        // one letter missing
+  CHECK(closest("poverty", concerns).empty());                      // nothing close enough
   CHECK(closest("", concerns).empty());
 }
 
@@ -174,11 +175,30 @@ TEST_CASE("the closest id is the one the full edit distance picks") {
       }
     return d[a.size()][b.size()];
   };
-  const std::vector<std::string_view> ids = {
-      "neglect", "domestic_abuse", "self_harm", "sexual_abuse", "parental_mental_health", "parental_substance_misuse",
-      "physical_abuse", "emotional_abuse", "missing_from_home", "child_sexual_exploitation", "fgm", "radicalisation",
-      "young_carer", "unexplained_injury", "school_attendance", "housing", "gangs", "trafficking", "universal",
-      "early_help", "complex", "acute", "abuse", "neglected"};
+  const std::vector<std::string_view> ids = {"neglect",
+                                             "domestic_abuse",
+                                             "self_harm",
+                                             "sexual_abuse",
+                                             "parental_mental_health",
+                                             "parental_substance_misuse",
+                                             "physical_abuse",
+                                             "emotional_abuse",
+                                             "missing_from_home",
+                                             "child_sexual_exploitation",
+                                             "fgm",
+                                             "radicalisation",
+                                             "young_carer",
+                                             "unexplained_injury",
+                                             "school_attendance",
+                                             "housing",
+                                             "gangs",
+                                             "trafficking",
+                                             "universal",
+                                             "early_help",
+                                             "complex",
+                                             "acute",
+                                             "abuse",
+                                             "neglected"};
   std::uint64_t seed = 12345;
   auto next = [&](std::uint64_t n) { return ((seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33) % n; };
   int compared = 0;
@@ -188,10 +208,15 @@ TEST_CASE("the closest id is the one the full edit distance picks") {
       char letter = static_cast<char>('a' + next(27) % 26 + (next(9) == 0 ? '_' - 'a' : 0));
       std::size_t at = word.empty() ? 0 : next(word.size());
       switch (next(4)) {
-        case 0: if (!word.empty()) word[at] = letter; break;
-        case 1: if (!word.empty()) word.erase(at, 1); break;
+        case 0:
+          if (!word.empty()) word[at] = letter;
+          break;
+        case 1:
+          if (!word.empty()) word.erase(at, 1);
+          break;
         case 2: word.insert(at, 1, letter); break;
-        default: if (at + 1 < word.size()) std::swap(word[at], word[at + 1]);
+        default:
+          if (at + 1 < word.size()) std::swap(word[at], word[at + 1]);
       }
     }
     std::string_view expected;

@@ -31,11 +31,14 @@ auto slow_batch(std::size_t rows) {
 
 TEST_CASE("threads: a watched batch is seen while it runs and once more at its end") {
   std::vector<std::size_t> seen;
-  RunEnd end = frontdoor::run_watched(slow_batch(60), [&](std::size_t done, std::size_t total) {
-    CHECK(total == 60);
-    seen.push_back(done);
-    return true;
-  }, 5ms);
+  RunEnd end = frontdoor::run_watched(
+      slow_batch(60),
+      [&](std::size_t done, std::size_t total) {
+        CHECK(total == 60);
+        seen.push_back(done);
+        return true;
+      },
+      5ms);
   CHECK(end == RunEnd::finished);
   REQUIRE(seen.size() >= 2);
   CHECK(seen.back() == 60);
@@ -44,10 +47,12 @@ TEST_CASE("threads: a watched batch is seen while it runs and once more at its e
 
 TEST_CASE("threads: a watcher that says stop cancels the batch, which is waited for") {
   std::atomic<bool> batch_ended{false};
-  RunEnd end = frontdoor::run_watched([&](BatchProgress& p) {
-    slow_batch(20000)(p);
-    batch_ended = true;
-  }, [](std::size_t done, std::size_t) { return done < 5; }, 2ms);
+  RunEnd end = frontdoor::run_watched(
+      [&](BatchProgress& p) {
+        slow_batch(20000)(p);
+        batch_ended = true;
+      },
+      [](std::size_t done, std::size_t) { return done < 5; }, 2ms);
   CHECK(end == RunEnd::cancelled);
   CHECK(batch_ended);
 }
@@ -56,7 +61,9 @@ TEST_CASE("threads: the watcher's exception and the batch's come back to the cal
   auto throwing_watch = [](std::size_t, std::size_t) -> bool { throw std::runtime_error("watcher"); };
   CHECK_THROWS_WITH(frontdoor::run_watched(slow_batch(20000), throwing_watch, 2ms), "watcher");
   auto failing_batch = [](BatchProgress&) { throw std::invalid_argument("batch"); };
-  CHECK_THROWS_WITH(frontdoor::run_watched(failing_batch, [](std::size_t, std::size_t) { return true; }, 2ms), "batch");
+  CHECK_THROWS_WITH(frontdoor::run_watched(
+                        failing_batch, [](std::size_t, std::size_t) { return true; }, 2ms),
+                    "batch");
   CHECK_THROWS_WITH(frontdoor::run_watched(failing_batch, {}), "batch");
 }
 

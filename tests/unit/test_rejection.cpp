@@ -34,7 +34,8 @@ Cell text(const std::string& s) {
 
 std::string long_history() {
   std::string h = "[";
-  for (std::size_t i = 0; i <= frontdoor::kMaxHistoryItems; ++i) h += (i ? "," : "") + std::string(R"({"received":"2026-01-01T00:00:00Z"})");
+  for (std::size_t i = 0; i <= frontdoor::kMaxHistoryItems; ++i)
+    h += (i ? "," : "") + std::string(R"({"received":"2026-01-01T00:00:00Z"})");
   return h + "]";
 }
 

@@ -100,11 +100,16 @@ std::vector<std::unique_ptr<frontdoor::columns::Column>> as_columns(const std::v
   for (std::size_t r = 0; r < rows.size(); ++r) {
     for (const auto& f : rows[r].fields) {
       Cell& cell = column(f.name)->cells[r];
-      if (auto* b = std::get_if<bool>(&f.value)) cell = Cell::boolean(*b);
-      else if (auto* i = std::get_if<std::int64_t>(&f.value)) cell = Cell::integer(*i);
-      else if (auto* d = std::get_if<double>(&f.value)) cell = Cell::real(*d);
-      else if (auto* t = std::get_if<std::string>(&f.value)) cell = Cell::text(*t);
-      else cell = Cell::absent();
+      if (auto* b = std::get_if<bool>(&f.value))
+        cell = Cell::boolean(*b);
+      else if (auto* i = std::get_if<std::int64_t>(&f.value))
+        cell = Cell::integer(*i);
+      else if (auto* d = std::get_if<double>(&f.value))
+        cell = Cell::real(*d);
+      else if (auto* t = std::get_if<std::string>(&f.value))
+        cell = Cell::text(*t);
+      else
+        cell = Cell::absent();
     }
     Cell& cell = concerns->cells[r];
     cell.tag = frontdoor::columns::Tag::entries;
@@ -175,8 +180,7 @@ TEST_CASE("threads: a reloaded document swapped in while others decide") {
   auto a = compile_text(text_a), b = compile_text(text_b);
   REQUIRE(a->sha256() != b->sha256());
   // The expected decisions under each version, keyed by the document's hash.
-  std::map<std::string, std::vector<std::string>> expected = {{a->sha256(), decide_each(*a, rows)},
-                                                              {b->sha256(), decide_each(*b, rows)}};
+  std::map<std::string, std::vector<std::string>> expected = {{a->sha256(), decide_each(*a, rows)}, {b->sha256(), decide_each(*b, rows)}};
 
   // The pattern a host uses: readers take a snapshot of the current RuleSet under a mutex and decide
   // with it outside the lock; a reloader compiles the new text and publishes it under the same mutex.

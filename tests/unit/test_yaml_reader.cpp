@@ -58,14 +58,16 @@ TEST_CASE("YAML reader: positions are where a node starts, 1-based as diagnostic
   CHECK(r.where(*r.root.find("a")) == "1:4");  // the opening quote
   CHECK(r.where(*r.root.find("b")) == "3:3");  // the block indicator, not the comment's `|`
   const YamlNode& c = *r.root.find("c");
-  CHECK(r.where(c) == "6:3");                                        // a block list: its first `-`
-  CHECK(r.where(c.children[0]) == "6:5");                            // a flow list: its `[`
-  CHECK(r.where(c.children[0].children[0]) == "6:6");                // a flow pair: its key
-  CHECK(r.where(*r.root.find("d")) == "8:1");  // an empty value: where the next token starts
-  CHECK(r.where(*r.root.find("e")) == "8:4");  // a tag comes first
+  CHECK(r.where(c) == "6:3");                          // a block list: its first `-`
+  CHECK(r.where(c.children[0]) == "6:5");              // a flow list: its `[`
+  CHECK(r.where(c.children[0].children[0]) == "6:6");  // a flow pair: its key
+  CHECK(r.where(*r.root.find("d")) == "8:1");          // an empty value: where the next token starts
+  CHECK(r.where(*r.root.find("e")) == "8:4");          // a tag comes first
   CHECK(r.first().starts_with("FD101 8:4 YAML tags (!tag)"));
 
-  Read bom("\xEF\xBB\xBF" "a: 1\nb: [x]\n");  // a byte order mark is not text, but it has bytes
+  Read bom(
+      "\xEF\xBB\xBF"
+      "a: 1\nb: [x]\n");  // a byte order mark is not text, but it has bytes
   REQUIRE(bom.root.is_map());
   CHECK(bom.root.at == 3);
   CHECK(bom.root.find("b")->at == 11);
