@@ -22,7 +22,7 @@ stamp() { echo "ci-extra: $1 ($(($(date +%s) - t_start)) s so far)"; }
 # What the builds need (scripts/setup.sh's packages, without its build), and clang for the fuzzers.
 need=()
 for p in libyaml-cpp-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libz3-dev \
-         cmake ninja-build g++ clang libclang-rt-14-dev python3-pip; do
+         cmake ninja-build g++ clang clang-format libclang-rt-14-dev python3-pip; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if ((${#need[@]})); then
