@@ -140,6 +140,14 @@ def timed(fn, repeat: int) -> tuple[float, float, float]:
     return times[0], min(times), min(cpus)
 
 
+def print_results(results: list, rows: int, cores: int, width: int) -> None:
+    """One line per timed input: (label, threads, first, best, cpu) as rows per second."""
+    for label, threads, f, best, cpu in results:
+        th = f"{threads} thread" if threads else f"{cores} threads"
+        print(f"  {label:{width}s} {th:10s} {rows / best:12,.0f} rows/s best ({best:.2f} s)   {rows / f:12,.0f} rows/s first "
+              f"({f:.2f} s)   CPU {cpu:.2f} s")
+
+
 def shipped(args: argparse.Namespace) -> None:
     doc = fd.load(args.document)
     year = fd.read_contacts("examples/contacts-2026.csv")
@@ -171,10 +179,7 @@ def shipped(args: argparse.Namespace) -> None:
         f, best, cpu = timed(lambda: doc.decide_many(data, threads=threads, progress=False), args.repeat)
         results.append((label, threads, f, best, cpu))
     print(f"\ndecide_many on {len(frame):,} rows ({cores} cores; best of {args.repeat} runs, and the first run):")
-    for label, threads, f, best, cpu in results:
-        th = f"{threads} thread" if threads else f"{cores} threads"
-        print(f"  {label:7s} {th:10s} {len(frame) / best:12,.0f} rows/s best ({best:.2f} s)   {len(frame) / f:12,.0f} rows/s first "
-              f"({f:.2f} s)   CPU {cpu:.2f} s")
+    print_results(results, len(frame), cores, 7)
     load = os.getloadavg()[0]
     print(f"  (load average {load:.1f} on {cores} cores: when other work shares the cores, wall time exceeds CPU time / threads)")
     print(f"  first call overall (before any warm-up): {len(frame) / first:,.0f} rows/s ({first:.2f} s)")
@@ -271,10 +276,7 @@ def diverse(args: argparse.Namespace) -> None:
             results.append((label, threads, f, best, cpu))
     n = len(as_dicts)
     print(f"\ndecide_many on {n:,} diverse rows ({cores} cores; best of {args.repeat} runs, and the first run):")
-    for label, threads, f, best, cpu in results:
-        th = f"{threads} thread" if threads else f"{cores} threads"
-        print(f"  {label:12s} {th:10s} {n / best:12,.0f} rows/s best ({best:.2f} s)   {n / f:12,.0f} rows/s first "
-              f"({f:.2f} s)   CPU {cpu:.2f} s")
+    print_results(results, n, cores, 12)
     load = os.getloadavg()[0]
     print(f"  (load average {load:.1f} on {cores} cores)")
     if args.json:

@@ -89,9 +89,11 @@ class Analyser {
     return s;
   }
 
-  // Is there a contact for which `goal` holds? One question on the shared solver, within its share of
-  // the time left: half of it, or all of it for the last question, so one hard question cannot
-  // starve the rest.
+  // A question's share of the time left: half of it, or all of it for the last question, so one hard
+  // question cannot starve the rest.
+  static unsigned share_ms(double left_ms, bool last) { return static_cast<unsigned>(std::max(1.0, last ? left_ms : left_ms / 2)); }
+
+  // Is there a contact for which `goal` holds? One question on the shared solver, within its share.
   z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model, bool last = false) {
     const double left = bound_ms() - elapsed_ms();
     if (left < 1) {
@@ -99,7 +101,7 @@ class Analyser {
       out_.timings.push_back({question, 0, ProofAnswer::unknown});
       return z3::unknown;
     }
-    const auto limit = static_cast<unsigned>(std::max(1.0, last ? left : left / 2));
+    const unsigned limit = share_ms(left, last);
     auto t0 = detail::Clock::now();
     std::string reason;
     z3::check_result r = solve(goal, limit, model, reason);
@@ -202,7 +204,7 @@ class Analyser {
       const double left = bound_ms() - elapsed_ms();
       if (left < 1) break;
       std::string reason;
-      auto r = solve(z3::mk_or(any), static_cast<unsigned>(std::max(1.0, left / 2)), m, reason);
+      auto r = solve(z3::mk_or(any), share_ms(left, false), m, reason);
       double ms = std::chrono::duration<double, std::milli>(detail::Clock::now() - t0).count();
       if (r == z3::unknown) break;
       std::vector<std::size_t> still;
