@@ -47,12 +47,16 @@ int main(int argc, char** argv) {
   st->add_option("--examples", stats.examples, "Disagreeing contacts the audit lists (default 20)");
 
   frontdoor::cli::DiffCommandOptions diff;
-  auto* df = app.add_subcommand("diff", "What-if: how outcomes move between two documents over the same contacts");
+  auto* df = app.add_subcommand(
+      "diff", "Where two documents decide differently: over every possible contact (proved), or over the contacts given (what-if)");
   df->add_option("document_a", diff.document_a, "Threshold document A (the current one)")->required();
   df->add_option("document_b", diff.document_b, "Threshold document B (the proposed one)")->required();
-  df->add_option("contacts", diff.contacts, "Contacts file (.csv, .jsonl) or -")->required();
+  df->add_option("contacts", diff.contacts, "Contacts file (.csv, .jsonl) or -; without it, every possible contact");
   df->add_option("--format", diff.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
   df->add_option("--examples", diff.examples, "Contact ids listed per move (default 5)");
+  df->add_option("--timeout-ms", diff.timeout_ms, "Without contacts: bound on the proofs in ms (default 10000)");
+  df->add_flag("--summary", diff.summary, "Without contacts: one line per region");
+  df->add_flag("--fail-on-change", diff.fail_on_change, "Without contacts: exit 1 when the documents decide any contact differently");
 
   // --- embedding: replay and convert (cli/audit_commands.hpp) ---
   frontdoor::cli::ReplayOptions replay;

@@ -25,6 +25,8 @@ struct Span {
   // none: the outcome has no decide_within, so its decisions carry no deadline.
   enum class Unit : std::uint8_t { working_hours, working_days, hours, days, none } unit = Unit::none;
 };
+// "1 working day", "4 working hours"; empty for none.
+std::string to_string(const Span&);
 
 struct Level {
   std::string id;

@@ -88,6 +88,18 @@ std::string_view DecisionView::routing() const {
   return ok() && d_->routing != kNoIndex ? std::string_view(doc_of(*rules_).routing[d_->routing].id) : "";
 }
 
+std::string to_string(const Span& s) {
+  const char* unit = "";
+  switch (s.unit) {
+    case Span::Unit::working_hours: unit = "working hour"; break;
+    case Span::Unit::working_days: unit = "working day"; break;
+    case Span::Unit::hours: unit = "hour"; break;
+    case Span::Unit::days: unit = "day"; break;
+    default: return {};
+  }
+  return std::to_string(s.amount) + " " + unit + (s.amount == 1 ? "" : "s");
+}
+
 std::string DecisionView::deadline() const {
   bool has = ok() && doc_of(*rules_).outcomes[d_->outcome].decide_within.unit != Span::Unit::none;
   return has ? detail::format_timestamp(d_->deadline) : std::string();
