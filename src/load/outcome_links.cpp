@@ -64,7 +64,7 @@ class LinkReader : public NodeReader {
     if (auto* x = v.find("text")) a.text = text(*x, "text");
     if (auto* x = v.find("only_with")) {
       a.only_with = outcome_set(*x, "only_with", true, true);
-      if (a.only_with.empty() && x->is_seq()) d_.error("FD111", x->at, what + ": only_with needs at least one outcome or category");
+      if (x->is_seq() && x->children.empty()) d_.error("FD111", x->at, what + ": only_with needs at least one outcome or category");
     }
   }
 
@@ -92,7 +92,9 @@ class LinkReader : public NodeReader {
       }
       std::vector<std::string_view> valid;
       if (ids) valid = outcomes_;
-      if (categories) valid.insert(valid.end(), std::begin(kCategoryNames), std::end(kCategoryNames));
+      if (categories)
+        for (auto c : kCategoryNames)
+          if (std::find(valid.begin(), valid.end(), c) == valid.end()) valid.push_back(c);
       std::string kind = ids && categories ? "outcome or category" : ids ? "outcome" : "category";
       d_.error("FD121", item.at, std::string(what) + ": unknown " + kind + " '" + w + "'" + unknown_id_hint(w, valid));
     };
