@@ -44,6 +44,7 @@ ReferrerSummary referrer_summary(const RuleSet& rules, const Decision& d) {
   auto add = [&](Index a) {
     if (std::find(seen.begin(), seen.end(), a) != seen.end()) return;
     seen.push_back(a);
+    if (!doc.actions[a].only_with.empty() && !doc.actions[a].only_with.contains(d.outcome, o.category)) return;  // SPEC 7.4
     s.next_steps.push_back(doc.actions[a].text.empty() ? doc.actions[a].id : doc.actions[a].text);
   };
   for (Index a : doc.always) add(a);
@@ -52,7 +53,7 @@ ReferrerSummary referrer_summary(const RuleSet& rules, const Decision& d) {
   if (!s.deadline_utc.empty()) {
     auto secs = detail::parse_instant(s.deadline_utc);
     if (secs) s.deadline_local = local_words(s.timezone, *secs);
-    s.within = frontdoor::to_string(o.decide_within);
+    s.within = frontdoor::to_string(rules.view(d).deadline_span());
   }
   return s;
 }
