@@ -38,7 +38,7 @@
       if (v === false || v === null || v === undefined) continue;
       node.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       node.append(typeof c === 'string' ? document.createTextNode(c) : c);
     }
@@ -567,6 +567,10 @@
       setStatus('No document: nothing can be decided.', false);
     }
   }
+
+  // For tests and the people who support the page: is the decision on screen the one for the form
+  // as it stands (nothing waiting, nothing in flight)? Says nothing about the contact itself.
+  window.frontdoorPage = Object.freeze({ settled: () => !state.timer && !state.inflight && state.decision !== null });
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
