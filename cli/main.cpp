@@ -6,6 +6,7 @@
 #include "audit_commands.hpp"
 #include "commands.hpp"
 #include "figures_commands.hpp"
+#include "serve_command.hpp"
 #include "frontdoor/version.hpp"
 
 int main(int argc, char** argv) {
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
   cv->add_option("--show-mapping", convert.show_mapping, "Print a built-in mapping (annex-a, ssd), to start a council's own");
   cv->add_option("-o,--output", convert.output, "Write here; default stdout");
 
+  auto* sv = frontdoor::cli::add_serve_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
     if (*df) return frontdoor::cli::run_diff(diff);
     if (*rp) return frontdoor::cli::run_replay(replay);
     if (*cv) return frontdoor::cli::run_convert(convert);
+    if (*sv) return frontdoor::cli::run_serve_command();
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;
