@@ -90,9 +90,10 @@ class DeadlineStream final : public httplib::Stream {
     auto now = Clock::now();
     auto until = now + limit;
     if (bounded && deadline_ < until) until = deadline_;
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+    const bool deadline_first = bounded && deadline_ <= until;
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
     if (ms <= 0) {
-      if (bounded && deadline_ <= now) timed_out_ = true;
+      timed_out_ = timed_out_ || deadline_first;
       return false;
     }
     pollfd p{fd_, events, 0};
@@ -100,7 +101,8 @@ class DeadlineStream final : public httplib::Stream {
     do r = ::poll(&p, 1, static_cast<int>(ms));
     while (r < 0 && errno == EINTR);
     if (r > 0) return true;
-    if (bounded && Clock::now() >= deadline_) timed_out_ = true;
+    // The wait ended at the request's deadline, not at the per-read timeout: the request is late.
+    if (r == 0 && deadline_first) timed_out_ = true;
     return false;
   }
 
@@ -144,6 +146,24 @@ std::string timeout_answer() {
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+// After refusing a request whose body is still arriving (413, 401, ...): stop sending, then read
+// and drop what the client is still sending for a moment, so that it finishes its send and reads
+// the answer instead of meeting a reset. Bounded in time and bytes, so it costs a hostile client
+// nothing it could use.
+void linger(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  char sink[65536];
+  std::size_t dropped = 0;
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  while (dropped < (std::size_t{64} << 20) && Clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+    if (n <= 0) break;
+    dropped += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace
 
 RequestState& current_request() { return request_state; }
@@ -182,6 +202,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
         on_timeout(408, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_state.start));
       break;
     }
+    if (request_state.close_after) linger(sock);
     if (!ok || closed || request_state.close_after) break;
   }
   current_stream = nullptr;
