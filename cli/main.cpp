@@ -6,6 +6,7 @@
 #include "audit_commands.hpp"
 #include "commands.hpp"
 #include "figures_commands.hpp"
+#include "serve_command.hpp"
 #include "frontdoor/version.hpp"
 #include "render_command.hpp"
 
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
   rd->add_option("document", render.document, "Threshold document")->required();
   rd->add_option("-o,--output", render.output, "Write the page here; default stdout");
 
+  auto* sv = frontdoor::cli::add_serve_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
     if (*rp) return frontdoor::cli::run_replay(replay);
     if (*cv) return frontdoor::cli::run_convert(convert);
     if (*rd) return frontdoor::cli::run_render(render);
+    if (*sv) return frontdoor::cli::run_serve_command();
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;
