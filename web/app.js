@@ -430,6 +430,8 @@
   function noDecision(text) {
     state.decision = null;
     $('decision-body').hidden = true;
+    $('decision-status').classList.remove('visually-hidden');
+    $('decision-bar').hidden = true;
     setStatus(text, false);
   }
 
@@ -467,7 +469,12 @@
     const told = answer.referrer && (answer.referrer.text || answer.referrer);
     $('d-referrer').textContent = typeof told === 'string' ? told : 'Not available from this service.';
     $('decision-body').hidden = false;
+    // The live region announces the decision; sighted users read it in the list below, so it is
+    // shown only while it says something else (waiting, a problem, recorded).
     setStatus(`${level}. Outcome: ${outcome}. Decide by ${deadline}.`, false);
+    $('decision-status').classList.add('visually-hidden');
+    $('decision-bar-text').textContent = outcome;
+    $('decision-bar').hidden = false;
     if (!previous || previous.answer.outcome !== answer.outcome) $('r-outcome').value = answer.outcome;
     $('record-confirmation').hidden = true;
     updateRecordForm();
@@ -538,6 +545,7 @@
     $('record-details').replaceChildren(el('dl', {}, rows.filter(([, v]) => v).map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
     $('record-confirmation').hidden = false;
     $('record-confirmation').focus();
+    $('decision-status').classList.remove('visually-hidden');
     setStatus('Decision recorded.', false);
   }
 

@@ -31,6 +31,15 @@ def decided(driver):
     return driver.find_element(By.ID, "decision-status").text
 
 
+def click(driver, css):
+    """A mouse click on what a worker would scroll to: into the middle of the screen, clear of the
+    decision bar at the foot of a phone's screen."""
+    element = driver.find_element(By.CSS_SELECTOR, css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+    return element
+
+
 def set_value(driver, element_id, value):
     """Sets a date or time input as the browser's picker would, then tells the page it changed."""
     driver.execute_script(
@@ -134,9 +143,9 @@ def test_keyboard_selection_matches_decide(browser, service):
 
 def test_mouse_selection_baby_injury(browser, service):
     open_page(browser, service)
-    browser.find_element(By.CSS_SELECTOR, "label[for=f-age-known]").click()
+    click(browser, "label[for=f-age-known]")
     set_value(browser, "f-dob", "2026-03-01")
-    browser.find_element(By.CSS_SELECTOR, "label[for=c-physical_abuse-complex]").click()
+    click(browser, "label[for=c-physical_abuse-complex]")
     decided(browser)
     contact = {"id": browser.find_element(By.ID, "f-id").get_attribute("value"), "received": RECEIVED_UTC,
                "dob": "2026-03-01", "concerns": {"physical_abuse": "complex"}}
@@ -147,7 +156,7 @@ def test_mouse_selection_baby_injury(browser, service):
 
 def test_earlier_contacts_count(browser, service):
     open_page(browser, service)
-    browser.find_element(By.CSS_SELECTOR, "label[for=c-neglect-early_help]").click()
+    click(browser, "label[for=c-neglect-early_help]")
     for date in ("2026-03-10", "2026-04-14"):
         browser.find_element(By.ID, "history-add").click()
         date_input = browser.switch_to.active_element  # the new item's date has focus
@@ -167,7 +176,7 @@ def test_earlier_contacts_count(browser, service):
 
 def test_record_decision_goes_to_the_audit_file(browser, service):
     open_page(browser, service)
-    browser.find_element(By.CSS_SELECTOR, "label[for=c-domestic_abuse-complex]").click()
+    click(browser, "label[for=c-domestic_abuse-complex]")
     decided(browser)
     status, doc = service.call("GET", "/v1/document")
     reasons = doc.get("override_reasons") or []
@@ -270,7 +279,7 @@ return problems;
 def test_accessibility_of_every_state(browser, service):
     open_page(browser, service)
     assert browser.execute_script(A11Y_SCRIPT) == []
-    browser.find_element(By.CSS_SELECTOR, "label[for=c-domestic_abuse-complex]").click()
+    click(browser, "label[for=c-domestic_abuse-complex]")
     browser.find_element(By.ID, "history-add").click()
     decided_or_error = "return window.frontdoorPage.settled() || !document.getElementById('error-summary').hidden"
     wait(browser, lambda d: d.execute_script(decided_or_error))
@@ -300,9 +309,14 @@ def test_tab_order_has_no_trap(browser, service):
 @pytest.mark.parametrize("width", [320, 1280])
 def test_screenshots_and_no_sideways_scroll(browser, service, artifacts, width):
     open_page(browser, service, width)
-    browser.find_element(By.CSS_SELECTOR, "label[for=c-domestic_abuse-complex]").click()
+    click(browser, "label[for=c-domestic_abuse-complex]")
     decided(browser)
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    bar = browser.find_element(By.ID, "decision-bar")
+    if width == 320:  # the outcome stays in view at the foot of a phone's screen, and jumps to the panel
+        assert bar.is_displayed() and "single assessment" in bar.text
+    else:
+        assert not bar.is_displayed()
     browser.save_screenshot(str(artifacts / f"page-{width}.png"))
     total = browser.execute_script("return document.documentElement.scrollHeight")
     browser.set_window_size(width, min(total, 8000))
