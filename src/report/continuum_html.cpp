@@ -145,9 +145,7 @@ class Page {
     raw("<span class=\"line\">line ").text(std::to_string(src_.locate(at).line)).raw("</span>");
   }
   std::string level_name(Index i) const { return doc_.levels[i].name.empty() ? humanise(doc_.levels[i].id) : doc_.levels[i].name; }
-  std::string outcome_name(Index i) const {
-    return doc_.outcomes[i].name.empty() ? humanise(doc_.outcomes[i].id) : doc_.outcomes[i].name;
-  }
+  std::string outcome_name(Index i) const { return doc_.outcomes[i].name.empty() ? humanise(doc_.outcomes[i].id) : doc_.outcomes[i].name; }
   std::string title_text() const { return doc_.title.empty() ? humanise(doc_.id) : doc_.title; }
 
   void head() {
@@ -214,7 +212,8 @@ class Page {
 
   void action_list(const std::vector<Index>& actions) {
     raw("<ul>");
-    for (auto a : actions) raw("<li>").text(doc_.actions[a].text.empty() ? humanise(doc_.actions[a].id) : doc_.actions[a].text).raw("</li>");
+    for (auto a : actions)
+      raw("<li>").text(doc_.actions[a].text.empty() ? humanise(doc_.actions[a].id) : doc_.actions[a].text).raw("</li>");
     raw("</ul>");
   }
 
@@ -228,10 +227,15 @@ class Page {
     raw("<th scope=\"col\">Decide</th><th scope=\"col\">Actions</th></tr></thead>\n<tbody>\n");
     for (auto& o : doc_.outcomes) {
       raw("<tr><th scope=\"row\">").text(o.name.empty() ? humanise(o.id) : o.name);
-      raw(" <span class=\"line\"><code>").text(o.id).raw("</code></span></th><td data-label=\"Referral to children's social care\">").raw(o.referral ? "Yes" : "No");
+      raw(" <span class=\"line\"><code>")
+          .text(o.id)
+          .raw("</code></span></th><td data-label=\"Referral to children's social care\">")
+          .raw(o.referral ? "Yes" : "No");
       raw("</td><td data-label=\"Decide\">").text(span_words(o.decide_within)).raw("</td><td data-label=\"Actions\">");
-      if (o.actions.empty()) raw("None beyond those on every decision");
-      else action_list(o.actions);
+      if (o.actions.empty())
+        raw("None beyond those on every decision");
+      else
+        action_list(o.actions);
       raw("</td></tr>\n");
     }
     raw("</tbody>\n</table>\n");
@@ -295,7 +299,8 @@ class Page {
     const Calendar& c = doc_.calendar;
     raw("<h2 id=\"calendar\">How deadlines are counted</h2>\n<p>Working time is ").text(clock(c.day_start)).raw(" to ");
     text(clock(c.day_end)).raw(", Monday to Friday, ").text(c.timezone).raw(" time");
-    if (!c.preset.empty()) raw(", not counting the bank holidays of ").text(preset_words(c.preset)).raw(" (preset <code>").text(c.preset).raw("</code>)");
+    if (!c.preset.empty())
+      raw(", not counting the bank holidays of ").text(preset_words(c.preset)).raw(" (preset <code>").text(c.preset).raw("</code>)");
     raw(". Time starts when the contact is received or, outside working hours, at the next working period.");
     if (!c.holidays.empty())
       raw(" The document lists ").text(std::to_string(c.holidays.size())).raw(c.preset.empty() ? " holidays." : " further closures.");
