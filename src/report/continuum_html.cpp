@@ -5,6 +5,8 @@
 // must not depend on a server, and a page that links nothing leaks nothing about who reads it.
 #include "frontdoor/continuum_html.hpp"
 
+#include "report/condition_words.hpp"
+
 #include <cstdio>
 #include <string_view>
 
@@ -210,6 +212,17 @@ class Page {
     raw("</tr>\n");
   }
 
+  // The condition in words where there are words for all of it, and always as written.
+  void condition(const Condition& when) {
+    if (auto words = detail::condition_words(when.text, doc_)) {
+      std::string sentence = *words;
+      if (!sentence.empty() && sentence[0] >= 'a' && sentence[0] <= 'z') sentence[0] = static_cast<char>(sentence[0] - 'a' + 'A');
+      text(sentence).raw(".<span class=\"line\">As written: <code>").text(when.text).raw("</code></span>");
+      return;
+    }
+    raw("<code>").text(when.text).raw("</code>");
+  }
+
   void action_list(const std::vector<Index>& actions) {
     raw("<ul>");
     for (auto a : actions)
@@ -255,7 +268,9 @@ class Page {
     raw("<dl class=\"rule\"><dt>").text(r.because.empty() ? humanise(r.id) : r.because).raw("</dt>\n<dd>Rule <code>");
     text(r.id).raw("</code>");
     line_of(r.at);
-    raw("</dd><dt>When</dt><dd><code>").text(r.when.text).raw("</code></dd><dt>Then</dt><dd>");
+    raw("</dd><dt>When</dt><dd>");
+    condition(r.when);
+    raw("</dd><dt>Then</dt><dd>");
     bool any = false;
     if (r.raise_to != kNoIndex) {
       raw("The level is raised to at least ").text(level_name(r.raise_to)).raw(".");
@@ -288,7 +303,9 @@ class Page {
       raw("<dl class=\"rule\"><dt>").text(r.because.empty() ? humanise(r.id) : r.because).raw("</dt>\n<dd>Routing entry <code>");
       text(r.id).raw("</code>");
       line_of(r.at);
-      raw("</dd><dt>When</dt><dd><code>").text(r.when.text).raw("</code></dd><dt>Then</dt><dd>The outcome is ");
+      raw("</dd><dt>When</dt><dd>");
+      condition(r.when);
+      raw("</dd><dt>Then</dt><dd>The outcome is ");
       text(outcome_name(r.outcome)).raw(", decided ").text(span_words(doc_.outcomes[r.outcome].decide_within)).raw(".");
       if (r.lowers) raw(" This is deliberately lower than the level's usual outcome.");
       raw("</dd></dl>\n");

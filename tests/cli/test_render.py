@@ -87,6 +87,11 @@ def test_render_shows_every_level_domain_and_descriptor(tmp_path):
     for entry in doc["routing"]:
         assert entry["id"] in seen
     assert "within 4 working hours" in seen and "within 1 working day" in seen
+    # Conditions in words, beside the expression as written.
+    assert ("The child's age in months is under 6 and (the contact has Unexplained injury or the contact has "
+            "Physical abuse at Level 3: Complex needs or above).") in seen
+    assert "The level reached so far is Level 2: Early help and not (the family agrees to early help)." in seen
+    assert "The open case is one of \u201ccin\u201d, \u201ccp_plan\u201d or \u201ccla\u201d" in seen
     assert "Monday to Friday, Europe/London time" in seen
 
 
@@ -131,7 +136,8 @@ def test_render_escapes_every_text(tmp_path):
     seen = words(" ".join(p.text))
     for text in ["Tom & Jerry's <script>alert(1)</script> continuum", "Low <b>need</b>", 'High "need"',
                  "Advice & <i>signposting</i>", "Bruise <img src=x onerror=alert(1)>",
-                 "It's \"serious\" & unexplained", "A < B && C > D", 'concern_at_least("injury", "high")']:
+                 "It's \"serious\" & unexplained", "A < B && C > D", 'concern_at_least("injury", "high")',
+                 'The contact has Injury at High "need" or above and not (the child is unborn).']:
         assert text in seen, text
     assert "&lt;script&gt;" in page and "&amp;&amp;" in page and "&quot;serious&quot;" in page
     assert "England and Wales" in seen
