@@ -6,8 +6,8 @@
 #include "audit_commands.hpp"
 #include "commands.hpp"
 #include "figures_commands.hpp"
-#include "serve_command.hpp"
 #include "frontdoor/version.hpp"
+#include "serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"frontdoor: executable threshold documents for children's-services front doors"};
