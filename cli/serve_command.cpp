@@ -21,7 +21,8 @@ CLI::App* add_serve_command(CLI::App& app) {
   s->add_option("--audit", options.audit, "Append /v1/records audit records here (JSON Lines, for 'frontdoor replay')");
   s->add_option("--threads", options.threads, "Connection workers (default: eight per core, at least 32)");
   s->add_option("--batch-threads", options.batch_threads, "Threads deciding a /v1/decisions batch (default: one per core)");
-  s->add_option("--header-timeout", header_timeout_s, "Seconds a request's headers may take to arrive (default 10)")->check(CLI::Range(1, 600));
+  s->add_option("--header-timeout", header_timeout_s, "Seconds a request's headers may take to arrive (default 10)")
+      ->check(CLI::Range(1, 600));
   return s;
 }
 

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libyaml-cpp-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libbenchmark-dev libz3-dev; do
+for p in libyaml-cpp-dev doctest-dev libhowardhinnant-date-dev tzdata nlohmann-json3-dev libcli11-dev libsimdjson-dev libbenchmark-dev libz3-dev libcpp-httplib-dev pkg-config wrk; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 command -v cmake >/dev/null || need+=(cmake)

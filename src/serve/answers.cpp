@@ -33,9 +33,7 @@ std::string json_string(std::string_view s) {
 }
 
 // A decided contact, or the 400 that says why it was not.
-Answer rejected(const Decision& d) {
-  return error_answer(400, to_string(d.error_code), d.error, d.error_field);
-}
+Answer rejected(const Decision& d) { return error_answer(400, to_string(d.error_code), d.error, d.error_field); }
 
 std::optional<Answer> unreadable(std::string_view body) {
   if (auto problem = check_body(body, false)) return error_answer(400, problem->code, problem->message);

@@ -139,8 +139,7 @@ thread_local DeadlineStream* current_stream = nullptr;
 thread_local const Timeouts* current_timeouts = nullptr;
 
 std::string timeout_answer() {
-  const std::string body =
-      R"({"error":{"code":"request_timeout","message":"the request did not arrive in time","field":null}})";
+  const std::string body = R"({"error":{"code":"request_timeout","message":"the request did not arrive in time","field":null}})";
   return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
          "Connection: close\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -198,8 +197,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     bool ok = process_request(stream, false, closed, [](httplib::Request&) {});
     if (stream.timed_out()) {
       if (stream.written() == 0) stream.send_all(timeout_answer());
-      if (on_timeout)
-        on_timeout(408, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_state.start));
+      if (on_timeout) on_timeout(408, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_state.start));
       break;
     }
     if (request_state.close_after) linger(sock);

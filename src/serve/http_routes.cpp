@@ -102,7 +102,8 @@ template <class Make>
 httplib::Server::Handler post(Service& s, Route route, Make make) {
   return [&s, route, make](const Request& req, Response& res) {
     if (req.body.size() > info(route).body_limit)
-      return respond(res, error_answer(413, "payload_too_large", "the body is over " + std::to_string(info(route).body_limit >> 20) + " MiB"));
+      return respond(res,
+                     error_answer(413, "payload_too_large", "the body is over " + std::to_string(info(route).body_limit >> 20) + " MiB"));
     auto rules = s.holder.current();
     Answer a = make(*rules, const_cast<Request&>(req));
     s.metrics.decided(a.decisions, a.rejected + (a.status == 400 ? 1 : 0));
@@ -139,8 +140,8 @@ void install_routes(HttpServer& server, Service& s) {
   const unsigned batch_threads = s.options.batch_threads;
   server.Post("/v1/decide", post(s, Route::decide, [](const RuleSet& r, Request& q) { return decide_answer(r, q.body); }));
   server.Post("/v1/explain", post(s, Route::explain, [](const RuleSet& r, Request& q) { return explain_answer(r, q.body); }));
-  server.Post("/v1/decisions",
-              post(s, Route::decisions, [batch_threads](const RuleSet& r, Request& q) { return decisions_answer(r, q.body, batch_threads); }));
+  server.Post("/v1/decisions", post(s, Route::decisions,
+                                    [batch_threads](const RuleSet& r, Request& q) { return decisions_answer(r, q.body, batch_threads); }));
   server.Post("/v1/records", post(s, Route::records, [&s](const RuleSet& r, Request& q) {
                 if (!s.audit.is_open()) return error_answer(404, "no_audit_file", "the service was started without --audit");
                 return record_answer(r, q.body, s.audit);

@@ -79,8 +79,8 @@ std::string Metrics::text(const RuleSet& serving) const {
   out += "frontdoor_reloads_total{result=\"refused\"} " + std::to_string(refused_.load()) + "\n";
   const ThresholdDocument& doc = serving.document();
   out += "# HELP frontdoor_document_info The threshold document being served.\n# TYPE frontdoor_document_info gauge\n";
-  out += "frontdoor_document_info{id=\"" + label(doc.id) + "\",version=\"" + label(doc.version) + "\",sha256=\"" +
-         serving.sha256() + "\"} 1\n";
+  out += "frontdoor_document_info{id=\"" + label(doc.id) + "\",version=\"" + label(doc.version) + "\",sha256=\"" + serving.sha256() +
+         "\"} 1\n";
   return out;
 }
 

@@ -16,7 +16,7 @@ struct ServeOptions {
   std::string token_file;
   bool no_auth = false;
   std::string audit;
-  unsigned threads = 0;  // connection workers; 0: eight per core, at least 32
+  unsigned threads = 0;        // connection workers; 0: eight per core, at least 32
   unsigned batch_threads = 0;  // /v1/decisions; 0: one per core
   std::chrono::milliseconds header_timeout{10000};
   Prover prover;  // check's proofs, run on the document at start and on every reload
