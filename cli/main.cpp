@@ -7,6 +7,8 @@
 #include "commands.hpp"
 #include "figures_commands.hpp"
 #include "frontdoor/version.hpp"
+#include "render_command.hpp"
+#include "serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"frontdoor: executable threshold documents for children's-services front doors"};
@@ -75,6 +77,13 @@ int main(int argc, char** argv) {
   cv->add_option("--show-mapping", convert.show_mapping, "Print a built-in mapping (annex-a, ssd), to start a council's own");
   cv->add_option("-o,--output", convert.output, "Write here; default stdout");
 
+  frontdoor::cli::RenderOptions render;
+  auto* rd = app.add_subcommand("render", "The document as a self-contained, printable HTML page (the continuum, outcomes, rules)");
+  rd->add_option("document", render.document, "Threshold document")->required();
+  rd->add_option("-o,--output", render.output, "Write the page here; default stdout");
+
+  auto* sv = frontdoor::cli::add_serve_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -89,6 +98,8 @@ int main(int argc, char** argv) {
     if (*df) return frontdoor::cli::run_diff(diff);
     if (*rp) return frontdoor::cli::run_replay(replay);
     if (*cv) return frontdoor::cli::run_convert(convert);
+    if (*rd) return frontdoor::cli::run_render(render);
+    if (*sv) return frontdoor::cli::run_serve_command();
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;
