@@ -63,7 +63,9 @@ struct DocumentDiffOptions {
 // What decides a contact under one document.
 struct DecidedBy {
   std::string level, outcome;
-  std::string deadline;     // how long the decision allows, in the document's words ("1 working day"); empty when none
+  // How long the decision allows: the shortest working and clock time among the deadlines that take
+  // part ("4 working hours", "1 working day or 2 hours, whichever is earlier"); empty when none.
+  std::string deadline;
   std::string deadline_at;  // the example's deadline as decisions give it (UTC); empty when none
   std::vector<std::string> actions;
   std::vector<std::string> rules;  // the rules that held, in order

@@ -67,6 +67,7 @@ class Analyser {
     idle_rules(d, domain_only_items);
     unreachable_levels(d, domain_only_items);
     unreachable_outcomes(d, domain_only_items);
+    actions_never_kept(enc, d, domain_only_items);
     monotonicity(enc, c, h, d, domain_only_items);
     prover_ = nullptr;
     if (prover.skipped())
@@ -253,6 +254,42 @@ class Analyser {
         why += (why.empty() ? "" : ", and ") + quoted_list("routing entry", "routing entries", entries) +
                (entries.size() > 1 ? " never apply" : " never applies");
       add(Severity::warning, "FD318", out.at, "outcome '" + out.id + "' can never be given: " + why);
+    }
+  }
+
+  // An action with `only_with` that a rule (or `always`) adds, where no contact the rule holds for gets
+  // one of the outcomes it is kept with: the action is dropped from every such decision.
+  void actions_never_kept(Encoder& enc, SymDecision& d, const z3::expr& domain_only_items) {
+    struct Adder {
+      std::size_t rule;  // doc_.rules.size(): always
+      Index action;
+    };
+    std::vector<Adder> adders;
+    std::vector<z3::expr> goals;
+    std::vector<std::string> questions;
+    auto ask = [&](std::size_t rule, Index a, const z3::expr& when) {
+      const Action& action = doc_.actions[a];
+      if (action.only_with.empty() || (rule < doc_.rules.size() && dead_rule_.count(rule))) return;
+      z3::expr kept = enc.ctx().bool_val(false);
+      for (std::size_t o = 0; o < doc_.outcomes.size(); ++o)
+        if (action.only_with.contains(static_cast<Index>(o), doc_.outcomes[o].category)) kept = kept || d.outcome == static_cast<int>(o);
+      adders.push_back({rule, a});
+      goals.push_back(when && kept && domain_only_items);
+      questions.push_back("can action " + action.id + " be kept" +
+                          (rule < doc_.rules.size() ? " when rule " + doc_.rules[rule].id + " adds it?" : "?"));
+    };
+    for (std::size_t r = 0; r < doc_.rules.size(); ++r)
+      for (Index a : doc_.rules[r].actions) ask(r, a, d.rule_holds[r]);
+    for (Index a : doc_.always) ask(doc_.rules.size(), a, enc.ctx().bool_val(true));
+    auto answers = ask_all(goals, questions);
+    for (std::size_t k = 0; k < adders.size(); ++k) {
+      if (answers[k] != z3::unsat) continue;
+      const Action& action = doc_.actions[adders[k].action];
+      bool by_rule = adders[k].rule < doc_.rules.size();
+      add(Severity::warning, "FD320", by_rule ? doc_.rules[adders[k].rule].at : action.at,
+          "action '" + action.id + "' " + (by_rule ? "that rule '" + doc_.rules[adders[k].rule].id + "' adds" : "in 'always'") +
+              " can never apply: " + (by_rule ? "whenever the rule holds" : "for every contact") +
+              " the outcome is not one its only_with keeps it for");
     }
   }
 

@@ -49,14 +49,17 @@ std::vector<HistoryRecord> history_items(const Program& p, const z3::model& m, c
   }
   std::vector<HistoryRecord> items;
   for (std::size_t b = 0; b < h.bucket_start.size(); ++b)
-    for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t r = 0; r < h.kinds.size(); ++r)
       for (std::size_t s = 0; s < 3; ++s)
         for (std::int64_t i = number(m, h.at(r, s, b)); i > 0; --i) {
           HistoryRecord item;
           item.received = format_timestamp(h.bucket_start[b] + 60000);
           Index k = s == 0 ? first_present : s == 1 ? domain_only : kNoIndex;
           if (k != kNoIndex) item.concerns.push_back({doc.concerns[k].id, doc.levels[doc.concerns[k].descriptors.front().level].id});
-          item.referral = r == 1;
+          const HistoryKind& kind = h.kinds[r];
+          if (!kind.outcome.empty()) item.outcome = kind.outcome;
+          if (!kind.level.empty()) item.level = kind.level;
+          item.referral = kind.referral;
           items.push_back(std::move(item));
         }
   return items;
@@ -95,6 +98,8 @@ void write(const Program& p, ConcreteContact& out) {
     w.key("concerns").open('{');
     for (auto& e : item.concerns) w.key(e.concern).string(e.level);
     w.close('}');
+    if (item.outcome) w.key("outcome").string(*item.outcome);
+    if (item.level) w.key("level").string(*item.level);
     w.key("referral").boolean(item.referral.value_or(false));
     w.close('}');
   }

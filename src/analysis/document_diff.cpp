@@ -47,7 +47,7 @@ class DocumentDiffer {
     auto [sa, sb] = ConcernSpace::joint(pa_, pb_);
     Encoder ea(pa_, ctx, sa), eb(pb_, ctx, sb);
     auto more = eb.window_starts();
-    detail::SymHistory h = ea.history("h", more);
+    detail::SymHistory h = ea.history("h", more, &pb_);
     SymContact ca = ea.contact("c", h, ctx.bool_val(true));
     SymContact cb = eb.contact("c", h, ctx.bool_val(true));
     SymDecision da = ea.decide(ca, "a"), db = eb.decide(cb, "b");
@@ -68,9 +68,11 @@ class DocumentDiffer {
     z3::expr same = oa == ob;
     complete = regions(DiffAspect::level, same && da.level != db.level, da, db, {}) && complete;
     same = same && da.level == db.level;
-    z3::expr deadline_a = deadline_code(ctx, da, pa_), deadline_b = deadline_code(ctx, db, pb_);
-    complete = regions(DiffAspect::deadline, same && deadline_a != deadline_b, da, db, {}) && complete;
-    same = same && deadline_a == deadline_b;
+    auto [working_a, clock_a] = deadline_of(ctx, da, pa_);
+    auto [working_b, clock_b] = deadline_of(ctx, db, pb_);
+    z3::expr same_deadline = working_a == working_b && clock_a == clock_b;
+    complete = regions(DiffAspect::deadline, same && !same_deadline, da, db, {}) && complete;
+    same = same && same_deadline;
     for (auto& action : action_ids()) {
       z3::expr has_a = has_action(ctx, da, pa_, action), has_b = has_action(ctx, db, pb_, action);
       complete = regions(DiffAspect::actions, same && has_a != has_b, da, db, action) && complete;
@@ -83,7 +85,8 @@ class DocumentDiffer {
   // Outcomes compared by id: A's index, or past A's for an outcome only B has.
   z3::expr joint_outcome(z3::context& ctx, const SymDecision& d, const detail::Program& p) {
     z3::expr out = ctx.int_val(0);
-    for (std::size_t o = p.doc.outcomes.size(); o-- > 0;) out = z3::ite(d.outcome == static_cast<int>(o), ctx.int_val(joint_id(p.doc.outcomes[o].id)), out);
+    for (std::size_t o = p.doc.outcomes.size(); o-- > 0;)
+      out = z3::ite(d.outcome == static_cast<int>(o), ctx.int_val(joint_id(p.doc.outcomes[o].id)), out);
     return out;
   }
   int joint_id(const std::string& outcome) {
@@ -93,14 +96,58 @@ class DocumentDiffer {
     return it->second;
   }
 
-  // An outcome's deadline as a number both documents read alike: equal spans, equal numbers.
-  z3::expr deadline_code(z3::context& ctx, const SymDecision& d, const detail::Program& p) {
-    z3::expr out = ctx.int_val(0);
-    for (std::size_t o = p.doc.outcomes.size(); o-- > 0;) {
-      const Span& s = p.doc.outcomes[o].decide_within;
-      auto [it, fresh] = span_codes_.try_emplace({s.amount, static_cast<int>(s.unit)}, static_cast<int>(span_codes_.size()));
-      out = z3::ite(d.outcome == static_cast<int>(o), ctx.int_val(it->second), out);
+  // A decision's deadline as both documents read it alike: the shortest working time and the shortest
+  // clock time among the deadlines that take part (the outcome's, each held rule's, the applied
+  // routing entry's), in minutes, -1 for none. Equal pairs give equal deadlines whenever the contact
+  // is received; which of a working and a clock time comes first depends on when, so a pair that
+  // differs is a region even if some contacts in it get the same deadline.
+  struct Candidates {
+    std::vector<std::pair<z3::expr, std::int64_t>> working, clock;
+  };
+  static void add_span(Candidates& c, const z3::expr& present, const Span& s, const Calendar& calendar) {
+    const std::int64_t day = calendar.day_end - calendar.day_start;
+    switch (s.unit) {
+      case Span::Unit::working_hours: c.working.emplace_back(present, s.amount * 60); break;
+      case Span::Unit::working_days: c.working.emplace_back(present, s.amount * day); break;
+      case Span::Unit::hours: c.clock.emplace_back(present, s.amount * 60); break;
+      case Span::Unit::days: c.clock.emplace_back(present, s.amount * 1440); break;
+      case Span::Unit::none: break;
     }
+  }
+  static z3::expr shortest(z3::context& ctx, std::vector<std::pair<z3::expr, std::int64_t>> spans) {
+    std::stable_sort(spans.begin(), spans.end(), [](auto& x, auto& y) { return x.second > y.second; });
+    z3::expr out = ctx.int_val(-1);
+    for (auto& [present, minutes] : spans) out = z3::ite(present, ctx.int_val(minutes), out);
+    return out;
+  }
+  std::pair<z3::expr, z3::expr> deadline_of(z3::context& ctx, const SymDecision& d, const detail::Program& p) {
+    Candidates c;
+    const auto& doc = p.doc;
+    for (std::size_t o = 0; o < doc.outcomes.size(); ++o)
+      add_span(c, d.outcome == static_cast<int>(o), doc.outcomes[o].decide_within, doc.calendar);
+    for (std::size_t r = 0; r < doc.rules.size(); ++r) add_span(c, d.rule_holds[r], doc.rules[r].decide_within, doc.calendar);
+    for (std::size_t i = 0; i < doc.routing.size(); ++i) add_span(c, d.routing_applies[i], doc.routing[i].decide_within, doc.calendar);
+    return {shortest(ctx, c.working), shortest(ctx, c.clock)};
+  }
+  // The same for a decision the engine made, in words: "4 working hours", "1 working day or 2 hours".
+  static std::string deadline_words(const detail::Program& p, const Decision& d) {
+    const auto& doc = p.doc;
+    std::vector<const Span*> spans{&doc.outcomes[d.outcome].decide_within};
+    for (auto r : d.rules) spans.push_back(&doc.rules[r].decide_within);
+    if (d.routing != kNoIndex) spans.push_back(&doc.routing[d.routing].decide_within);
+    const Span *working = nullptr, *clock = nullptr;
+    const std::int64_t day = doc.calendar.day_end - doc.calendar.day_start;
+    auto minutes = [&](const Span& s) {
+      return s.unit == Span::Unit::working_days ? s.amount * day : s.unit == Span::Unit::days ? s.amount * 1440 : s.amount * 60;
+    };
+    for (auto* s : spans) {
+      if (!s->given()) continue;
+      bool is_working = s->unit == Span::Unit::working_hours || s->unit == Span::Unit::working_days;
+      const Span*& best = is_working ? working : clock;
+      if (!best || minutes(*s) < minutes(*best)) best = s;
+    }
+    std::string out = working ? to_string(*working) : "";
+    if (clock) out += (out.empty() ? "" : " or ") + to_string(*clock) + (working ? ", whichever is earlier" : "");
     return out;
   }
 
@@ -120,21 +167,28 @@ class DocumentDiffer {
     for (std::size_t i = 0; i < doc.actions.size(); ++i)
       if (doc.actions[i].id == id) k = static_cast<Index>(i);
     if (k == kNoIndex) return ctx.bool_val(false);
-    if (std::find(doc.always.begin(), doc.always.end(), k) != doc.always.end()) return ctx.bool_val(true);
+    z3::expr kept = ctx.bool_val(true);  // only_with: kept only on some outcomes, whoever added it
+    if (!doc.actions[k].only_with.empty()) {
+      kept = ctx.bool_val(false);
+      for (std::size_t o = 0; o < doc.outcomes.size(); ++o)
+        if (doc.actions[k].only_with.contains(static_cast<Index>(o), doc.outcomes[o].category))
+          kept = kept || d.outcome == static_cast<int>(o);
+    }
+    if (std::find(doc.always.begin(), doc.always.end(), k) != doc.always.end()) return kept;
     z3::expr has = ctx.bool_val(false);
     for (std::size_t o = 0; o < doc.outcomes.size(); ++o)
       if (std::find(doc.outcomes[o].actions.begin(), doc.outcomes[o].actions.end(), k) != doc.outcomes[o].actions.end())
         has = has || d.outcome == static_cast<int>(o);
     for (std::size_t r = 0; r < doc.rules.size(); ++r)
-      if (std::find(doc.rules[r].actions.begin(), doc.rules[r].actions.end(), k) != doc.rules[r].actions.end()) has = has || d.rule_holds[r];
-    return has;
+      if (std::find(doc.rules[r].actions.begin(), doc.rules[r].actions.end(), k) != doc.rules[r].actions.end())
+        has = has || d.rule_holds[r];
+    return has && kept;
   }
 
   // A grouped concern both documents have, at a level only one of them gives it, is left out: the
   // documents compare contacts both accept. And one member stands at one level, whichever document
   // counts it.
-  static std::vector<z3::expr> group_facts(const SymContact& ca, const SymContact& cb, const ConcernSpace& sa,
-                                    const ConcernSpace& sb) {
+  static std::vector<z3::expr> group_facts(const SymContact& ca, const SymContact& cb, const ConcernSpace& sa, const ConcernSpace& sb) {
     std::vector<z3::expr> out;
     for (std::size_t g = 0; g < sa.groups.size(); ++g) {
       const auto &ga = sa.groups[g], &gb = sb.groups[g];
@@ -191,10 +245,32 @@ class DocumentDiffer {
       } else {
         region = region && da.outcome == m->eval(da.outcome, true);
         words = "contacts whose outcome is " + quoted(pa_.doc.outcomes[m->eval(da.outcome, true).get_numeral_int()].id);
+        std::string held_a = relevant_rules(aspect, action, *m, da, pa_, region),
+                    held_b = relevant_rules(aspect, action, *m, db, pb_, region);
+        if (!held_a.empty()) words += " and " + held_a + " holding" + (held_a == held_b ? "" : " under A");
+        if (!held_b.empty() && held_b != held_a) words += " and " + held_b + " holding under B";
       }
       report(aspect, prover_->smallest(region, *m), words, action);
       goal = goal && !region;
     }
+  }
+
+  // The rules that bear on a deadline or an action region (those with a decide_within, or that add
+  // the action): which held is part of the region, so "the red rating's 4 hours" reads as such.
+  static std::string relevant_rules(DiffAspect aspect, const std::string& action, const z3::model& m, const SymDecision& d,
+                                    const detail::Program& p, z3::expr& region) {
+    std::string held;
+    for (std::size_t r = 0; r < p.doc.rules.size(); ++r) {
+      const Rule& rule = p.doc.rules[r];
+      bool bears = aspect == DiffAspect::deadline
+                       ? rule.decide_within.given()
+                       : std::any_of(rule.actions.begin(), rule.actions.end(), [&](Index a) { return p.doc.actions[a].id == action; });
+      if (!bears) continue;
+      bool holds = m.eval(d.rule_holds[r], true).is_true();
+      region = region && (holds ? d.rule_holds[r] : !d.rule_holds[r]);
+      if (holds) held += (held.empty() ? "rule " : ", ") + quoted(rule.id);
+    }
+    return held;
   }
 
   std::string decider_words(const detail::Program& p, std::size_t k, const std::string& side) {
@@ -223,7 +299,7 @@ class DocumentDiffer {
     DecisionView view(rs, d);
     out.level = p.doc.levels[d.level].id;
     out.outcome = p.doc.outcomes[d.outcome].id;
-    out.deadline = to_string(p.doc.outcomes[d.outcome].decide_within);
+    out.deadline = deadline_words(p, d);
     out.deadline_at = view.deadline();
     for (auto a : view.actions()) out.actions.emplace_back(a);
     for (auto r : d.rules) out.rules.push_back(p.doc.rules[r].id);
@@ -304,7 +380,6 @@ class DocumentDiffer {
   const DocumentDiffOptions& opt_;
   DocumentDiff& out_;
   std::map<std::string, int> b_only_outcomes_;
-  std::map<std::pair<std::int64_t, int>, int> span_codes_;
   detail::Prover* prover_ = nullptr;
   Encoder *enc_a_ = nullptr, *enc_b_ = nullptr;
   detail::SymHistory* h_ = nullptr;

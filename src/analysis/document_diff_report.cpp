@@ -45,7 +45,8 @@ std::string what_changes(const DiffRegion& r) {
   switch (r.aspect) {
     case DiffAspect::outcome: return r.a.outcome + " -> " + r.b.outcome;
     case DiffAspect::level: return "level " + r.a.level + " -> " + r.b.level + " (outcome " + r.a.outcome + " either way)";
-    case DiffAspect::deadline: return "deadline " + or_none(r.a.deadline) + " -> " + or_none(r.b.deadline) + " (outcome " + r.a.outcome + ")";
+    case DiffAspect::deadline:
+      return "deadline " + or_none(r.a.deadline) + " -> " + or_none(r.b.deadline) + " (outcome " + r.a.outcome + ")";
     case DiffAspect::actions: break;
   }
   bool in_a = std::find(r.a.actions.begin(), r.a.actions.end(), r.action) != r.a.actions.end();
@@ -53,7 +54,8 @@ std::string what_changes(const DiffRegion& r) {
 }
 
 const char* other_words(ProofAnswer a) {
-  return a == ProofAnswer::no ? "no other contact is decided differently (proven)" : "incomplete: other contacts may be decided differently";
+  return a == ProofAnswer::no ? "no other contact is decided differently (proven)"
+                              : "incomplete: other contacts may be decided differently";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "time/civil.hpp"
 
@@ -65,15 +66,69 @@ std::vector<std::int64_t> Encoder::window_starts() const {
   return out;
 }
 
-SymHistory Encoder::history(const std::string& tag, const std::vector<std::int64_t>& more_starts) {
+namespace {
+
+Index index_of(const std::unordered_map<std::string, std::uint16_t>& by_name, const std::string& id) {
+  if (id.empty()) return kNoIndex;
+  auto it = by_name.find(id);
+  return it == by_name.end() ? kNoIndex : it->second;
+}
+
+bool reads_item(const Program& p) {
+  for (auto& k : p.doc.counters)
+    if (k.filters_outcome() || k.level_at_least != kNoIndex) return true;
+  return false;
+}
+
+// The kinds of earlier contact the counters of these documents can tell apart: one representative of
+// each different answer to "which counters count it?". Without outcome or level filters that is
+// referral or not, two kinds.
+std::vector<HistoryKind> history_kinds(const Program& p, const Program* other) {
+  if (!reads_item(p) && !(other && reads_item(*other))) return {{"", "", false}, {"", "", true}};
+  std::vector<std::string> outcomes{""}, levels{""};
+  for (auto& o : p.doc.outcomes)
+    if (!other || other->outcome_by_name.count(o.id)) outcomes.push_back(o.id);
+  for (auto& l : p.doc.levels) levels.push_back(l.id);
+  std::vector<HistoryKind> kinds;
+  std::set<std::vector<bool>> seen;
+  for (auto& o : outcomes)
+    for (auto& l : levels)
+      for (bool referral : {false, true}) {
+        HistoryKind kind{o, l, referral};
+        std::vector<bool> signature;
+        for (auto* q : {&p, other})
+          if (q)
+            for (auto& k : q->doc.counters) signature.push_back(counts(*q, k, kind));
+        if (seen.insert(signature).second) kinds.push_back(kind);
+      }
+  return kinds;
+}
+
+}  // namespace
+
+// As the engine counts (decide.cpp): an item is a referral when it says so or its outcome is one; a
+// filter reading an outcome or level the item does not give lets it through only if it reads nothing.
+bool counts(const Program& p, const Counter& k, const HistoryKind& kind) {
+  Index outcome = index_of(p.outcome_by_name, kind.outcome), level = index_of(p.level_by_name, kind.level);
+  bool referral = kind.referral || (outcome != kNoIndex && p.doc.outcomes[outcome].referral);
+  if (k.count == Counter::Count::referrals && !referral) return false;
+  if (k.level_at_least != kNoIndex && (level == kNoIndex || level < k.level_at_least)) return false;
+  if (!k.filters_outcome()) return true;
+  if (outcome == kNoIndex) return false;
+  if (!k.outcomes.empty() && std::find(k.outcomes.begin(), k.outcomes.end(), outcome) == k.outcomes.end()) return false;
+  return k.categories == 0 || ((k.categories >> static_cast<unsigned>(p.doc.outcomes[outcome].category)) & 1u);
+}
+
+SymHistory Encoder::history(const std::string& tag, const std::vector<std::int64_t>& more_starts, const Program* other) {
   SymHistory h;
   std::set<std::int64_t> starts(more_starts.begin(), more_starts.end());
   for (auto s : window_starts()) starts.insert(s);
   h.bucket_start.assign(starts.rbegin(), starts.rend());  // nearest first
-  for (std::size_t r = 0; r < 2; ++r)
+  h.kinds = history_kinds(p_, other);
+  for (std::size_t r = 0; r < h.kinds.size(); ++r)
     for (std::size_t s = 0; s < 3; ++s)
       for (std::size_t b = 0; b < h.bucket_start.size(); ++b) {
-        z3::expr n = ctx_.int_const((tag + "_hist_" + std::to_string(r) + std::to_string(s) + "_" + std::to_string(b)).c_str());
+        z3::expr n = ctx_.int_const((tag + "_hist_" + std::to_string(r) + "_" + std::to_string(s) + "_" + std::to_string(b)).c_str());
         facts.push_back(n >= 0 && n <= ctx_.int_val(kMaxItems));
         h.n.push_back(n);
       }
@@ -203,7 +258,7 @@ void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domai
   const auto& doc = p_.doc;
   z3::expr shares_concern = named_var(any_concern(c.concerns), "any_concern");
   z3::expr shares_domain = named_var(domain_only_items && some_domain_part_absent(c.concerns), "domain_only");
-  for (std::size_t r = 0; r < 2; ++r)
+  for (std::size_t r = 0; r < h.kinds.size(); ++r)
     for (std::size_t b = 0; b < h.bucket_start.size(); ++b) {
       facts.push_back(h.at(r, 0, b) == 0 || shares_concern);
       facts.push_back(h.at(r, 1, b) == 0 || shares_domain);
@@ -211,8 +266,8 @@ void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domai
   for (auto& k : doc.counters) {
     std::int64_t from = window_start(k, kCounterexampleReceived);
     std::vector<z3::expr> items;
-    for (std::size_t r = 0; r < 2; ++r) {
-      if (k.count == Counter::Count::referrals && r == 0) continue;
+    for (std::size_t r = 0; r < h.kinds.size(); ++r) {
+      if (!counts(p_, k, h.kinds[r])) continue;
       for (std::size_t s = 0; s < 3; ++s) {
         if (k.sharing == Counter::Sharing::concern && s != 0) continue;
         if (k.sharing == Counter::Sharing::domain && s == 2) continue;
@@ -347,7 +402,7 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         break;
       }
       case Op::push_counter: st.push_back(known_int(c.counter[in.a])); break;
-      case Op::push_level: st.push_back(known_int(level)); break;
+      case Op::push_level: st.push_back(known_int(in.a == 1 ? *c.base : level)); break;
       case Op::push_str: st.push_back({ctx_.int_val(0), ctx_.string_val(p_.strings[in.a]), T, F}); break;
       case Op::concern: st.push_back(known_int(b01(named_concern(c, in.a) > 0))); break;
       case Op::concern_at_least: st.push_back(known_int(b01(named_concern(c, in.a) > static_cast<int>(in.b)))); break;
@@ -459,6 +514,8 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         std::uint32_t slot = slot_of(in.a);
         Sym x = known_int(level);
         if (operand_of(in.a) == Operand::counter) x = known_int(c.counter[slot]);
+        if (operand_of(in.a) == Operand::base_level) x = known_int(*c.base);
+        if (operand_of(in.a) == Operand::rule) x = known_int(c.held[slot]);  // a rule not yet decided cannot be named
         if (operand_of(in.a) == Operand::name) x = {c.value[slot], ctx_.string_val(""), c.known[slot], !c.known[slot]};
         z3::expr r = F;
         if (in.op == Op::in_const) {
@@ -502,10 +559,13 @@ SymDecision Encoder::decide(SymContact& c, const std::string& tag) {
   const auto& doc = p_.doc;
   SymDecision d{{}, {}, {}, {}, ctx_.int_val(0), ctx_.int_val(0), ctx_.int_val(0)};
   z3::expr level = named_var(base_level(c.concerns), tag + "_base_level");
+  c.base = level;
+  c.held.clear();
   for (std::size_t r = 0; r < doc.rules.size(); ++r) {
     d.level_before.push_back(level);
     z3::expr h = named_var(holds(condition(p_.rule_when[r], c, level)), tag + "_rule_" + doc.rules[r].id);
     d.rule_holds.push_back(h);
+    c.held.push_back(b01(h));
     if (doc.rules[r].raise_to != kNoIndex) {
       z3::expr to = ctx_.int_val(doc.rules[r].raise_to);
       level = named_var(z3::ite(h && to > level, to, level), tag + "_level_after_" + doc.rules[r].id);

@@ -73,17 +73,8 @@ std::string humanise(std::string_view id) {
   return s;
 }
 
-std::string span_words(const Span& s) {
-  const char* unit = nullptr;
-  switch (s.unit) {
-    case Span::Unit::working_hours: unit = "working hour"; break;
-    case Span::Unit::working_days: unit = "working day"; break;
-    case Span::Unit::hours: unit = "hour"; break;
-    case Span::Unit::days: unit = "day"; break;
-    case Span::Unit::none: return "no deadline set";
-  }
-  return "within " + std::to_string(s.amount) + " " + unit + (s.amount == 1 ? "" : "s");
-}
+// The span as the page says it: "within 1 working day", or that there is none.
+std::string span_words(const Span& s) { return s.unit == Span::Unit::none ? "no deadline set" : "within " + to_string(s); }
 
 // "england-and-wales" -> "England and Wales".
 std::string preset_words(std::string_view preset) {
