@@ -5,8 +5,9 @@ Read like a council's question about a revision: "what does the new version chan
 - The shipped pair (`exampleshire.yaml` and its conversation-first revision) differs in exactly the
   two regions its two new routing entries create, and nowhere else (proven).
 - Every shipped document compared with itself differs nowhere (proven).
-- Twenty seeded mutations of the shipped document (a rule's level, a routing entry's outcome, an
-  outcome's deadline, a descriptor's level, an outcome's actions): every region reported is
+- Twenty seeded mutations of the shipped document and ten of a MASH-rating document (rule deadlines,
+  only_with, history filtered by outcome and level): a rule's level, a routing entry's outcome, a
+  deadline, a descriptor's level, an action list, a threshold. Every region reported is
   confirmed by the engine on its example, and a dense sample of diverse contacts, decided under both
   documents, finds no contact decided differently outside the reported regions. A contact one
   document rejects (a concern at a level only the other gives it) is named in the notes instead.
@@ -24,11 +25,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTDOOR = os.environ.get("FRONTDOOR", str(ROOT / "build" / "frontdoor"))
 SHIPPED = ROOT / "rules" / "exampleshire.yaml"
 REVISION = ROOT / "rules" / "exampleshire-conversation-first.yaml"
+MASH = ROOT / "tests" / "documents" / "mash_rating.yaml"  # rule deadlines, only_with, history filters
 SAMPLE_ROWS = int(os.environ.get("FRONTDOOR_DIFF_SAMPLE", "20000"))
 
 spec = importlib.util.spec_from_file_location("make_diverse", ROOT / "bench" / "make_diverse.py")
@@ -67,7 +70,7 @@ def decide_one(doc: Path, contact: dict) -> dict:
     return json.loads(p.stdout.splitlines()[0])
 
 
-@pytest.mark.parametrize("doc", sorted((ROOT / "rules").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("doc", sorted((ROOT / "rules").rglob("*.yaml")) + [MASH], ids=lambda p: p.name)
 def test_a_document_compared_with_itself_differs_nowhere(doc: Path):
     d = symbolic_diff(doc, doc)
     assert d["regions"] == [] and d["complete"] and d["notes"] == []
@@ -83,29 +86,28 @@ def test_summary_and_fail_on_change():
 
 # --- mutations ------------------------------------------------------------------------------------
 
-LEVELS = ["universal", "early_help", "complex", "acute"]
-
-
 def mutations(text: str, rng: random.Random):
     """One edit of the kinds a revision makes, as (description, new text); None when it does not apply."""
-    lines = text.splitlines(keepends=True)
+    doc = yaml.safe_load(text)
+    levels = [l["id"] for l in doc["levels"]]
+    outcomes = list(doc["outcomes"])
+    actions = list(doc.get("actions", {}))
     kinds = {
-        "raise_to": (r"^(\s+raise_to: )(\w+)", LEVELS),
-        "routing outcome": (r"^(\s+outcome: )(\w+)", None),
-        "deadline": (r"^(\s+decide_within: )(.+)", ["4 working hours", "2 working days", "3 working days", "24 hours", "1 working day"]),
-        "descriptor level": (r"^(\s{6})(universal|early_help|complex|acute)(: )", LEVELS),
-        "actions": (r"^(\s+actions: \[)([^\]]*)", None),
+        "raise_to": (r"(raise_to: )(\w+)", levels),
+        "routing outcome": (r"^(\s+outcome: )(\w+)", outcomes),
+        "deadline": (r"(decide_within: )(\d+ (?:working )?(?:hours?|days?))", ["4 working hours", "2 working days", "3 working days", "24 hours", "1 working day"]),
+        "descriptor level": (r"^(\s{6})(" + "|".join(levels) + r")(: )", levels),
+        "actions": (r"(actions: \[)([^\]]*)", None),
+        "threshold": (r"(>= )(\d+)", ["1", "2", "3"]),
     }
-    outcomes = re.findall(r"^  (\w+):\n    name:", text, re.M) or ["advice", "early_help", "single_assessment", "s47_strategy"]
     kind = rng.choice(sorted(kinds))
     pattern, choices = kinds[kind]
-    actions = sorted(set(re.findall(r"^  (\w+): \"", text.split("\nactions:")[1].split("\n\n")[0], re.M))) if "\nactions:" in text else []
-    choices = choices or (outcomes if kind == "routing outcome" else None)
-    where = [i for i, l in enumerate(lines) if re.match(pattern, l)]
+    lines = text.splitlines(keepends=True)
+    where = [i for i, l in enumerate(lines) if re.search(pattern, l) and not l.lstrip().startswith("#")]
     if not where:
         return None
     i = rng.choice(where)
-    m = re.match(pattern, lines[i])
+    m = re.search(pattern, lines[i])
     old = m.group(2)
     if kind == "actions":  # one action more or one fewer
         have = [a.strip() for a in old.split(",") if a.strip()]
@@ -121,14 +123,14 @@ def decider(side: dict) -> tuple:
     return ("routing", side["routing"]) if side.get("routing") else ("level", side["level"])
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
+def sample(doc: Path, out: Path) -> Path:
     """Diverse contacts, each with a history of its own given in the row (0-4 earlier contacts within
-    two years, sharing a concern or not, referrals or not): the symbolic diff compares two documents
-    on the same contact and the same history, whereas a batch's history would follow each document's
-    own earlier decisions."""
-    out = tmp_path_factory.mktemp("sample")
-    make_diverse.make(SAMPLE_ROWS, 11, SHIPPED, out, "sample")
+    two years, sharing a concern or not, referrals or not, some with the outcome or level they got):
+    the symbolic diff compares two documents on the same contact and the same history, whereas a
+    batch's history would follow each document's own earlier decisions."""
+    make_diverse.make(SAMPLE_ROWS, 11, doc, out, "sample")
+    spec = yaml.safe_load(doc.read_text())
+    outcomes, levels = list(spec["outcomes"]), [l["id"] for l in spec["levels"]]
     rng = random.Random(7)
     rows = []
     for line in (out / "sample.jsonl").read_text().splitlines():
@@ -137,12 +139,16 @@ def sample(tmp_path_factory) -> Path:
         concerns = row.get("concerns") if isinstance(row.get("concerns"), dict) else {}
         history = []
         for _ in range(rng.choice([0, 0, 1, 2, 3, 4])):
-            days = rng.randint(1, 730)
-            item = {"received": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00Z" if days > 365 else "2026-01-15T10:00:00Z",
+            month = rng.randint(0, 23)  # months before June 2026
+            item = {"received": f"{2026 - (month + 6) // 12 if month >= 6 else 2026}-{(5 - month) % 12 + 1:02d}-{rng.randint(1, 28):02d}T10:00:00Z",
                     "referral": rng.random() < 0.5}
             if concerns and rng.random() < 0.6:
                 k = rng.choice(sorted(concerns))
                 item["concerns"] = {k: concerns[k]}
+            if rng.random() < 0.4:
+                item["outcome"] = rng.choice(outcomes)
+            if rng.random() < 0.4:
+                item["level"] = rng.choice(levels)
             history.append(item)
         row["history"] = history
         rows.append(json.dumps(row))
@@ -171,19 +177,21 @@ def differ(a: dict, b: dict) -> bool:
     return any(a.get(k) != b.get(k) for k in ("outcome", "level", "deadline")) or sorted(a.get("actions", [])) != sorted(b.get("actions", []))
 
 
-def test_twenty_mutations_every_region_confirmed_and_no_difference_outside(sample: Path, tmp_path: Path):
+@pytest.mark.parametrize("document, count", [(SHIPPED, 20), (MASH, 10)], ids=["exampleshire", "mash_rating"])
+def test_mutations_every_region_confirmed_and_no_difference_outside(document: Path, count: int, tmp_path: Path):
     rng = random.Random(2026)
-    text = SHIPPED.read_text()
-    base = decisions(SHIPPED, sample)
+    text = document.read_text()
+    contacts = sample(document, tmp_path)
+    base = decisions(document, contacts)
     tried = compared = 0
-    while tried < 20:
+    while tried < count:
         m = mutations(text, rng)
         if m is None:
             continue
         what, mutated = m
         doc = tmp_path / f"mutant-{tried}.yaml"
         doc.write_text(mutated)
-        p = subprocess.run([FRONTDOOR, "diff", str(SHIPPED), str(doc), "--format", "json"], capture_output=True, text=True, timeout=300)
+        p = subprocess.run([FRONTDOOR, "diff", str(document), str(doc), "--format", "json"], capture_output=True, text=True, timeout=300)
         if p.returncode == 2:
             continue  # an edit the loader refuses (a duplicate key, say) is not a revision
         assert p.returncode == 0, p.stderr
@@ -192,7 +200,7 @@ def test_twenty_mutations_every_region_confirmed_and_no_difference_outside(sampl
         assert d["complete"], what
         for r in d["regions"]:
             assert r["confirmed"], (what, r)
-        other = decisions(doc, sample)
+        other = decisions(doc, contacts)
         rejected_by_one = [a["contact"] for a, b in zip(base, other) if bool(a.get("error")) != bool(b.get("error"))]
         if rejected_by_one:  # only a concern level one document lacks does that, and the notes say so
             assert any("is rejected by" in n for n in d["notes"]), (what, rejected_by_one[:5])
