@@ -13,7 +13,7 @@ namespace frontdoor::detail {
 
 enum class NodeKind : std::uint8_t { int_lit, str_lit, bool_lit, list, name, call, op_not, op_neg, binary, cond };
 enum class BinOp : std::uint8_t { land, lor, eq, ne, lt, le, gt, ge, in, add, sub, mul };
-enum class Fn : std::uint8_t { concern, concern_at_least, count_at_least, domain_count };
+enum class Fn : std::uint8_t { concern, concern_at_least, count_at_least, domain_count, tagged, tag_count };
 
 struct Type {
   enum class K : std::uint8_t { boolean, integer, string, enumeration, level, list, error } k = K::error;
@@ -65,7 +65,7 @@ struct NameInfo {
 
 struct Environment {
   std::vector<NameInfo> names;
-  std::vector<std::string> levels, concerns, domains;
+  std::vector<std::string> levels, concerns, domains, tags;
   std::vector<std::vector<std::string>> enum_values;  // per field index
   std::vector<std::string> enum_names;                // per field index: the field's id
 };
