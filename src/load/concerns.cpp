@@ -74,7 +74,7 @@ class ConcernReader : public NodeReader {
       id_node = &item.key(0);
       text_node = &item.val(0);
     } else {
-      d_.error("FD128", item.at, "an indicator is 'id: text', or a mapping with id, text and optionally tags and also_in");
+      d_.error("FD129", item.at, "an indicator is 'id: text', or a mapping with id, text and optionally tags and also_in");
       return;
     }
     c.id = text(*id_node, "an indicator's id");

@@ -63,7 +63,7 @@ TEST_CASE("indicator mistakes are load errors at their line") {
   auto twice = indicators() + "  complex:\n    family:\n      - debt: \"More debt\"\n";
   CHECK(has(errors_of(twice), "FD120", line_of(twice, "- debt: \"More"), "first at test.yaml:"));
   auto shape = indicators() + "  complex:\n    family:\n      - {a: x, b: y}\n";
-  CHECK(has(errors_of(shape), "FD128", line_of(shape, "- {a: x"), "'id: text'"));
+  CHECK(has(errors_of(shape), "FD129", line_of(shape, "- {a: x"), "'id: text'"));
   auto level = indicators() + "  compelx:\n    family:\n      - evicted: \"Evicted\"\n";
   CHECK(has(errors_of(level), "FD121", line_of(level, "compelx:"), "did you mean 'complex'"));
   auto key = indicators() + "  complex:\n    family:\n      - {id: evicted, text: x, tagz: [harm]}\n";
