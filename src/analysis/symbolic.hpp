@@ -43,8 +43,10 @@ struct SymConcerns {
 
 struct SymContact {
   SymConcerns concerns;
-  std::vector<z3::expr> value;    // per value slot
-  std::vector<z3::expr> known;    // per value slot
+  std::vector<z3::expr> value;    // per value slot: as the document reads it (a default where not given)
+  std::vector<z3::expr> known;    // per value slot: as the document reads it
+  std::vector<z3::expr> given;    // per value slot: whether the contact gives it
+  std::vector<z3::expr> raw;      // per value slot: the value the contact gives
   std::vector<z3::expr> counter;  // per history counter
   // Named terms for count_at_least(level) and domain_count(domain), made on first use.
   std::vector<std::optional<z3::expr>> at_least, in_domain;
@@ -67,12 +69,16 @@ inline constexpr std::int64_t kCounterexampleReceived = 1781524800000;  // 2026-
 class Encoder {
  public:
   Encoder(const Program& p, z3::context& ctx);
+  // With a space of its own: the symbolic diff's two documents share one contact (concern_space.hpp).
+  Encoder(const Program& p, z3::context& ctx, ConcernSpace space);
 
   const Program& program() const { return p_; }
   const ConcernSpace& space() const { return space_; }
   z3::context& ctx() { return ctx_; }
-  // A fresh symbolic history, with its domain constraints added to `facts`.
-  SymHistory history(const std::string& tag);
+  // A fresh symbolic history, with its domain constraints added to `facts`. Its buckets start where
+  // this document's counter windows start, and at `more_starts` (the other document's, in a diff).
+  SymHistory history(const std::string& tag, const std::vector<std::int64_t>& more_starts = {});
+  std::vector<std::int64_t> window_starts() const;
   // A fresh contact; `facts` collects the constraints that make it a contact the engine accepts.
   // Items that share only a domain with the contact are allowed when `domain_only_items` holds.
   SymContact contact(const std::string& tag, const SymHistory& h, const z3::expr& domain_only_items);

@@ -13,8 +13,8 @@ struct Section {
   std::span<const std::string_view> allowed, required;
 };
 
-inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor", "id",      "title",   "version",  "effective_from", "levels",
-                                                        "outcomes",  "actions", "always",  "calendar", "fields",         "concerns",
+inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor",  "id",      "title",  "version",  "effective_from", "levels",
+                                                        "outcomes",   "actions", "always", "calendar", "fields",         "concerns",
                                                         "indicators", "history", "rules",  "routing",  "tests"};
 inline constexpr std::string_view kDocumentRequired[] = {"frontdoor", "id", "levels", "outcomes"};
 inline constexpr Section kDocument{"document", "", kDocumentAllowed, kDocumentRequired};
@@ -43,19 +43,19 @@ inline constexpr std::string_view kIndicatorAllowed[] = {"id", "text", "tags", "
 inline constexpr std::string_view kIndicatorRequired[] = {"id", "text"};
 inline constexpr Section kIndicator{"indicator", "an indicator", kIndicatorAllowed, kIndicatorRequired};
 
-inline constexpr std::string_view kCounterAllowed[] = {"count", "within", "sharing"};
+inline constexpr std::string_view kCounterAllowed[] = {"count", "within", "sharing", "outcome", "category", "level_at_least"};
 inline constexpr std::string_view kCounterRequired[] = {"count", "within"};
 inline constexpr Section kCounter{"counter", "a history counter", kCounterAllowed, kCounterRequired};
 
-inline constexpr std::string_view kRuleAllowed[] = {"id", "when", "raise_to", "actions", "flags", "because"};
+inline constexpr std::string_view kRuleAllowed[] = {"id", "when", "raise_to", "actions", "flags", "because", "decide_within"};
 inline constexpr std::string_view kRuleRequired[] = {"id", "when"};
 inline constexpr Section kRule{"rule", "a rule", kRuleAllowed, kRuleRequired};
 
-inline constexpr std::string_view kRoutingAllowed[] = {"id", "when", "outcome", "lowers", "because"};
+inline constexpr std::string_view kRoutingAllowed[] = {"id", "when", "outcome", "lowers", "because", "decide_within"};
 inline constexpr std::string_view kRoutingRequired[] = {"id", "when", "outcome"};
 inline constexpr Section kRouting{"routing", "a routing entry", kRoutingAllowed, kRoutingRequired};
 
-inline constexpr std::string_view kHistoryItemAllowed[] = {"received", "concerns", "outcome", "referral"};
+inline constexpr std::string_view kHistoryItemAllowed[] = {"received", "concerns", "outcome", "referral", "level"};
 inline constexpr std::string_view kHistoryItemRequired[] = {"received"};
 inline constexpr Section kHistoryItem{"history_item", "a history item", kHistoryItemAllowed, kHistoryItemRequired};
 
@@ -63,10 +63,15 @@ inline constexpr std::string_view kTestAllowed[] = {"name", "contact", "history"
 inline constexpr std::string_view kTestRequired[] = {"name", "contact", "expect"};
 inline constexpr Section kTest{"test", "a test", kTestAllowed, kTestRequired};
 
-inline constexpr std::string_view kExpectAllowed[] = {"level", "outcome", "category", "actions",  "actions_include",
-                                                      "flags", "rules",   "routing",  "deadline", "error"};
+inline constexpr std::string_view kExpectAllowed[] = {
+    "level", "outcome", "category", "actions", "actions_include", "flags", "rules", "routing", "deadline", "deadline_from", "error"};
 inline constexpr Section kExpect{"expect", "expect", kExpectAllowed, {}};
-inline constexpr const Section* kSections[] = {&kDocument, &kLevel,   &kOutcome, &kField,       &kCalendar, &kConcern, &kIndicator,
-                                               &kCounter,  &kRule,    &kRouting, &kHistoryItem, &kTest,     &kExpect};
+// An action in mapping form (`{text: ..., only_with: [...]}`); the short form is its text alone.
+inline constexpr std::string_view kActionAllowed[] = {"text", "only_with"};
+inline constexpr std::string_view kActionRequired[] = {"text"};
+inline constexpr Section kAction{"action", "an action", kActionAllowed, kActionRequired};
+
+inline constexpr const Section* kSections[] = {&kDocument, &kLevel, &kOutcome, &kField,       &kCalendar, &kConcern, &kIndicator,
+                                               &kCounter,  &kRule,  &kRouting, &kHistoryItem, &kTest,     &kExpect,  &kAction};
 
 }  // namespace frontdoor::detail

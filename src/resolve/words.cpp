@@ -100,6 +100,10 @@ Rejection unknown_outcome(const std::string& outcome) {
   return Rejection::at(RejectionCode::unknown_outcome, "outcome", "unknown outcome " + shown_id(outcome));
 }
 
+Rejection unknown_history_level(const std::string& level) {
+  return Rejection::at(RejectionCode::unknown_level, "level", "unknown level " + shown_id(level));
+}
+
 namespace {
 
 std::string levels_of(const detail::Program& p, std::uint16_t concern) {
