@@ -1,5 +1,5 @@
-// What check must know of the continuum's newer shapes (SPEC 7.1, 7.2) until the proofs encode
-// them: indicators at the lowest level, tags, and concerns in several domains.
+// What check must know of the continuum's newer shapes (SPEC 7.1) until the proofs encode them:
+// indicators at the lowest level, and concerns in several domains.
 #pragma once
 
 #include <optional>
@@ -10,10 +10,9 @@
 
 namespace frontdoor::detail {
 
-// A warning (FD315) when the proofs cannot yet be trusted with this program (tagged() or
-// tag_count(), or domain_count() over a concern in several domains), else nothing. The proofs
-// encode each concern in one domain and know no tags, so their answers about such a document
-// could be wrong; check says so and proves nothing.
+// A warning (FD315) when the proofs cannot yet be trusted with this program (domain_count() over a
+// concern in several domains), else nothing. The proofs encode each concern in its first domain
+// only, so their answers about such a document could be wrong; check says so and proves nothing.
 std::optional<Finding> unproved_constructs(const Program&);
 
 // An indicator at the lowest level describes a need that is met: nothing need refer to it, so the

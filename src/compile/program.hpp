@@ -27,8 +27,6 @@ enum class Op : std::uint8_t {
   concern_at_least,  // a: concern, b: level
   count_at_least,    // a: level
   domain_count,      // a: domain
-  tagged,            // a: tag (a bit of concern_tag_bits)
-  tag_count,         // a: tag
   op_not,
   neg,
   add,
@@ -178,7 +176,7 @@ struct Program {
   // `received` as well as on what decided the contact.
   bool deadlines_vary = false;
   // Per concern: bit d set when it sits in domain d; bit t set when it carries tag t. Built once
-  // (compile/concern_table.cpp), so domain_count(), tagged() and tag_count() test bits, not names.
+  // (compile/concern_table.cpp), so domain_count() and `sharing: domain` test bits, not names.
   std::vector<std::uint64_t> concern_domain_bit, concern_tag_bits;
   std::unique_ptr<WorkCalendar> calendar;
 
@@ -188,6 +186,9 @@ struct Program {
 
 // The concerns' names, domains and tags as the environment and the per-concern bit masks above.
 void build_concern_table(Program&);
+// Appends tagged("t") (any) or tag_count("t") as concern() of each concern carrying tag t, joined by
+// || or +: ops the evaluator and the proofs already know, reading no text when deciding.
+void emit_tag(Program&, std::uint32_t tag, bool any);
 
 // Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.
 void compile_program(Program&, const CompileOptions&, std::vector<Diagnostic>&);
