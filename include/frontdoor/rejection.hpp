@@ -27,6 +27,7 @@ enum class RejectionCode : std::uint8_t {
   duplicate_concern,     // a concern given more than once
   unknown_outcome,       // a history item's outcome the document does not have
   too_much_history,      // more earlier contacts than kMaxHistoryItems
+  level_not_given,       // a concern with several levels named without one (`neglect: true`, `neglect` in a list)
 };
 
 // The code as a word: "unknown_concern", ... ("none" for none).

@@ -70,7 +70,8 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
       {base({{"concerns", text("neglect=severe")}}), C::unknown_level, "concerns.neglect"},
       {base({{"concerns", text("housing=acute")}}), C::level_not_in_concern, "concerns.housing"},
       {base({{"concerns", text("neglect=complex;neglect=acute")}}), C::duplicate_concern, "concerns.neglect"},
-      {base({{"concerns", text("neglect")}}), C::wrong_type, "concerns"},
+      {base({{"concerns", text("=complex")}}), C::wrong_type, "concerns"},
+      {base({{"concerns", text("neglect")}}), C::level_not_given, "concerns.neglect"},
       {base({{"history", text(R"([{"received":"2026-01-01T00:00:00Z","outcome":"nope"}])")}}), C::unknown_outcome, "history[0].outcome"},
       {base({{"history", text(R"([{"received":"last week"}])")}}), C::bad_timestamp, "history[0].received"},
       {base({{"history", text("[1")}}), C::unreadable, "history"},
@@ -117,7 +118,7 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
     CHECK(why.message == d.error);
     ++seen[c.code];
   }
-  CHECK(seen.size() == 15);  // every code but none, unreadable-row, duplicate_field (not a column's)
+  CHECK(seen.size() == 16);  // every code but none, unreadable-row, duplicate_field (not a column's)
 }
 
 TEST_CASE("rejections are typed: a name given twice, and a row no reader could read") {
