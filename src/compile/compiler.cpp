@@ -88,6 +88,7 @@ class Emitter {
       case Op::concern_at_least:
       case Op::count_at_least:
       case Op::domain_count:
+      case Op::tag_count:
       case Op::cmp_const:
       case Op::in_const: ++depth_; break;
       case Op::in_int:
@@ -253,8 +254,8 @@ class Emitter {
         return;
       case Fn::count_at_least: put(Op::count_at_least, a, 0, "count_at_least(" + quoted(d.levels[a].id) + ")"); return;
       case Fn::domain_count: put(Op::domain_count, a, 0, "domain_count(" + quoted(d.domains[a]) + ")"); return;
-      case Fn::tagged:  // appends concern() of each concern carrying the tag, joined by || or +: net one value, two at most
-      case Fn::tag_count: emit_tag(p_, a, n.fn == Fn::tagged), ++depth_, max_depth = std::max(max_depth, depth_ + 1); return;
+      case Fn::tagged: put(Op::tag_count, a, 1, "tagged(" + quoted(d.tags[a]) + ")"); return;
+      case Fn::tag_count: put(Op::tag_count, a, 0, "tag_count(" + quoted(d.tags[a]) + ")"); return;
       case Fn::rule: put(Op::cmp_const, rule_operand(a), const_index(0), "rule(" + quoted(d.rules[a].id) + ")"); return;
     }
   }

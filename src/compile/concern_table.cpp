@@ -1,7 +1,6 @@
 // The concerns as the compiled program reads them: their ids for the type checker, and per concern
 // a mask of its domains and one of its tags, so that domain_count() and `sharing: domain` history
-// test bits of a mask on the hot path and never compare names. A tag compiles to the concerns that
-// carry it (emit_tag), so the proofs encode tagged() and tag_count() as they encode concern().
+// test bits of a mask on the hot path and never compare names; so do tagged() and tag_count().
 #include "compile/program.hpp"
 
 namespace frontdoor::detail {
@@ -27,17 +26,6 @@ void build_concern_table(Program& p) {
     p.concern_by_name.emplace(c.id, static_cast<std::uint16_t>(i));
     p.concern_domain_bit.push_back(mask_of(c.domains));
     p.concern_tag_bits.push_back(mask_of(c.tags));
-  }
-}
-
-void emit_tag(Program& p, std::uint32_t tag, bool any) {
-  bool first = true;
-  for (std::size_t k = 0; k < p.doc.concerns.size(); ++k) {
-    if (!((p.concern_tag_bits[k] >> tag) & 1)) continue;
-    p.code.push_back({Op::concern, static_cast<std::uint32_t>(k), 0});
-    p.labels.push_back("concern(\"" + p.doc.concerns[k].id + "\")");
-    if (!first) p.code.push_back({any ? Op::lor : Op::add, 0, 0}), p.labels.emplace_back();
-    first = false;
   }
 }
 

@@ -27,6 +27,7 @@ enum class Op : std::uint8_t {
   concern_at_least,  // a: concern, b: level
   count_at_least,    // a: level
   domain_count,      // a: domain
+  tag_count,         // a: tag, b: 1 for tagged() (whether any), 0 for tag_count(): the concerns carrying it
   op_not,
   neg,
   add,
@@ -186,9 +187,6 @@ struct Program {
 
 // The concerns' names, domains and tags as the environment and the per-concern bit masks above.
 void build_concern_table(Program&);
-// Appends tagged("t") (any) or tag_count("t") as concern() of each concern carrying tag t, joined by
-// || or +: ops the evaluator and the proofs already know, reading no text when deciding.
-void emit_tag(Program&, std::uint32_t tag, bool any);
 
 // Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.
 void compile_program(Program&, const CompileOptions&, std::vector<Diagnostic>&);

@@ -114,6 +114,13 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
         if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
         break;
       }
+      case Op::tag_count: {
+        std::int64_t n = 0;  // each concern once, at whatever level the contact gives it
+        for (auto k : c.concerns) n += (p.concern_tag_bits[k] >> in.a) & 1;
+        stack[sp++] = {in.b ? static_cast<std::int64_t>(n > 0) : n, Value::ok};
+        if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
+        break;
+      }
       case Op::op_not:
         if (stack[sp - 1].s == Value::ok) stack[sp - 1].v = !stack[sp - 1].v;
         break;
