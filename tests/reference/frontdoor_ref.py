@@ -122,6 +122,17 @@ Threshold documents as councils write them (SPEC 7.1, 7.2)
  R33. In a contact or a history item, `concerns` may be a list of ids or map an id to `true`
       (`false`: not there): a concern with one level is at that level; one with several is an
       error for the contact.
+Calendar presets (SPEC 7.7)
+ R34. `calendar: {preset: england-and-wales | scotland | northern-ireland}` means time zone
+      Europe/London, working hours 09:00-17:00 and that nation's bank holidays for 2010-2040: the
+      statutory days (New Year's Day, Scotland's 2 January, Northern Ireland's St Patrick's Day and
+      Battle of the Boyne, Good Friday, Easter Monday outside Scotland, the first Monday of May, the
+      last Monday of May, the last Monday of August or Scotland's first, Scotland's St Andrew's Day,
+      Christmas Day, Boxing Day), a day fixed by date that falls on a weekend or on an earlier
+      holiday moving to the next weekday that is neither; the early May Monday of 2020 moved to
+      8 May, the late May Monday of 2012 to 4 June and of 2022 to 2 June; plus the days proclaimed
+      once in all three nations (2011-04-29, 2012-06-05, 2022-06-03, 2022-09-19, 2023-05-08). Keys
+      given beside `preset` override it, except `holidays`, which are added.
 
 Alignment with the C++ engine (for tests/differential)
  R3, R4, R7 and R19 were changed to follow the engine's deliberate choices. The engine is also
@@ -270,6 +281,54 @@ def _parse_timestamp_str(v: str) -> _dt.datetime:
     dt = _dt.datetime(y, mo, d, h, mi, sec, micro, tzinfo=_dt.timezone(off))  # validates ranges
     return dt.astimezone(UTC)
 
+
+
+# ---- calendar presets (R34) -------------------------------------------------------------------------
+
+PRESET_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
+PROCLAIMED_ONCE = {_dt.date(2011, 4, 29), _dt.date(2012, 6, 5), _dt.date(2022, 6, 3), _dt.date(2022, 9, 19), _dt.date(2023, 5, 8)}
+
+
+def _mondays(year: int, month: int) -> list:
+    days = [_dt.date(year, month, d) for d in range(1, _calendar.monthrange(year, month)[1] + 1)]
+    return [d for d in days if d.weekday() == 0]
+
+
+def _bank_holidays(nation: str, year: int) -> set:
+    from dateutil.easter import easter  # the Western (Gregorian) Easter
+    days: set = set()
+
+    def fixed(d):  # a date-fixed day at a weekend, or on an earlier holiday, moves to the next weekday free of both
+        while d.weekday() >= 5 or d in days:
+            d += _dt.timedelta(days=1)
+        days.add(d)
+
+    fixed(_dt.date(year, 1, 1))
+    if nation == "scotland":
+        fixed(_dt.date(year, 1, 2))
+    if nation == "northern-ireland":
+        fixed(_dt.date(year, 3, 17))
+    sunday = easter(year)
+    days.add(sunday - _dt.timedelta(days=2))
+    if nation != "scotland":
+        days.add(sunday + _dt.timedelta(days=1))
+    days.add(_dt.date(2020, 5, 8) if year == 2020 else _mondays(year, 5)[0])
+    days.add({2012: _dt.date(2012, 6, 4), 2022: _dt.date(2022, 6, 2)}.get(year, _mondays(year, 5)[-1]))
+    if nation == "northern-ireland":
+        fixed(_dt.date(year, 7, 12))
+    days.add(_mondays(year, 8)[0] if nation == "scotland" else _mondays(year, 8)[-1])
+    if nation == "scotland":
+        fixed(_dt.date(year, 11, 30))
+    fixed(_dt.date(year, 12, 25))
+    fixed(_dt.date(year, 12, 26))
+    return days
+
+
+def preset_holidays(nation: str) -> set:
+    out = set(PROCLAIMED_ONCE)
+    for year in range(2010, 2041):
+        out |= _bank_holidays(nation, year)
+    return out
 
 def parse_date(v) -> _dt.date:
     if isinstance(v, _dt.datetime):
@@ -635,8 +694,11 @@ def loads(raw, path: str = "<string>") -> Document:
 
     # ---- calendar
     cal = data.get("calendar") or {}
-    _check_keys(cal, ["timezone", "working_hours", "holidays"], "calendar")
-    tzname = _s(cal.get("timezone", "UTC"))
+    _check_keys(cal, ["preset", "timezone", "working_hours", "holidays"], "calendar")
+    preset = cal.get("preset")
+    if preset is not None and preset not in PRESET_NATIONS:
+        raise ValueError(f"calendar.preset: unknown preset {preset!r}")
+    tzname = _s(cal.get("timezone", "Europe/London" if preset else "UTC"))
     if tzname != "UTC":
         try:
             ZoneInfo(tzname)
@@ -649,7 +711,7 @@ def loads(raw, path: str = "<string>") -> Document:
     ws, we = _parse_hhmm(parts[0]), _parse_hhmm(parts[1])
     if not ws < we:
         raise ValueError("calendar.working_hours: start must be before end")
-    holidays = set()
+    holidays = preset_holidays(preset) if preset else set()
     for h in cal.get("holidays") or []:
         holidays.add(parse_date(h))
 
