@@ -109,7 +109,7 @@ def main() -> None:
         except ImportError:
             sys.exit("bench_peers: GoRules ZEN is not installed: pip install zen-engine (or --no-zen)")
         zen = zen_peer.load()
-    doc = fd.load("rules/exampleshire.yaml")
+    doc = fd.load(str(inputs.DOCUMENT))
     cont = inputs.continuum()
     year = fd.read_contacts("examples/contacts-2026.csv")
 
@@ -218,7 +218,7 @@ def main() -> None:
     if args.json:
         report = {
             "benchmark": "bench/bench_peers.py",
-            "document": "rules/exampleshire.yaml",
+            "document": str(inputs.DOCUMENT.relative_to(ROOT)),
             "checked": {"contacts": checked["rows"], "source": "examples/contacts-2026.csv (accepted rows)",
                         "fields": inputs.COMPARED, "zen_fields": no_deadline},
             "timing_rows": n, "peer_rows": len(feats), "zen_rows": zrows, "repeat": args.repeat,

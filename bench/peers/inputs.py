@@ -42,7 +42,9 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENT = ROOT / "rules" / "exampleshire.yaml"
+# The peers translate the default document as it was before SPEC section 7 (no MASH rating, tags,
+# only_with or calendar preset); frontdoor decides the same pinned copy when they are compared.
+DOCUMENT = ROOT / "bench" / "peers" / "exampleshire-before-section-7.yaml"
 TIMEZONE = "Europe/London"
 
 LEVELS = ["universal", "early_help", "complex", "acute"]

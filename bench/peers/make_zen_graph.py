@@ -50,7 +50,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DOCUMENT = ROOT / "rules" / "exampleshire.yaml"
+DOCUMENT = ROOT / "bench" / "peers" / "exampleshire-before-section-7.yaml"
 OUT = HERE / "exampleshire.zen.json"
 
 LEVEL_RANK = {"universal": 0, "early_help": 1, "complex": 2, "acute": 3}

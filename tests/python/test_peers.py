@@ -12,7 +12,7 @@ import pytest
 
 import frontdoor as fd
 
-from conftest import CONTACTS, DOC, ROOT
+from conftest import CONTACTS, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -26,9 +26,9 @@ def sample():
     year = fd.read_contacts(ROOT / CONTACTS)
     busy = year["child"].value_counts().index[:40]
     rows = year[(year.index < 300) | year["child"].isin(busy)].reset_index(drop=True)
-    doc = fd.load(ROOT / DOC)
+    doc = fd.load(inputs.DOCUMENT)
     decided = doc.decide_many(rows, progress=False)
-    cont = inputs.continuum(ROOT / DOC)
+    cont = inputs.continuum(inputs.DOCUMENT)
     feats = inputs.prepare(rows, decided, cont)
     return {"feats": feats, "records": inputs.records(feats, cont), "want": inputs.expected(decided, feats), "cont": cont,
             "rejected": int(decided["error"].notna().sum())}

@@ -70,6 +70,8 @@ TEST_CASE("the local date follows the time zone") {
 
 #include <date/tz.h>
 
+// Up to 2038, where the tz files list their transitions; after that the database (as this tz library
+// reads it) forgets summer time, and the zone's own rule takes over (the next test case).
 TEST_CASE("the precomputed offset table agrees with the tz database") {
   for (const char* zone : {"Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"}) {
     Calendar c;
@@ -77,7 +79,7 @@ TEST_CASE("the precomputed offset table agrees with the tz database") {
     WorkCalendar cal(c);
     const date::time_zone* tz = std::string(zone) == "UTC" ? nullptr : date::locate_zone(zone);
     std::int64_t t = -1500000000;  // 1922
-    for (int i = 0; i < 20000; ++i, t += 299993) {
+    for (int i = 0; i < 20000 && t < 2145916800; ++i, t += 179993) {
       std::int64_t offset = tz ? tz->get_info(date::sys_seconds{std::chrono::seconds{t}}).offset.count() : 0;
       INFO(zone << " at " << format_timestamp(t));
       CHECK(cal.local_day(t * 1000) == static_cast<std::int32_t>(floor_div(t + offset, 86400)));
