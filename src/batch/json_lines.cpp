@@ -6,7 +6,7 @@
 
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
-#include "report/write.hpp"
+#include "report/decision_fragments.hpp"
 #include "time/civil.hpp"
 #include "util/json.hpp"
 
@@ -18,12 +18,13 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
   const std::size_t n = r.rows;
   PhaseTimer timer;
   using Template = detail::DecisionTemplate;  // open <id> head <deadline> tail
+  const detail::DecisionParts parts(rules);
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   std::vector<Template> templates(r.reasons.size());
   detail::run_threads(threads, [&](unsigned t) {
     for (std::size_t k = t; k < r.reasons.size(); k += threads) {
-      templates[k] = detail::decision_template(rules, r.reasons[k]);
+      templates[k] = parts.cut(r.reasons[k]);
       templates[k].tail += '\n';
     }
   });
