@@ -122,11 +122,13 @@ class RowDecider {
     std::int64_t counted[detail::kMaxCounters];
     detail::count_history(p_, c_, *earlier, counted);
     std::size_t key_size = 0;
-    const bool keyed = s_.memo_plan.key(c_, counted, memo_key_, key_size);
+    const bool keyed = memo_use_.on() && s_.memo_plan.key(c_, counted, memo_key_, key_size);
     const std::string_view key(memo_key_, key_size);
     const std::uint64_t key_hash = keyed ? text_hash(key) : 0;
     RowResult& r = out_.results[pos];
-    if (const Decided* known = keyed ? memo_.find(key, key_hash) : nullptr) {  // decided before, on the same inputs
+    const Decided* known = keyed ? memo_.find(key, key_hash) : nullptr;
+    if (keyed) memo_use_.count(known != nullptr);
+    if (known) {  // decided before, on the same inputs
       r.decided = *known;
       const Outcome& oc = p_.doc.outcomes[static_cast<std::size_t>(known->outcome)];
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : p_.calendar->add(c_.received, oc.decide_within);
@@ -196,6 +198,7 @@ class RowDecider {
   bool has_own_ = false, packed_ = false;
   std::span<const PastContact> earlier_;
   Memo memo_;
+  MemoUse memo_use_;
   char memo_key_[MemoPlan::kMaxKey];
   detail::NoStepTrace no_trace_;
 };

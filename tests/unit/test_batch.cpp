@@ -111,6 +111,21 @@ TEST_CASE("interner: a key's id round-trips, and threads' ids merge by key") {
   CHECK(reps[static_cast<std::size_t>(remap[0][0])].outcome == 1);
 }
 
+TEST_CASE("memo use: stays on when rows repeat, goes off after a trial of rows that rarely do") {
+  MemoUse repeats, diverse, quarter;
+  for (std::size_t i = 0; i < MemoUse::kTrial; ++i) {
+    CHECK(diverse.on());                        // on for the whole trial
+    repeats.count(i % 2 == 0);                  // half the rows decided before
+    diverse.count(i % 100 == 0);                // one in a hundred
+    quarter.count(i % MemoUse::kWorthIt == 0);  // exactly the threshold
+  }
+  CHECK(repeats.on());
+  CHECK_FALSE(diverse.on());
+  CHECK(quarter.on());
+  for (int i = 0; i < 10000; ++i) repeats.count(false);  // judged once: a later run of misses does not switch it off
+  CHECK(repeats.on());
+}
+
 TEST_CASE("memo: returns what was stored, and keys that differ in one byte are two entries") {
   Memo memo;
   Decided one, two;
