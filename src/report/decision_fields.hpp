@@ -15,9 +15,9 @@
 
 namespace frontdoor::detail {
 
-// Where the per-row values went: before and after the contact's id, and the deadline's.
+// Where the per-row values went: before and after the contact's id, the deadline and the reasons.
 struct Marks {
-  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0;
+  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0, reasons = 0, after_reasons = 0;
 };
 
 template <class Parts>
@@ -63,10 +63,12 @@ void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks&
   else
     w.null();
   w.key("reasons");
+  at.reasons = w.str().size();
   if (decided)
     parts.reasons(w, d);
   else
     w.null();
+  at.after_reasons = w.str().size();
   w.key("document");
   parts.document(w);
   w.key("error");

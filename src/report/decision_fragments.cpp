@@ -30,30 +30,48 @@ DecisionParts::DecisionParts(const RuleSet& rules) : rules_(rules) {
   document_ = std::move(w).str();
 }
 
-void DecisionParts::reasons(JsonWriter& w, const Decision& d) const {
+// item(json) for each reason in order: a pre-rendered one, or (rare, and its words name the value
+// that was missing) an unknown condition's, put into words each time.
+template <class Item>
+void DecisionParts::visit(const Decision& d, Item&& item) const {
   struct Rendered {
     const DecisionParts& p;
-    JsonWriter& w;
-    void concern(Index k, std::size_t i) { w.raw(p.concern_[k][i]); }
-    void rule(Index r) { w.raw(p.rule_[r]); }
-    // Rare, and its words name the value that was missing: put into words each time.
-    void unknown(const UnknownCondition& u) { write_reason(w, unknown_reason(p.rules_, u)); }
-    void routing(Index r) { w.raw(p.routing_[r]); }
-    void level(Index l) { w.raw(p.level_[l]); }
+    Item& item;
+    void concern(Index k, std::size_t i) { item(p.concern_[k][i]); }
+    void rule(Index r) { item(p.rule_[r]); }
+    void unknown(const UnknownCondition& u) { item(json_of(unknown_reason(p.rules_, u))); }
+    void routing(Index r) { item(p.routing_[r]); }
+    void level(Index l) { item(p.level_[l]); }
   };
+  visit_reasons(rules_.document(), d, Rendered{*this, item});
+}
+
+void DecisionParts::reasons(JsonWriter& w, const Decision& d) const {
   w.open('[');
-  visit_reasons(rules_.document(), d, Rendered{*this, w});
+  visit(d, [&](std::string_view json) { w.raw(json); });
   w.close(']');
 }
 
-DecisionTemplate DecisionParts::cut(const Decision& d) const {
+void DecisionParts::append_reasons(std::string& out, const Decision& d) const {
+  out += '[';
+  bool first = true;
+  visit(d, [&](std::string_view json) {
+    if (!first) out += ',';
+    first = false;
+    out.append(json);
+  });
+  out += ']';
+}
+
+DecisionFrame DecisionParts::frame(const Decision& d) const {
   JsonWriter w;
   Marks at;
   w.open('{');
   write_fields(w, rules_, d, at, *this);
   w.close('}');
   const std::string& s = w.str();
-  return {s.substr(0, at.contact), s.substr(at.after_contact, at.deadline - at.after_contact), s.substr(at.after_deadline)};
+  auto part = [&](std::size_t from, std::size_t to) { return s.substr(from, to - from); };
+  return {part(0, at.contact), part(at.after_contact, at.deadline), part(at.after_deadline, at.reasons), s.substr(at.after_reasons)};
 }
 
 }  // namespace frontdoor::detail

@@ -1,7 +1,9 @@
 // A batch's decisions put into words from parts rendered once per document: each reason's JSON
 // object (its text escaped and its source position looked up once) and the document's reference.
-// A decision is then cut into a template, byte for byte what DecisionView::to_json writes, since
-// both go through write_fields (report/decision_fields.hpp) and visit_reasons (report/reasons.hpp).
+// A row is then written as a frame (what its level, outcome, rules and routing give, the same for
+// many rows) around its own id, deadline and reasons, byte for byte what DecisionView::to_json
+// writes: both go through write_fields (report/decision_fields.hpp), and the reasons through
+// visit_reasons (report/reasons.hpp).
 #pragma once
 
 #include <string>
@@ -12,23 +14,29 @@
 
 namespace frontdoor::detail {
 
-// A decision's object in parts around the two values that differ from row to row of a batch, the
-// contact's id and the deadline: a row is open + <id> + head + <deadline> + tail.
-struct DecisionTemplate {
-  std::string open, head, tail;
+// A decision's object in parts around what differs from row to row: a row is
+// open + <id> + head + <deadline> + middle + <reasons> + tail.
+struct DecisionFrame {
+  std::string open, head, middle, tail;
 };
 
 class DecisionParts {
  public:
   explicit DecisionParts(const RuleSet&);
 
-  DecisionTemplate cut(const Decision&) const;
+  // The frame of every decision with d's level, outcome, rules and routing (d decided).
+  DecisionFrame frame(const Decision& d) const;
+  // d's reasons array, as write_fields writes it, at the end of `out`.
+  void append_reasons(std::string& out, const Decision& d) const;
 
   // write_fields' Parts.
   void reasons(JsonWriter&, const Decision&) const;
   void document(JsonWriter& w) const { w.raw(document_); }
 
  private:
+  template <class Item>
+  void visit(const Decision& d, Item&& item) const;
+
   const RuleSet& rules_;
   std::vector<std::vector<std::string>> concern_;  // [concern][descriptor]
   std::vector<std::string> rule_, routing_, level_;
