@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -60,7 +61,11 @@ class Interner {
 // One numbering across the threads' interners, by key, in thread then id order: the
 // representatives are moved into `reps`, and remap[t][id] is thread t's id's number there.
 inline std::vector<std::vector<std::int32_t>> merge_interned(std::vector<Interner>& parts, std::vector<Decision>& reps) {
-  std::unordered_map<std::string, std::int32_t> ids;
+  std::size_t total = 0;
+  for (const Interner& part : parts) total += part.keys.size();
+  std::unordered_map<std::string_view, std::int32_t> ids;  // views of the parts' keys, which outlive it
+  ids.reserve(total);
+  reps.reserve(reps.size() + total);
   std::vector<std::vector<std::int32_t>> remap(parts.size());
   for (std::size_t t = 0; t < parts.size(); ++t)
     for (std::size_t k = 0; k < parts[t].keys.size(); ++k) {
