@@ -1,6 +1,7 @@
 // Decisions of a batch as JSON Lines, the way DecisionView::to_json writes each one.
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -19,11 +20,22 @@ using detail::DecisionFrame;
 
 // Each distinct (outcome and rules, level, routing) put into words once, as a frame; frame[k] is
 // the frame of the rows whose reasons are r.reasons[k] (a reason's key holds all three).
+// Each distinct reasons' items are listed once too (views of the pre-rendered reasons), so that a
+// row's reasons array is its items copied in turn.
 struct Frames {
   std::vector<DecisionFrame> frames;
   std::vector<std::int32_t> of_reason;
+  std::vector<std::string_view> items;  // reason k's items: items[item_at[k] .. item_at[k + 1])
+  std::vector<std::size_t> item_at;
+  std::deque<std::string> owned;
 
   Frames(const detail::DecisionParts& parts, const BatchResult& r) : of_reason(r.reasons.size(), -1) {
+    item_at.reserve(r.reasons.size() + 1);
+    for (const Decision& d : r.reasons) {
+      item_at.push_back(items.size());
+      parts.reason_items(d, items, owned);
+    }
+    item_at.push_back(items.size());
     std::unordered_map<std::uint64_t, std::int32_t> ids;
     for (std::size_t row = 0; row < r.rows; ++row) {
       const std::int32_t k = r.reason[row];
@@ -98,7 +110,12 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
             s += '"';
           }
           s += f.middle;
-          parts.append_reasons(s, r.reasons[k]);
+          s += '[';
+          for (std::size_t j = frames.item_at[k]; j < frames.item_at[k + 1]; ++j) {
+            if (j != frames.item_at[k]) s += ',';
+            s += frames.items[j];
+          }
+          s += ']';
           s += f.tail;
         }
         std::unique_lock<std::mutex> lock(mu);

@@ -39,7 +39,7 @@ void DecisionParts::visit(const Decision& d, Item&& item) const {
     Item& item;
     void concern(Index k, std::size_t i) { item(p.concern_[k][i]); }
     void rule(Index r) { item(p.rule_[r]); }
-    void unknown(const UnknownCondition& u) { item(json_of(unknown_reason(p.rules_, u))); }
+    void unknown(const UnknownCondition& u) { item(json_of(unknown_reason(p.rules_, u))); }  // an rvalue: Kept keeps it
     void routing(Index r) { item(p.routing_[r]); }
     void level(Index l) { item(p.level_[l]); }
   };
@@ -48,19 +48,18 @@ void DecisionParts::visit(const Decision& d, Item&& item) const {
 
 void DecisionParts::reasons(JsonWriter& w, const Decision& d) const {
   w.open('[');
-  visit(d, [&](std::string_view json) { w.raw(json); });
+  visit(d, [&](const std::string& json) { w.raw(json); });
   w.close(']');
 }
 
-void DecisionParts::append_reasons(std::string& out, const Decision& d) const {
-  out += '[';
-  bool first = true;
-  visit(d, [&](std::string_view json) {
-    if (!first) out += ',';
-    first = false;
-    out.append(json);
-  });
-  out += ']';
+void DecisionParts::reason_items(const Decision& d, std::vector<std::string_view>& out, std::deque<std::string>& owned) const {
+  struct Kept {
+    std::vector<std::string_view>& out;
+    std::deque<std::string>& owned;
+    void operator()(const std::string& json) { out.push_back(json); }
+    void operator()(std::string&& json) { out.push_back(owned.emplace_back(std::move(json))); }
+  };
+  visit(d, Kept{out, owned});
 }
 
 DecisionFrame DecisionParts::frame(const Decision& d) const {

@@ -6,7 +6,9 @@
 // visit_reasons (report/reasons.hpp).
 #pragma once
 
+#include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "frontdoor/rule_set.hpp"
@@ -26,8 +28,10 @@ class DecisionParts {
 
   // The frame of every decision with d's level, outcome, rules and routing (d decided).
   DecisionFrame frame(const Decision& d) const;
-  // d's reasons array, as write_fields writes it, at the end of `out`.
-  void append_reasons(std::string& out, const Decision& d) const;
+  // d's reasons, each as its JSON object, onto `out` in order: views of the parts, or of `owned`
+  // (the rare reason put into words for d alone). A reasons array is "[" + the items joined by ","
+  // + "]", as write_fields writes it.
+  void reason_items(const Decision& d, std::vector<std::string_view>& out, std::deque<std::string>& owned) const;
 
   // write_fields' Parts.
   void reasons(JsonWriter&, const Decision&) const;
