@@ -1,5 +1,7 @@
 #include "batch/decide_rows.hpp"
 
+#include "batch/reason_key.hpp"
+
 #include <span>
 
 #include "decide/decide_core.hpp"
@@ -157,7 +159,10 @@ class RowDecider {
     e.combo = combos.add(
         h, d_, [&](std::size_t id) { return combos.reps[id].outcome == d_.outcome && combos.reps[id].rules == d_.rules; },
         [&]() -> const std::string& { return combo_key(); });
-    if (s_.options.reasons) e.reason = out_.reasons.add(reason_key(), d_);
+    if (s_.options.reasons) {
+      reason_key(d_, key_);
+      e.reason = out_.reasons.add(key_);
+    }
     return e;
   }
   const std::string& combo_key() {
@@ -166,23 +171,6 @@ class RowDecider {
     for (auto x : d_.rules) put16(key_, x);
     return key_;
   }
-  const std::string& reason_key() {
-    combo_key();  // a reason's key begins with its combo's
-    put16(key_, d_.level);
-    put16(key_, d_.base_level);
-    put16(key_, d_.routing);
-    key_.push_back('|');
-    for (auto k : d_.base_concerns) put16(key_, k);
-    key_.push_back('|');
-    for (auto& u : d_.unknowns) {
-      key_.push_back(static_cast<char>(u.where));
-      key_.push_back(static_cast<char>(u.why));
-      put16(key_, u.entry);
-      put16(key_, u.name);
-    }
-    return key_;
-  }
-
   DecideShared& s_;
   const Program& p_;
   const PackedRows& mine_;

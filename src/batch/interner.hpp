@@ -58,6 +58,66 @@ class Interner {
   std::size_t mask_ = 0;
 };
 
+// Keys alone, their bytes kept one after another (no string or Decision per key): for keys that say
+// all that matters of what they stand for (batch/reason_key.hpp).
+class KeyInterner {
+ public:
+  std::int32_t add(std::string_view key) {
+    const std::uint64_t h = text_hash(key);
+    if (2 * (size() + 1) > slots_.size()) grow();
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      auto& [hash, id] = slots_[i];
+      if (id < 0) {
+        hash = h;
+        id = static_cast<std::int32_t>(size());
+        bytes_.append(key);
+        ends_.push_back(bytes_.size());
+        return id;
+      }
+      if (hash == h && this->key(static_cast<std::size_t>(id)) == key) return id;
+    }
+  }
+  std::size_t size() const { return ends_.size(); }
+  std::string_view key(std::size_t id) const {
+    const std::size_t from = id ? ends_[id - 1] : 0;
+    return std::string_view(bytes_).substr(from, ends_[id] - from);
+  }
+
+ private:
+  void grow() {
+    slots_.assign(slots_.empty() ? 256 : slots_.size() * 2, {0, -1});
+    mask_ = slots_.size() - 1;
+    for (std::size_t id = 0; id < size(); ++id)
+      for (std::size_t i = text_hash(key(id)) & mask_;; i = (i + 1) & mask_)
+        if (slots_[i].second < 0) {
+          slots_[i] = {text_hash(key(id)), static_cast<std::int32_t>(id)};
+          break;
+        }
+  }
+  std::string bytes_;
+  std::vector<std::size_t> ends_;                              // key id ends at bytes_[ends_[id]]
+  std::vector<std::pair<std::uint64_t, std::int32_t>> slots_;  // (hash, id); id -1: empty
+  std::size_t mask_ = 0;
+};
+
+// One numbering across the threads' key interners, by key, in thread then id order: `keys` gets
+// each distinct key once (views of the parts, which must outlive them), and remap[t][id] is thread
+// t's id's number there.
+inline std::vector<std::vector<std::int32_t>> merge_keys(const std::vector<KeyInterner>& parts, std::vector<std::string_view>& keys) {
+  std::size_t total = 0;
+  for (const KeyInterner& part : parts) total += part.size();
+  std::unordered_map<std::string_view, std::int32_t> ids;
+  ids.reserve(total);
+  std::vector<std::vector<std::int32_t>> remap(parts.size());
+  for (std::size_t t = 0; t < parts.size(); ++t)
+    for (std::size_t k = 0; k < parts[t].size(); ++k) {
+      auto [it, added] = ids.try_emplace(parts[t].key(k), static_cast<std::int32_t>(keys.size()));
+      if (added) keys.push_back(parts[t].key(k));
+      remap[t].push_back(it->second);
+    }
+  return remap;
+}
+
 // One numbering across the threads' interners, by key, in thread then id order: the
 // representatives are moved into `reps`, and remap[t][id] is thread t's id's number there.
 inline std::vector<std::vector<std::int32_t>> merge_interned(std::vector<Interner>& parts, std::vector<Decision>& reps) {
