@@ -118,13 +118,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         docs = [(f"generated {n}", n, *shape(n)) for n in sizes]
-        docs += [(p.name, None, None, None) for p in sorted((ROOT / "rules").glob("*.yaml"))]
+        docs += [("generated 300, section 7", 300, *shape(300))]  # rule(), base_level, a filtered counter, only_with, rule deadlines
+        docs += [(str(p.relative_to(ROOT / "rules")), None, None, None) for p in sorted((ROOT / "rules").rglob("*.yaml"))]
         for name, n, rules, routing in docs:
             if n is None:
                 path = ROOT / "rules" / name
             else:
-                path = work / f"generated-{n}.yaml"
-                path.write_text(gen_documents.generate(n, rules, routing, a.seed))
+                path = work / f"generated-{n}{'-spec7' if 'section 7' in name else ''}.yaml"
+                path.write_text(gen_documents.generate(n, rules, routing, a.seed, spec7="section 7" in name))
             doc = yaml.safe_load(path.read_text())
             runs = [measured_check(a.frontdoor, path, a.timeout_ms) for _ in range(repeat)]
             findings = runs[0][2]

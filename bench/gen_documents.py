@@ -37,7 +37,7 @@ ROUTES = ["advice", "early_help", "single_assessment", "s47_strategy"]
 DOMAINS = ["child_development", "parenting_capacity", "family_and_environment"]
 
 
-def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = False) -> str:
+def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = False, spec7: bool = False) -> str:
     rng = random.Random(seed)
     ids = [f"indicator_{i:04d}" for i in range(concerns)]
     if small:  # some concerns with two levels, domains and rule kinds at random
@@ -73,6 +73,8 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
     w('  multi_agency_checks: "MASH checks with police, health and education"')
     w('  involve_disability_team: "Involve the children with disabilities team"')
     w('  repeat_contact_review: "Scrutiny of repeat contacts"')
+    if small or spec7:
+        w('  pre_birth_assessment: {text: "Pre-birth assessment by the unborn baby team", only_with: [assessment, s47]}')
     w("always: [manager_signoff]")
     w('calendar: {working_hours: "09:00-17:00"}')
     w("fields:")
@@ -86,9 +88,13 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
     w("history:")
     w("  similar_contacts_3m: {count: contacts, within: 3 months, sharing: domain}")
     w("  referrals_12m: {count: referrals, within: 12 months}")
+    if small or spec7:
+        w("  early_help_12m: {count: contacts, within: 12 months, category: early_help}")
 
     def rule(i: int) -> str:
-        kind = rng.randrange(10) if small else i % 10
+        kinds = 13 if small or spec7 else 10
+        # Small documents weigh section 7's kinds (10-12) three times, so every document has some.
+        kind = rng.choice(list(range(kinds)) + [10, 11, 12] * 2) if small else i % kinds
         rid = f"rule_{i:02d}"
         if kind == 0:
             return f"  - {{id: {rid}, when: 'age_months < 6 && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
@@ -110,7 +116,16 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
             return f"  - {{id: {rid}, when: 'age_years < {rng.choice([10, 13, 16])} && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
         if kind == 8:
             return f"  - {{id: {rid}, when: 'referrals_12m >= 1 && level >= \"complex\"', flags: [re_referral]}}"
-        return f"  - {{id: {rid}, when: 'unborn && concern(\"{pick('early_help', 'universal')}\")', raise_to: complex}}"
+        if kind == 9:
+            return f"  - {{id: {rid}, when: 'unborn && concern(\"{pick('early_help', 'universal')}\")', raise_to: complex}}"
+        # The constructs of SPEC section 7: rule(), base_level, a counter filtered by category, a
+        # rule's own deadline and an action kept only with some outcomes.
+        if kind == 10 and i > 0:
+            return f"  - {{id: {rid}, when: 'rule(\"rule_{rng.randrange(i):02d}\") && base_level >= \"early_help\"', raise_to: complex}}"
+        if kind == 11 or kind == 10:
+            return f"  - {{id: {rid}, when: 'early_help_12m >= 1 && base_level >= \"complex\"', raise_to: acute}}"
+        return (f"  - {{id: {rid}, when: 'unborn && level >= \"complex\"', actions: [pre_birth_assessment], "
+                f"decide_within: {rng.choice([2, 6])} working hours}}")
 
     w("rules:")
     for i in range(rules):
@@ -133,10 +148,11 @@ def main() -> int:
     ap.add_argument("--rules", type=int, default=20)
     ap.add_argument("--routing", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--small", action="store_true", help="concerns of one or two levels, rule kinds at random")
+    ap.add_argument("--small", action="store_true", help="concerns of one or two levels, rule kinds at random (section 7's among them)")
+    ap.add_argument("--spec7", action="store_true", help="add SPEC section 7's constructs: rule(), base_level, a filtered counter, only_with, rule deadlines")
     ap.add_argument("-o", "--output", default="-")
     a = ap.parse_args()
-    text = generate(a.concerns, a.rules, a.routing, a.seed, a.small)
+    text = generate(a.concerns, a.rules, a.routing, a.seed, a.small, a.spec7)
     if a.output == "-":
         sys.stdout.write(text)
     else:

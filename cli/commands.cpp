@@ -187,7 +187,14 @@ int run_explain(const ExplainOptions& o) {
   out << "  Level:    " << lv.id << (lv.name.empty() ? "" : " (" + lv.name + ")") << "\n";
   out << "  Outcome:  " << oc.id << (oc.name.empty() ? "" : " (" + oc.name + ")") << ", category " << v.category()
       << (oc.referral ? ", a referral to children's social care" : ", not a referral") << "\n";
-  out << "  Deadline: " << v.deadline() << "\n";
+  if (v.deadline_from().empty())
+    out << "  Deadline: none (no decide_within applies)\n";
+  else  // the outcome's, a rule's or the routing entry's: the earliest (SPEC 7.5)
+    out << "  Deadline: " << v.deadline() << " (the earliest: "
+        << (d.deadline_from.kind == DeadlineSource::Kind::outcome ? "outcome "
+            : d.deadline_from.kind == DeadlineSource::Kind::rule  ? "rule "
+                                                                  : "routing ")
+        << v.deadline_from() << ")\n";
   out << "  Actions:\n";
   for (auto a : v.actions())
     for (auto& decl : doc.actions)

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <unordered_map>
 
+#include "frontdoor/analysis.hpp"
 #include "frontdoor/figures.hpp"
 #include "frontdoor/report.hpp"
 #include "io.hpp"
@@ -13,7 +14,7 @@
 namespace frontdoor::cli {
 namespace {
 
-constexpr int kClean = 0, kCannotRun = 2;
+constexpr int kClean = 0, kDiffers = 1, kCannotRun = 2;
 
 }  // namespace
 
@@ -57,10 +58,28 @@ int run_stats(const StatsOptions& o) {
   return kClean;
 }
 
+// Without contacts: where the documents decide differently over every possible contact.
+int run_symbolic_diff(const RuleSet& a, const RuleSet& b, const DiffCommandOptions& o) {
+  DocumentDiffOptions options;
+  options.timeout_ms = o.timeout_ms;
+  DocumentDiff diff = diff_documents(a, b, options);
+  if (!diff.error.empty()) {
+    std::cerr << "frontdoor diff: " << diff.error << "\n";
+    return kCannotRun;
+  }
+  if (o.format == "json")
+    std::cout << to_json(diff) << "\n";
+  else
+    std::cout << to_text(diff, o.summary);
+  bool differs = !diff.regions.empty() || diff.other_differences != ProofAnswer::no;
+  return o.fail_on_change && differs ? kDiffers : kClean;
+}
+
 int run_diff(const DiffCommandOptions& o) {
   auto a = load_for_use(o.document_a);
   auto b = load_for_use(o.document_b);
   if (!a || !b) return kCannotRun;
+  if (o.contacts.empty()) return run_symbolic_diff(*a, *b, o);
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
   std::vector<Decision> da = a->decide_batch(records);

@@ -14,8 +14,11 @@ struct StatsOptions {
 int run_stats(const StatsOptions&);
 
 struct DiffCommandOptions {
-  std::string document_a, document_b, contacts, format = "text";  // text | json
+  std::string document_a, document_b, contacts, format = "text";  // text | json; no contacts: the symbolic diff
   std::size_t examples = 5;                                       // contact ids per move
+  unsigned timeout_ms = 10000;                                    // symbolic diff: bound on the proofs
+  bool summary = false;                                           // symbolic diff: one line per region
+  bool fail_on_change = false;                                    // symbolic diff: exit 1 when the documents differ
 };
 int run_diff(const DiffCommandOptions&);
 

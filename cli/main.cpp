@@ -7,6 +7,8 @@
 #include "commands.hpp"
 #include "figures_commands.hpp"
 #include "frontdoor/version.hpp"
+#include "render_command.hpp"
+#include "serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"frontdoor: executable threshold documents for children's-services front doors"};
@@ -47,12 +49,16 @@ int main(int argc, char** argv) {
   st->add_option("--examples", stats.examples, "Disagreeing contacts the audit lists (default 20)");
 
   frontdoor::cli::DiffCommandOptions diff;
-  auto* df = app.add_subcommand("diff", "What-if: how outcomes move between two documents over the same contacts");
+  auto* df = app.add_subcommand(
+      "diff", "Where two documents decide differently: over every possible contact (proved), or over the contacts given (what-if)");
   df->add_option("document_a", diff.document_a, "Threshold document A (the current one)")->required();
   df->add_option("document_b", diff.document_b, "Threshold document B (the proposed one)")->required();
-  df->add_option("contacts", diff.contacts, "Contacts file (.csv, .jsonl) or -")->required();
+  df->add_option("contacts", diff.contacts, "Contacts file (.csv, .jsonl) or -; without it, every possible contact");
   df->add_option("--format", diff.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
   df->add_option("--examples", diff.examples, "Contact ids listed per move (default 5)");
+  df->add_option("--timeout-ms", diff.timeout_ms, "Without contacts: bound on the proofs in ms (default 10000)");
+  df->add_flag("--summary", diff.summary, "Without contacts: one line per region");
+  df->add_flag("--fail-on-change", diff.fail_on_change, "Without contacts: exit 1 when the documents decide any contact differently");
 
   // --- embedding: replay and convert (cli/audit_commands.hpp) ---
   frontdoor::cli::ReplayOptions replay;
@@ -71,6 +77,13 @@ int main(int argc, char** argv) {
   cv->add_option("--show-mapping", convert.show_mapping, "Print a built-in mapping (annex-a, ssd), to start a council's own");
   cv->add_option("-o,--output", convert.output, "Write here; default stdout");
 
+  frontdoor::cli::RenderOptions render;
+  auto* rd = app.add_subcommand("render", "The document as a self-contained, printable HTML page (the continuum, outcomes, rules)");
+  rd->add_option("document", render.document, "Threshold document")->required();
+  rd->add_option("-o,--output", render.output, "Write the page here; default stdout");
+
+  auto* sv = frontdoor::cli::add_serve_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -85,6 +98,8 @@ int main(int argc, char** argv) {
     if (*df) return frontdoor::cli::run_diff(diff);
     if (*rp) return frontdoor::cli::run_replay(replay);
     if (*cv) return frontdoor::cli::run_convert(convert);
+    if (*rd) return frontdoor::cli::run_render(render);
+    if (*sv) return frontdoor::cli::run_serve_command();
   } catch (const std::exception& ex) {
     std::cerr << "frontdoor: " << ex.what() << "\n";
     return 2;

@@ -37,6 +37,7 @@ struct HistoryRecord {
   std::vector<ConcernEntry> concerns;
   std::optional<std::string> outcome;  // an outcome id of the document
   std::optional<bool> referral;        // used when the outcome is not known
+  std::optional<std::string> level;    // a level id of the document: the level the contact reached
 };
 
 struct ContactRecord {
@@ -86,6 +87,9 @@ struct PastContact {
   std::vector<std::uint16_t> concerns;
   std::uint64_t domains = 0;
   bool referral = false;
+  // The outcome and level it got, when known (0xFFFF: not known), for counters that filter on them.
+  std::uint16_t outcome = 0xFFFF;
+  std::uint16_t level = 0xFFFF;
 };
 
 }  // namespace frontdoor

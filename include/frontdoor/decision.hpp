@@ -22,6 +22,14 @@ struct UnknownCondition {
   Index name = kNoIndex;   // the name slot that was missing (Why::missing)
 };
 
+// Where a decision's deadline comes from (SPEC 7.5): the outcome, a rule that held or the routing
+// entry that applied, whichever gives the earliest; none when none of them has a decide_within.
+struct DeadlineSource {
+  enum class Kind : std::uint8_t { none, outcome, rule, routing } kind = Kind::none;
+  Index index = kNoIndex;  // into outcomes, rules or routing
+  bool operator==(const DeadlineSource&) const = default;
+};
+
 struct Decision {
   std::string contact;                             // the contact's id
   std::string error;                               // empty when decided; else names the field or concern at fault
@@ -35,7 +43,8 @@ struct Decision {
   std::vector<Index> base_concerns;  // concerns whose descriptor set the base level
   std::vector<UnknownCondition> unknowns;
   std::int64_t received = 0;  // milliseconds since the Unix epoch, UTC
-  std::int64_t deadline = 0;  // milliseconds since the Unix epoch, UTC
+  std::int64_t deadline = 0;  // milliseconds since the Unix epoch, UTC; meaningful when deadline_from has one
+  DeadlineSource deadline_from;
 
   bool ok() const noexcept { return error.empty(); }
   void reject(Rejection r) {
@@ -54,6 +63,7 @@ struct Decision {
     base_concerns.clear();
     unknowns.clear();
     received = deadline = 0;
+    deadline_from = {};
   }
 };
 

@@ -24,7 +24,24 @@ struct Span {
   std::int64_t amount = 0;
   // none: the outcome has no decide_within, so its decisions carry no deadline.
   enum class Unit : std::uint8_t { working_hours, working_days, hours, days, none } unit = Unit::none;
+  bool given() const noexcept { return unit != Unit::none; }
 };
+
+// Outcomes named one by one and by category: an action's `only_with`, a history counter's
+// `outcome` and `category`. Empty: no restriction.
+struct OutcomeSet {
+  std::vector<Index> outcomes;
+  std::uint8_t categories = 0;  // bit c set: Category c
+  bool empty() const noexcept { return outcomes.empty() && categories == 0; }
+  bool contains(Index outcome, Category category) const noexcept {
+    if ((categories >> static_cast<unsigned>(category)) & 1u) return true;
+    for (Index o : outcomes)
+      if (o == outcome) return true;
+    return false;
+  }
+};
+// "1 working day", "4 working hours"; empty for none.
+std::string to_string(const Span&);
 
 struct Level {
   std::string id;
@@ -46,6 +63,7 @@ struct Outcome {
 struct Action {
   std::string id;
   std::string text;
+  OutcomeSet only_with;  // kept only on decisions with one of these outcomes; empty: on any
   SourceOffset at = kNoOffset;
 };
 
@@ -81,6 +99,12 @@ struct Counter {
   std::int64_t within = 0;
   enum class Unit : std::uint8_t { days, weeks, months } unit = Unit::days;
   enum class Sharing : std::uint8_t { any, domain, concern } sharing = Sharing::any;
+  // Filters on an item's outcome and level (SPEC 7.6); an item must pass every one given, and one
+  // whose outcome (or level) is not known passes none that reads it.
+  std::vector<Index> outcomes;      // `outcome:`; empty: any
+  std::uint8_t categories = 0;      // `category:`, bit c set: Category c; 0: any
+  Index level_at_least = kNoIndex;  // `level_at_least:`; kNoIndex: any
+  bool filters_outcome() const noexcept { return !outcomes.empty() || categories != 0; }
   SourceOffset at = kNoOffset;
 };
 
@@ -97,6 +121,7 @@ struct Rule {
   std::vector<Index> actions;
   std::vector<Index> flags;  // into ThresholdDocument::flags
   std::string because;
+  Span decide_within;  // none: the rule sets no deadline
   SourceOffset at = kNoOffset;
 };
 
@@ -106,11 +131,15 @@ struct Routing {
   Index outcome = kNoIndex;
   bool lowers = false;
   std::string because;
+  Span decide_within;  // none: the entry sets no deadline
   SourceOffset at = kNoOffset;
 };
 
 struct Expectation {
   std::optional<std::string> level, outcome, category, deadline, error;
+  bool has_deadline_null = false;  // `deadline: null`: expects no deadline
+  bool has_deadline_from = false;
+  std::optional<std::string> deadline_from;  // has_deadline_from && !deadline_from: expects null
   std::optional<std::vector<std::string>> actions, actions_include, flags, rules;
   bool has_routing = false;
   std::optional<std::string> routing;  // has_routing && !routing: expects null

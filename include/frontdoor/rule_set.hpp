@@ -66,7 +66,11 @@ class DecisionView {
   std::vector<std::string_view> flags() const;
   std::vector<std::string_view> rules() const;
   std::string_view routing() const;  // empty when none
-  std::string deadline() const;      // YYYY-MM-DDTHH:MM:SSZ, empty when rejected
+  std::string deadline() const;      // YYYY-MM-DDTHH:MM:SSZ, empty when rejected or there is none
+  // The id of the outcome, rule or routing entry the deadline comes from (SPEC 7.5), and its
+  // decide_within; empty (Unit::none) when there is no deadline.
+  std::string_view deadline_from() const;
+  const Span& deadline_span() const;
   std::vector<Reason> reasons() const;
   std::string to_json() const;  // SPEC section 4, one line, byte-for-byte deterministic
 

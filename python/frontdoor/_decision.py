@@ -44,7 +44,7 @@ class Decision:
     """A decision, as the command line writes it (`to_dict()` is the same JSON object).
 
     Attributes: contact, level, outcome, category, referral, actions, deadline (ISO 8601, UTC),
-    flags, rules, routing, reasons, error. A rejected contact has `error` set and the others None;
+    deadline_from (the outcome, rule or routing entry it comes from), flags, rules, routing, reasons, error. A rejected contact has `error` set and the others None;
     `error_code` says why, typed ("unknown_concern", "bad_timestamp", ...), and `error_field` names
     the field at fault.
     """
@@ -111,6 +111,11 @@ class Decision:
     @property
     def deadline(self) -> Optional[str]:
         return self._data["deadline"]
+
+    @property
+    def deadline_from(self) -> Optional[str]:
+        """The id of the outcome, rule or routing entry the deadline comes from (the earliest), or None."""
+        return self._data["deadline_from"]
 
     @property
     def deadline_at(self) -> Optional[_dt.datetime]:

@@ -127,6 +127,7 @@ JsonObject DecidedContact::fields() const {
   out["actions"] = text_list(decided, v.actions());
   std::string deadline = v.deadline();
   out["deadline"] = text_or_none(!deadline.empty(), deadline);
+  out["deadline_from"] = text_or_none(!v.deadline_from().empty(), v.deadline_from());
   out["flags"] = text_list(decided, v.flags());
   out["rules"] = text_list(decided, v.rules());
   out["routing"] = text_or_none(decided && d_.routing != kNoIndex, v.routing());

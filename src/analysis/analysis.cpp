@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "analysis/deadline.hpp"
+#include "analysis/prover.hpp"
 #include "analysis/symbolic.hpp"
 #include "compile/program.hpp"
 #include "util/diagnostics.hpp"
@@ -48,183 +48,49 @@ class Analyser {
   // a check and a pop on that solver. Monotonicity adds the raised contact inside its own push.
   void prove() {
     z3::context ctx;
-    detail::Watchdog watchdog(ctx);
-    watchdog_ = &watchdog;
     Encoder enc(p_, ctx);
     z3::expr domain_only_items = ctx.bool_const("domain_only_items");
     SymHistory h = enc.history("h");
     SymContact c = enc.contact("c", h, domain_only_items);
     SymDecision d = enc.decide(c, "c");
-    z3::solver solver = make_solver(ctx, enc);
-    for (auto& f : enc.facts) solver.add(f);
-    solver_ = &solver;
-    z3::expr size = enc.size(c, h);
-    size_ = &size;
+    detail::Prover prover(
+        ctx, enc, bound_ms() - static_cast<unsigned>(std::min<double>(bound_ms(), elapsed_ms())), out_.timings,
+        [this](const std::string& question, unsigned limit, const std::string& reason) {
+          add(Severity::warning, "FD315", kNoOffset,
+              "proof incomplete: '" + question + "' was not settled within its " + std::to_string(limit) + " ms (" + reason + ")");
+        });
+    for (auto& f : enc.facts) prover.assert_fact(f);
+    prover.set_size(enc.size(c, h));
+    prover_ = &prover;
     dead_rules(d, domain_only_items);
     routing(enc, c, h, d, domain_only_items);
     idle_rules(d, domain_only_items);
     unreachable_levels(d, domain_only_items);
     unreachable_outcomes(d, domain_only_items);
+    actions_never_kept(enc, d, domain_only_items);
     monotonicity(enc, c, h, d, domain_only_items);
-    solver_ = nullptr;
-    watchdog_ = nullptr;
-    size_ = nullptr;
-    models_.clear();
-    if (skipped_)
+    prover_ = nullptr;
+    if (prover.skipped())
       add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " + std::to_string(skipped_) +
-              " of " + std::to_string(out_.timings.size()) + " questions were not asked");
+          "proof incomplete: the time for the proofs (" + std::to_string(bound_ms()) + " ms) was used up; " +
+              std::to_string(prover.skipped()) + " of " + std::to_string(out_.timings.size()) + " questions were not asked");
   }
 
   unsigned bound_ms() const { return std::min(opt_.timeout_ms, opt_.budget_ms); }
-
-  // Integer arithmetic only, unless the document compares strings.
-  z3::solver make_solver(z3::context& ctx, const Encoder& enc) {
-    z3::solver s = enc.uses_strings() ? z3::solver(ctx) : z3::solver(ctx, "QF_LIA");
-    z3::params params(ctx);
-    // Z3's older simplex (arith.solver=2) settles these queries, mostly small bounded integers and
-    // if-then-else chains, about four times faster than 4.8's default; measured on the default document.
-    params.set("arith.solver", 2u);
-    s.set(params);
-    return s;
-  }
-
-  // A question's share of the time left: half of it, or all of it for the last question, so one hard
-  // question cannot starve the rest.
-  static unsigned share_ms(double left_ms, bool last) { return static_cast<unsigned>(std::max(1.0, last ? left_ms : left_ms / 2)); }
-
-  // Is there a contact for which `goal` holds? One question on the shared solver, within its share.
-  z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model, bool last = false) {
-    const double left = bound_ms() - elapsed_ms();
-    if (left < 1) {
-      ++skipped_;
-      out_.timings.push_back({question, 0, ProofAnswer::unknown});
-      return z3::unknown;
-    }
-    const unsigned limit = share_ms(left, last);
-    auto t0 = detail::Clock::now();
-    std::string reason;
-    z3::check_result r = solve(goal, limit, model, reason);
-    double ms = std::chrono::duration<double, std::milli>(detail::Clock::now() - t0).count();
-    out_.timings.push_back({question, ms, r == z3::sat ? ProofAnswer::yes : r == z3::unsat ? ProofAnswer::no : ProofAnswer::unknown});
-    if (r == z3::unknown)
-      add(Severity::warning, "FD315", kNoOffset,
-          "proof incomplete: '" + question + "' was not settled within its " + std::to_string(limit) + " ms (" + reason + ")");
-    return r;
-  }
-
-  // A contact found for an earlier question often answers a later one too (the contact that makes
-  // one rule hold may make the next hold as well): each goal is first evaluated on the models found
-  // so far, and the solver is asked only when none satisfies it. Sound because every model satisfies
-  // the facts asserted once, and the goal carries every constraint of its own.
-  z3::check_result solve(const z3::expr& goal, unsigned limit_ms, std::optional<z3::model>& model, std::string& reason) {
-    for (auto& known : models_)
-      if (known.eval(goal, true).is_true()) {
-        model = known;
-        return z3::sat;
-      }
-    // Only the watchdog stops a question: Z3's own `timeout` starts a timer thread per check, and Z3
-    // 4.8's pool of timer threads has a race that, with hundreds of short checks on a busy machine,
-    // sometimes aborted the process (seen once in the benchmark; Z3 pull request 5371).
-    z3::solver& s = *solver_;
-    s.push();
-    s.add(goal);
-    watchdog_->arm(detail::Clock::now() + std::chrono::milliseconds(limit_ms));
-    z3::check_result r = s.check();
-    watchdog_->disarm();
-    if (r == z3::sat) {
-      model = s.get_model();
-      if (models_.size() == kModelsKept) models_.erase(models_.begin());
-      models_.push_back(*model);
-    }
-    if (r == z3::unknown) reason = s.reason_unknown();
-    s.pop();
-    return r;
-  }
-
-  // The solver's first model is any contact that shows the finding; a reader wants the smallest
-  // (fewest concerns, fields set, dates and history items). Sizes 0, 1, 3, 7, ... are tried from below,
-  // each within a small slice of the time left, the first that holds is kept, then refined by halving
-  // the gap below it. Not a question of its own: a search cut short keeps the smallest found so far.
-  z3::model smallest(const z3::expr& goal, z3::model m) {
-    auto size_of = [&](const z3::model& x) { return x.eval(*size_, true).get_numeral_int64(); };
-    auto fits = [&](std::int64_t n, z3::model& out) {
-      const double left = bound_ms() - elapsed_ms();
-      if (left < 8) return z3::unknown;
-      std::optional<z3::model> found;
-      std::string reason;
-      auto r = solve(goal && *size_ <= static_cast<int>(n), static_cast<unsigned>(std::min(left / 8, 250.0)), found, reason);
-      if (r == z3::sat) out = *found;
-      return r;
-    };
-    std::int64_t lo = 0, hi = size_of(m);  // no contact of size below lo; m has size hi
-    for (std::int64_t step = 0; lo < hi; step = step * 2 + 1) {
-      std::int64_t n = std::min(lo + step, hi - 1);
-      auto r = fits(n, m);
-      if (r == z3::unknown) return m;
-      if (r == z3::sat) {
-        hi = size_of(m);
-        break;
-      }
-      lo = n + 1;
-    }
-    while (lo < hi) {
-      std::int64_t mid = lo + (hi - lo) / 2;
-      auto r = fits(mid, m);
-      if (r == z3::unknown) break;
-      if (r == z3::sat)
-        hi = size_of(m);
-      else
-        lo = mid + 1;
-    }
-    return m;
-  }
-
   double elapsed_ms() const { return std::chrono::duration<double, std::milli>(detail::Clock::now() - start_).count(); }
+
+  z3::check_result query(const z3::expr& goal, const std::string& question, std::optional<z3::model>& model, bool last = false) {
+    return prover_->query(goal, question, model, last);
+  }
+  std::vector<z3::check_result> ask_all(const std::vector<z3::expr>& goals, const std::vector<std::string>& questions) {
+    return prover_->ask_all(goals, questions);
+  }
+  z3::model smallest(const z3::expr& goal, const z3::model& m) { return prover_->smallest(goal, m); }
 
   void add(Severity sev, std::string code, SourceOffset at, std::string message, std::vector<std::string> contacts = {}) {
     scratch_.clear();
     diags_.add(sev, std::move(code), at, std::move(message));
     out_.findings.push_back({scratch_.back(), std::move(contacts)});
-  }
-
-  // Many questions of one kind at once: can any of those still open hold? A contact that shows one
-  // usually shows several (every goal it satisfies is answered yes); when none can, every open one
-  // is answered no by that one proof. A round the solver cannot settle leaves its questions to be
-  // asked one by one. So a document of 2,000 rules takes a handful of solver calls, not 2,000.
-  std::vector<z3::check_result> ask_all(const std::vector<z3::expr>& goals, const std::vector<std::string>& questions) {
-    std::vector<z3::check_result> answer(goals.size(), z3::unknown);
-    std::vector<std::size_t> open(goals.size());
-    for (std::size_t i = 0; i < goals.size(); ++i) open[i] = i;
-    while (open.size() > 1) {
-      z3::expr_vector any(solver_->ctx());
-      for (auto i : open) any.push_back(goals[i]);
-      std::optional<z3::model> m;
-      auto t0 = detail::Clock::now();
-      const double left = bound_ms() - elapsed_ms();
-      if (left < 1) break;
-      std::string reason;
-      auto r = solve(z3::mk_or(any), share_ms(left, false), m, reason);
-      double ms = std::chrono::duration<double, std::milli>(detail::Clock::now() - t0).count();
-      if (r == z3::unknown) break;
-      std::vector<std::size_t> still;
-      for (auto i : open) {
-        bool yes = r == z3::sat && m->eval(goals[i], false).is_true();
-        if (r == z3::unsat || yes) {
-          answer[i] = r == z3::unsat ? z3::unsat : z3::sat;
-          out_.timings.push_back({questions[i], ms / static_cast<double>(open.size()), yes ? ProofAnswer::yes : ProofAnswer::no});
-        } else {
-          still.push_back(i);
-        }
-      }
-      if (still.size() == open.size()) break;  // a model that answers none: ask one by one
-      open = std::move(still);
-    }
-    for (auto i : open) {
-      std::optional<z3::model> m;
-      answer[i] = query(goals[i], questions[i], m);
-    }
-    return answer;
   }
 
   void dead_rules(SymDecision& d, const z3::expr& domain_only_items) {
@@ -391,6 +257,42 @@ class Analyser {
     }
   }
 
+  // An action with `only_with` that a rule (or `always`) adds, where no contact the rule holds for gets
+  // one of the outcomes it is kept with: the action is dropped from every such decision.
+  void actions_never_kept(Encoder& enc, SymDecision& d, const z3::expr& domain_only_items) {
+    struct Adder {
+      std::size_t rule;  // doc_.rules.size(): always
+      Index action;
+    };
+    std::vector<Adder> adders;
+    std::vector<z3::expr> goals;
+    std::vector<std::string> questions;
+    auto ask = [&](std::size_t rule, Index a, const z3::expr& when) {
+      const Action& action = doc_.actions[a];
+      if (action.only_with.empty() || (rule < doc_.rules.size() && dead_rule_.count(rule))) return;
+      z3::expr kept = enc.ctx().bool_val(false);
+      for (std::size_t o = 0; o < doc_.outcomes.size(); ++o)
+        if (action.only_with.contains(static_cast<Index>(o), doc_.outcomes[o].category)) kept = kept || d.outcome == static_cast<int>(o);
+      adders.push_back({rule, a});
+      goals.push_back(when && kept && domain_only_items);
+      questions.push_back("can action " + action.id + " be kept" +
+                          (rule < doc_.rules.size() ? " when rule " + doc_.rules[rule].id + " adds it?" : "?"));
+    };
+    for (std::size_t r = 0; r < doc_.rules.size(); ++r)
+      for (Index a : doc_.rules[r].actions) ask(r, a, d.rule_holds[r]);
+    for (Index a : doc_.always) ask(doc_.rules.size(), a, enc.ctx().bool_val(true));
+    auto answers = ask_all(goals, questions);
+    for (std::size_t k = 0; k < adders.size(); ++k) {
+      if (answers[k] != z3::unsat) continue;
+      const Action& action = doc_.actions[adders[k].action];
+      bool by_rule = adders[k].rule < doc_.rules.size();
+      add(Severity::warning, "FD320", by_rule ? doc_.rules[adders[k].rule].at : action.at,
+          "action '" + action.id + "' " + (by_rule ? "that rule '" + doc_.rules[adders[k].rule].id + "' adds" : "in 'always'") +
+              " can never apply: " + (by_rule ? "whenever the rule holds" : "for every contact") +
+              " the outcome is not one its only_with keeps it for");
+    }
+  }
+
   static std::string quoted_list(const std::string& one, const std::string& many, const std::vector<std::string>& ids) {
     std::string out = (ids.size() > 1 ? many : one) + " ";
     for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", '" : "'") + ids[i] + "'";
@@ -404,9 +306,8 @@ class Analyser {
   // (an item sharing only a domain could start sharing a concern with the second).
   void monotonicity(Encoder& enc, SymContact& a, SymHistory& h, SymDecision& da, const z3::expr& domain_only_items) {
     const std::string question = "can one more concern or a higher descriptor lower the outcome?";
-    if (elapsed_ms() >= bound_ms()) {  // encoding the second decision costs time too
-      ++skipped_;
-      out_.timings.push_back({question, 0, ProofAnswer::unknown});
+    if (prover_->elapsed_ms() >= prover_->bound_ms()) {  // encoding the second decision costs time too
+      prover_->skip(question);
       return;
     }
     const std::size_t mark = enc.facts.size();
@@ -507,14 +408,9 @@ class Analyser {
     }
   }
 
-  z3::solver* solver_ = nullptr;
-  detail::Watchdog* watchdog_ = nullptr;
+  detail::Prover* prover_ = nullptr;
   detail::Clock::time_point start_ = detail::Clock::now();
-  std::size_t skipped_ = 0;  // questions not asked once the time was spent
   std::set<std::size_t> dead_rule_, dead_routing_, unreachable_level_;
-  static constexpr std::size_t kModelsKept = 32;
-  std::vector<z3::model> models_;   // the latest contacts found, to answer later questions without the solver
-  const z3::expr* size_ = nullptr;  // the contact's size, for the smallest counterexample (dies with the context)
   const RuleSet& rs_;
   const detail::Program& p_;
   const ThresholdDocument& doc_;

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "compile/program.hpp"
@@ -23,16 +25,24 @@ namespace frontdoor::detail {
 struct ConcernGroup {
   Index domain = kNoIndex;
   std::vector<Index> levels;   // the levels each member has a descriptor at, in order
-  std::vector<Index> members;  // concerns, in document order
+  std::vector<Index> members;  // concerns, in document order; none when the group is foreign
+  bool foreign() const { return members.empty(); }
 };
 
+// For the symbolic diff, two documents see one contact: each document's space has the same named
+// concerns and groups in the same order (so the solver's variables are shared by name), and an entry
+// the document lacks is foreign: it has a variable, but no fact or meaning in that document.
 struct ConcernSpace {
-  std::vector<Index> named;           // concerns a condition names, in document order
-  std::vector<ConcernGroup> groups;   // the rest
-  std::vector<Index> named_position;  // per concern: its index in `named`, or kNoIndex
-  std::vector<Index> group_of;        // per concern: its group, or kNoIndex when named
+  std::vector<Index> named;            // concerns a condition names, in document order; kNoIndex: foreign
+  std::vector<std::string> named_ids;  // per entry of `named`: the concern's id, which names its variable
+  std::vector<ConcernGroup> groups;    // the rest
+  std::vector<Index> named_position;   // per concern: its index in `named`, or kNoIndex
+  std::vector<Index> group_of;         // per concern: its group, or kNoIndex when named
 
   static ConcernSpace of(const Program&);
+  // The spaces of two documents over one contact: a concern is named in both when a condition of
+  // either names it; the rest are grouped by what both documents make of them.
+  static std::pair<ConcernSpace, ConcernSpace> joint(const Program& a, const Program& b);
   std::size_t units() const { return named.size() + groups.size(); }
 };
 

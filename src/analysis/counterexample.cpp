@@ -19,7 +19,8 @@ bool truth(const z3::model& m, const z3::expr& e) { return m.eval(e, true).is_tr
 std::vector<int> concern_levels(const Encoder& enc, const z3::model& m, const SymContact& c) {
   const ConcernSpace& space = enc.space();
   std::vector<int> levels(enc.program().doc.concerns.size(), -1);
-  for (std::size_t i = 0; i < space.named.size(); ++i) levels[space.named[i]] = static_cast<int>(number(m, c.concerns.named[i])) - 1;
+  for (std::size_t i = 0; i < space.named.size(); ++i)
+    if (space.named[i] != kNoIndex) levels[space.named[i]] = static_cast<int>(number(m, c.concerns.named[i])) - 1;
   for (std::size_t g = 0; g < space.groups.size(); ++g) {
     std::size_t next = 0;
     const ConcernGroup& group = space.groups[g];
@@ -48,14 +49,17 @@ std::vector<HistoryRecord> history_items(const Program& p, const z3::model& m, c
   }
   std::vector<HistoryRecord> items;
   for (std::size_t b = 0; b < h.bucket_start.size(); ++b)
-    for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t r = 0; r < h.kinds.size(); ++r)
       for (std::size_t s = 0; s < 3; ++s)
         for (std::int64_t i = number(m, h.at(r, s, b)); i > 0; --i) {
           HistoryRecord item;
           item.received = format_timestamp(h.bucket_start[b] + 60000);
           Index k = s == 0 ? first_present : s == 1 ? domain_only : kNoIndex;
           if (k != kNoIndex) item.concerns.push_back({doc.concerns[k].id, doc.levels[doc.concerns[k].descriptors.front().level].id});
-          item.referral = r == 1;
+          const HistoryKind& kind = h.kinds[r];
+          if (!kind.outcome.empty()) item.outcome = kind.outcome;
+          if (!kind.level.empty()) item.level = kind.level;
+          item.referral = kind.referral;
           items.push_back(std::move(item));
         }
   return items;
@@ -94,6 +98,8 @@ void write(const Program& p, ConcreteContact& out) {
     w.key("concerns").open('{');
     for (auto& e : item.concerns) w.key(e.concern).string(e.level);
     w.close('}');
+    if (item.outcome) w.key("outcome").string(*item.outcome);
+    if (item.level) w.key("level").string(*item.level);
     w.key("referral").boolean(item.referral.value_or(false));
     w.close('}');
   }
@@ -120,13 +126,13 @@ ConcreteContact concretise(const Encoder& enc, const z3::model& m, const SymCont
   for (std::size_t i = 0; i < doc.fields.size(); ++i) {
     const Field& f = doc.fields[i];
     std::size_t s = p.field_slot[i];
-    if (!truth(m, c.known[s])) continue;
+    if (!truth(m, c.given[s])) continue;
     Scalar v;
     switch (f.type) {
-      case FieldType::boolean: v = number(m, c.value[s]) != 0; break;
-      case FieldType::integer: v = number(m, c.value[s]); break;
-      case FieldType::enumeration: v = f.values[static_cast<std::size_t>(number(m, c.value[s]))]; break;
-      case FieldType::string: v = m.eval(c.value[s], true).get_string(); break;
+      case FieldType::boolean: v = number(m, c.raw[s]) != 0; break;
+      case FieldType::integer: v = number(m, c.raw[s]); break;
+      case FieldType::enumeration: v = f.values[static_cast<std::size_t>(number(m, c.raw[s]))]; break;
+      case FieldType::string: v = m.eval(c.raw[s], true).get_string(); break;
     }
     if (f.id == "unborn") unborn = std::get<bool>(v);
     if (v != f.default_value) out.fields.emplace_back(f.id, std::move(v));  // a default goes without saying

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "time/civil.hpp"
 
@@ -28,7 +29,9 @@ z3::expr sum(z3::context& ctx, const std::vector<z3::expr>& terms) {
 }
 }  // namespace
 
-Encoder::Encoder(const Program& p, z3::context& ctx) : p_(p), ctx_(ctx), space_(ConcernSpace::of(p)) {
+Encoder::Encoder(const Program& p, z3::context& ctx) : Encoder(p, ctx, ConcernSpace::of(p)) {}
+
+Encoder::Encoder(const Program& p, z3::context& ctx, ConcernSpace space) : p_(p), ctx_(ctx), space_(std::move(space)) {
   slot_is_string_.assign(p.slot_names.size(), 0);
   slot_field_.assign(p.slot_names.size(), nullptr);
   slot_default_.assign(p.slot_names.size(), std::nullopt);
@@ -57,15 +60,75 @@ z3::expr Encoder::named_var(const z3::expr& definition, const std::string& name)
   return v;
 }
 
-SymHistory Encoder::history(const std::string& tag) {
+std::vector<std::int64_t> Encoder::window_starts() const {
+  std::vector<std::int64_t> out;
+  for (auto& k : p_.doc.counters) out.push_back(window_start(k, kCounterexampleReceived));
+  return out;
+}
+
+namespace {
+
+Index index_of(const std::unordered_map<std::string, std::uint16_t>& by_name, const std::string& id) {
+  if (id.empty()) return kNoIndex;
+  auto it = by_name.find(id);
+  return it == by_name.end() ? kNoIndex : it->second;
+}
+
+bool reads_item(const Program& p) {
+  for (auto& k : p.doc.counters)
+    if (k.filters_outcome() || k.level_at_least != kNoIndex) return true;
+  return false;
+}
+
+// The kinds of earlier contact the counters of these documents can tell apart: one representative of
+// each different answer to "which counters count it?". Without outcome or level filters that is
+// referral or not, two kinds.
+std::vector<HistoryKind> history_kinds(const Program& p, const Program* other) {
+  if (!reads_item(p) && !(other && reads_item(*other))) return {{"", "", false}, {"", "", true}};
+  std::vector<std::string> outcomes{""}, levels{""};
+  for (auto& o : p.doc.outcomes)
+    if (!other || other->outcome_by_name.count(o.id)) outcomes.push_back(o.id);
+  for (auto& l : p.doc.levels) levels.push_back(l.id);
+  std::vector<HistoryKind> kinds;
+  std::set<std::vector<bool>> seen;
+  for (auto& o : outcomes)
+    for (auto& l : levels)
+      for (bool referral : {false, true}) {
+        HistoryKind kind{o, l, referral};
+        std::vector<bool> signature;
+        for (auto* q : {&p, other})
+          if (q)
+            for (auto& k : q->doc.counters) signature.push_back(counts(*q, k, kind));
+        if (seen.insert(signature).second) kinds.push_back(kind);
+      }
+  return kinds;
+}
+
+}  // namespace
+
+// As the engine counts (decide.cpp): an item is a referral when it says so or its outcome is one; a
+// filter reading an outcome or level the item does not give lets it through only if it reads nothing.
+bool counts(const Program& p, const Counter& k, const HistoryKind& kind) {
+  Index outcome = index_of(p.outcome_by_name, kind.outcome), level = index_of(p.level_by_name, kind.level);
+  bool referral = kind.referral || (outcome != kNoIndex && p.doc.outcomes[outcome].referral);
+  if (k.count == Counter::Count::referrals && !referral) return false;
+  if (k.level_at_least != kNoIndex && (level == kNoIndex || level < k.level_at_least)) return false;
+  if (!k.filters_outcome()) return true;
+  if (outcome == kNoIndex) return false;
+  if (!k.outcomes.empty() && std::find(k.outcomes.begin(), k.outcomes.end(), outcome) == k.outcomes.end()) return false;
+  return k.categories == 0 || ((k.categories >> static_cast<unsigned>(p.doc.outcomes[outcome].category)) & 1u);
+}
+
+SymHistory Encoder::history(const std::string& tag, const std::vector<std::int64_t>& more_starts, const Program* other) {
   SymHistory h;
-  std::set<std::int64_t> starts;
-  for (auto& k : p_.doc.counters) starts.insert(window_start(k, kCounterexampleReceived));
+  std::set<std::int64_t> starts(more_starts.begin(), more_starts.end());
+  for (auto s : window_starts()) starts.insert(s);
   h.bucket_start.assign(starts.rbegin(), starts.rend());  // nearest first
-  for (std::size_t r = 0; r < 2; ++r)
+  h.kinds = history_kinds(p_, other);
+  for (std::size_t r = 0; r < h.kinds.size(); ++r)
     for (std::size_t s = 0; s < 3; ++s)
       for (std::size_t b = 0; b < h.bucket_start.size(); ++b) {
-        z3::expr n = ctx_.int_const((tag + "_hist_" + std::to_string(r) + std::to_string(s) + "_" + std::to_string(b)).c_str());
+        z3::expr n = ctx_.int_const((tag + "_hist_" + std::to_string(r) + "_" + std::to_string(s) + "_" + std::to_string(b)).c_str());
         facts.push_back(n >= 0 && n <= ctx_.int_val(kMaxItems));
         h.n.push_back(n);
       }
@@ -76,7 +139,7 @@ SymHistory Encoder::history(const std::string& tag) {
 
 SymConcerns Encoder::fresh_concerns(const std::string& tag) {
   SymConcerns c;
-  for (Index k : space_.named) c.named.push_back(ctx_.int_const((tag + "_concern_" + p_.doc.concerns[k].id).c_str()));
+  for (auto& id : space_.named_ids) c.named.push_back(ctx_.int_const((tag + "_concern_" + id).c_str()));
   for (std::size_t g = 0; g < space_.groups.size(); ++g) {
     std::vector<z3::expr> per_level;
     for (Index l : space_.groups[g].levels)
@@ -89,11 +152,13 @@ SymConcerns Encoder::fresh_concerns(const std::string& tag) {
 
 void Encoder::concern_facts(const SymConcerns& c) {
   for (std::size_t i = 0; i < space_.named.size(); ++i) {
+    if (space_.named[i] == kNoIndex) continue;  // the other document's: no fact here
     z3::expr allowed = c.named[i] == 0;
     for (auto& d : p_.doc.concerns[space_.named[i]].descriptors) allowed = allowed || c.named[i] == static_cast<int>(d.level + 1);
     facts.push_back(allowed);
   }
   for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    if (space_.groups[g].foreign()) continue;
     for (auto& n : c.members[g]) facts.push_back(n >= 0);
     facts.push_back(sum(ctx_, c.members[g]) <= static_cast<int>(space_.groups[g].members.size()));
   }
@@ -105,9 +170,11 @@ const z3::expr& Encoder::named_concern(const SymContact& c, std::uint32_t concer
 
 z3::expr Encoder::any_concern(const SymConcerns& c) {
   std::vector<z3::expr> present;
-  for (auto& x : c.named) present.push_back(b01(x > 0));
-  for (auto& g : c.members)
-    for (auto& n : g) present.push_back(n);
+  for (std::size_t i = 0; i < c.named.size(); ++i)
+    if (space_.named[i] != kNoIndex) present.push_back(b01(c.named[i] > 0));
+  for (std::size_t g = 0; g < c.members.size(); ++g)
+    if (!space_.groups[g].foreign())
+      for (auto& n : c.members[g]) present.push_back(n);
   return sum(ctx_, present) >= 1;
 }
 
@@ -118,11 +185,13 @@ z3::expr Encoder::some_domain_part_absent(const SymConcerns& c) {
   std::vector<std::vector<z3::expr>> present(doc.domains.size());
   std::vector<int> total(doc.domains.size(), 0);
   for (std::size_t i = 0; i < space_.named.size(); ++i) {
+    if (space_.named[i] == kNoIndex) continue;
     Index d = doc.concerns[space_.named[i]].domain;
     present[d].push_back(b01(c.named[i] > 0));
     ++total[d];
   }
   for (std::size_t g = 0; g < space_.groups.size(); ++g) {
+    if (space_.groups[g].foreign()) continue;
     Index d = space_.groups[g].domain;
     for (auto& n : c.members[g]) present[d].push_back(n);
     total[d] += static_cast<int>(space_.groups[g].members.size());
@@ -140,11 +209,13 @@ z3::expr Encoder::some_domain_part_absent(const SymConcerns& c) {
 z3::expr Encoder::base_level(const SymConcerns& c) {
   const auto& doc = p_.doc;
   std::vector<z3::expr> at_level(doc.levels.size(), ctx_.bool_val(false));
-  for (std::size_t i = 0; i < space_.named.size(); ++i)
+  for (std::size_t i = 0; i < space_.named.size(); ++i) {
+    if (space_.named[i] == kNoIndex) continue;
     for (auto& d : doc.concerns[space_.named[i]].descriptors)
       at_level[d.level] = at_level[d.level] || c.named[i] == static_cast<int>(d.level + 1);
+  }
   for (std::size_t g = 0; g < space_.groups.size(); ++g)
-    for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s) {
+    for (std::size_t s = 0; !space_.groups[g].foreign() && s < space_.groups[g].levels.size(); ++s) {
       Index l = space_.groups[g].levels[s];
       at_level[l] = at_level[l] || c.members[g][s] >= 1;
     }
@@ -157,9 +228,10 @@ const z3::expr& Encoder::count_at_least(SymContact& c, Index level) {
   if (c.at_least.size() <= level) c.at_least.resize(p_.doc.levels.size());
   if (!c.at_least[level]) {
     std::vector<z3::expr> terms;
-    for (auto& x : c.concerns.named) terms.push_back(b01(x > static_cast<int>(level)));
+    for (std::size_t i = 0; i < space_.named.size(); ++i)
+      if (space_.named[i] != kNoIndex) terms.push_back(b01(c.concerns.named[i] > static_cast<int>(level)));
     for (std::size_t g = 0; g < space_.groups.size(); ++g)
-      for (std::size_t s = 0; s < space_.groups[g].levels.size(); ++s)
+      for (std::size_t s = 0; !space_.groups[g].foreign() && s < space_.groups[g].levels.size(); ++s)
         if (space_.groups[g].levels[s] >= level) terms.push_back(c.concerns.members[g][s]);
     c.at_least[level] = named_var(sum(ctx_, terms), "count_at_least_" + p_.doc.levels[level].id);
   }
@@ -171,9 +243,9 @@ const z3::expr& Encoder::domain_count(SymContact& c, Index domain) {
   if (!c.in_domain[domain]) {
     std::vector<z3::expr> terms;
     for (std::size_t i = 0; i < space_.named.size(); ++i)
-      if (p_.doc.concerns[space_.named[i]].domain == domain) terms.push_back(b01(c.concerns.named[i] > 0));
+      if (space_.named[i] != kNoIndex && p_.doc.concerns[space_.named[i]].domain == domain) terms.push_back(b01(c.concerns.named[i] > 0));
     for (std::size_t g = 0; g < space_.groups.size(); ++g)
-      if (space_.groups[g].domain == domain)
+      if (!space_.groups[g].foreign() && space_.groups[g].domain == domain)
         for (auto& n : c.concerns.members[g]) terms.push_back(n);
     c.in_domain[domain] = named_var(sum(ctx_, terms), "domain_count_" + p_.doc.domains[domain]);
   }
@@ -186,7 +258,7 @@ void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domai
   const auto& doc = p_.doc;
   z3::expr shares_concern = named_var(any_concern(c.concerns), "any_concern");
   z3::expr shares_domain = named_var(domain_only_items && some_domain_part_absent(c.concerns), "domain_only");
-  for (std::size_t r = 0; r < 2; ++r)
+  for (std::size_t r = 0; r < h.kinds.size(); ++r)
     for (std::size_t b = 0; b < h.bucket_start.size(); ++b) {
       facts.push_back(h.at(r, 0, b) == 0 || shares_concern);
       facts.push_back(h.at(r, 1, b) == 0 || shares_domain);
@@ -194,8 +266,8 @@ void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domai
   for (auto& k : doc.counters) {
     std::int64_t from = window_start(k, kCounterexampleReceived);
     std::vector<z3::expr> items;
-    for (std::size_t r = 0; r < 2; ++r) {
-      if (k.count == Counter::Count::referrals && r == 0) continue;
+    for (std::size_t r = 0; r < h.kinds.size(); ++r) {
+      if (!counts(p_, k, h.kinds[r])) continue;
       for (std::size_t s = 0; s < 3; ++s) {
         if (k.sharing == Counter::Sharing::concern && s != 0) continue;
         if (k.sharing == Counter::Sharing::domain && s == 2) continue;
@@ -207,25 +279,37 @@ void Encoder::counters(SymContact& c, const SymHistory& h, const z3::expr& domai
   }
 }
 
+// A field the contact may give or not: the variables are what the contact gives (shared by name with
+// the other document in a diff); value and known are what this document reads, its default where the
+// contact gives nothing. Giving the default and giving nothing then read alike, as in the engine.
 SymContact Encoder::contact(const std::string& tag, const SymHistory& h, const z3::expr& domain_only_items) {
   SymContact c;
   c.concerns = fresh_concerns(tag);
   for (std::size_t s = 0; s < p_.slot_names.size(); ++s) {
     std::string name = tag + "_" + p_.slot_names[s];
-    c.value.push_back(slot_is_string_[s] ? ctx_.string_const(name.c_str()) : ctx_.int_const(name.c_str()));
-    c.known.push_back(ctx_.bool_const((name + "_known").c_str()));
+    z3::expr raw = slot_is_string_[s] ? ctx_.string_const(name.c_str()) : ctx_.int_const(name.c_str());
+    z3::expr given = ctx_.bool_const((name + "_known").c_str());
+    c.raw.push_back(raw);
+    c.given.push_back(given);
+    c.value.push_back(raw);
+    c.known.push_back(given);
     const Field* f = slot_field_[s];
-    const z3::expr& v = c.value.back();
     if (!f) continue;  // ages: below
-    if (!std::holds_alternative<std::monostate>(f->default_value)) facts.push_back(c.known.back());
+    if (!std::holds_alternative<std::monostate>(f->default_value)) {
+      c.known.back() = ctx_.bool_val(true);
+      if (auto* text = std::get_if<std::string>(&f->default_value); text && f->type == FieldType::string)
+        c.value.back() = z3::ite(given, raw, ctx_.string_val(*text));
+      else if (slot_default_[s])
+        c.value.back() = z3::ite(given, raw, ctx_.int_val(*slot_default_[s]));
+    }
     switch (f->type) {
-      case FieldType::boolean: facts.push_back(v >= 0 && v <= 1); break;
+      case FieldType::boolean: facts.push_back(raw >= 0 && raw <= 1); break;
       case FieldType::integer:
-        facts.push_back(in_range(v));
-        if (f->min) facts.push_back(v >= ctx_.int_val(*f->min));
-        if (f->max) facts.push_back(v <= ctx_.int_val(*f->max));
+        facts.push_back(in_range(raw));
+        if (f->min) facts.push_back(raw >= ctx_.int_val(*f->min));
+        if (f->max) facts.push_back(raw <= ctx_.int_val(*f->max));
         break;
-      case FieldType::enumeration: facts.push_back(v >= 0 && v < static_cast<int>(f->values.size())); break;
+      case FieldType::enumeration: facts.push_back(raw >= 0 && raw < static_cast<int>(f->values.size())); break;
       case FieldType::string: break;
     }
   }
@@ -244,12 +328,20 @@ SymChange Encoder::change(const SymContact& c, const std::string& tag) {
   facts.push_back(ch.unit >= 0 && ch.unit < static_cast<int>(space_.units()));
   facts.push_back(ch.to > ch.from);
   for (int i = 0; i < named; ++i) {
+    if (space_.named[i] == kNoIndex) {
+      facts.push_back(ch.unit != i);
+      continue;
+    }
     z3::expr to_allowed = ctx_.bool_val(false);
     for (auto& d : p_.doc.concerns[space_.named[i]].descriptors) to_allowed = to_allowed || ch.to == static_cast<int>(d.level + 1);
     facts.push_back(z3::implies(ch.unit == i, ch.from == c.concerns.named[i] && to_allowed));
   }
   for (std::size_t g = 0; g < space_.groups.size(); ++g) {
     const ConcernGroup& group = space_.groups[g];
+    if (group.foreign()) {
+      facts.push_back(ch.unit != named + static_cast<int>(g));
+      continue;
+    }
     z3::expr absent = static_cast<int>(group.members.size()) - sum(ctx_, c.concerns.members[g]);
     z3::expr from_ok = ch.from == 0 && absent >= 1, to_ok = ctx_.bool_val(false);
     for (std::size_t s = 0; s < group.levels.size(); ++s) {
@@ -266,6 +358,8 @@ SymContact Encoder::changed(const SymContact& base, const SymChange& ch, const S
   SymContact c;
   c.value = base.value;
   c.known = base.known;
+  c.given = base.given;
+  c.raw = base.raw;
   const auto named = static_cast<int>(space_.named.size());
   for (int i = 0; i < named; ++i)
     c.concerns.named.push_back(named_var(z3::ite(ch.unit == i, ch.to, base.concerns.named[i]), tag + "_concern"));
@@ -308,7 +402,7 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         break;
       }
       case Op::push_counter: st.push_back(known_int(c.counter[in.a])); break;
-      case Op::push_level: st.push_back(known_int(level)); break;
+      case Op::push_level: st.push_back(known_int(in.a == 1 ? *c.base : level)); break;
       case Op::push_str: st.push_back({ctx_.int_val(0), ctx_.string_val(p_.strings[in.a]), T, F}); break;
       case Op::concern: st.push_back(known_int(b01(named_concern(c, in.a) > 0))); break;
       case Op::concern_at_least: st.push_back(known_int(b01(named_concern(c, in.a) > static_cast<int>(in.b)))); break;
@@ -420,6 +514,8 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
         std::uint32_t slot = slot_of(in.a);
         Sym x = known_int(level);
         if (operand_of(in.a) == Operand::counter) x = known_int(c.counter[slot]);
+        if (operand_of(in.a) == Operand::base_level) x = known_int(*c.base);
+        if (operand_of(in.a) == Operand::rule) x = known_int(c.held[slot]);  // a rule not yet decided cannot be named
         if (operand_of(in.a) == Operand::name) x = {c.value[slot], ctx_.string_val(""), c.known[slot], !c.known[slot]};
         z3::expr r = F;
         if (in.op == Op::in_const) {
@@ -463,10 +559,13 @@ SymDecision Encoder::decide(SymContact& c, const std::string& tag) {
   const auto& doc = p_.doc;
   SymDecision d{{}, {}, {}, {}, ctx_.int_val(0), ctx_.int_val(0), ctx_.int_val(0)};
   z3::expr level = named_var(base_level(c.concerns), tag + "_base_level");
+  c.base = level;
+  c.held.clear();
   for (std::size_t r = 0; r < doc.rules.size(); ++r) {
     d.level_before.push_back(level);
     z3::expr h = named_var(holds(condition(p_.rule_when[r], c, level)), tag + "_rule_" + doc.rules[r].id);
     d.rule_holds.push_back(h);
+    c.held.push_back(b01(h));
     if (doc.rules[r].raise_to != kNoIndex) {
       z3::expr to = ctx_.int_val(doc.rules[r].raise_to);
       level = named_var(z3::ite(h && to > level, to, level), tag + "_level_after_" + doc.rules[r].id);
@@ -492,13 +591,8 @@ z3::expr Encoder::size(const SymContact& c, const SymHistory& h) {
   for (auto& x : c.concerns.named) terms.push_back(b01(x > 0));
   for (auto& g : c.concerns.members)
     for (auto& n : g) terms.push_back(n);
-  for (std::size_t s = 0; s < slot_field_.size(); ++s) {
-    if (!slot_field_[s]) continue;
-    if (slot_default_[s])
-      terms.push_back(b01(c.value[s] != ctx_.int_val(*slot_default_[s])));
-    else if (std::holds_alternative<std::monostate>(slot_field_[s]->default_value))
-      terms.push_back(b01(c.known[s]));
-  }
+  for (std::size_t s = 0; s < slot_field_.size(); ++s)
+    if (slot_field_[s]) terms.push_back(b01(c.given[s]));
   terms.push_back(b01(c.known[p_.slot_age_months]));
   return sum(ctx_, terms);
 }

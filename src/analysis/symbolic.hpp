@@ -22,16 +22,24 @@ struct Sym {
   z3::expr unk;
 };
 
-// History as counts of items by kind and by how far back they lie, so every model is a history that
-// can be written out: items that share a concern, share only a domain, or share nothing; referrals
-// or not; in which window bucket.
+// An earlier contact as the counters tell it apart: its outcome and level by id (empty: not given)
+// and its referral flag. Only the kinds some counter can tell apart are kept (see history_kinds).
+struct HistoryKind {
+  std::string outcome, level;
+  bool referral = false;
+};
+
+// History as counts of items by kind, by what they share with the contact (a concern, only a domain,
+// nothing) and by how far back they lie, so every model is a history that can be written out.
 struct SymHistory {
   std::vector<std::int64_t> bucket_start;  // instants (ms); an item in bucket b lies a minute after bucket_start[b]
-  std::vector<z3::expr> n;                 // [referral][share][bucket], flattened
-  const z3::expr& at(std::size_t referral, std::size_t share, std::size_t b) const {
-    return n[(referral * 3 + share) * bucket_start.size() + b];
-  }
+  std::vector<HistoryKind> kinds;
+  std::vector<z3::expr> n;  // [kind][share][bucket], flattened
+  const z3::expr& at(std::size_t kind, std::size_t share, std::size_t b) const { return n[(kind * 3 + share) * bucket_start.size() + b]; }
 };
+
+// Whether a counter of `p` counts an item of this kind (leaving aside sharing and its window).
+bool counts(const Program& p, const Counter& k, const HistoryKind& kind);
 
 // A contact's concerns as the solver sees them (see concern_space.hpp): each named concern absent (0)
 // or at one of its levels (level index + 1); for each group, how many of its members stand at each of
@@ -43,11 +51,17 @@ struct SymConcerns {
 
 struct SymContact {
   SymConcerns concerns;
-  std::vector<z3::expr> value;    // per value slot
-  std::vector<z3::expr> known;    // per value slot
+  std::vector<z3::expr> value;    // per value slot: as the document reads it (a default where not given)
+  std::vector<z3::expr> known;    // per value slot: as the document reads it
+  std::vector<z3::expr> given;    // per value slot: whether the contact gives it
+  std::vector<z3::expr> raw;      // per value slot: the value the contact gives
   std::vector<z3::expr> counter;  // per history counter
   // Named terms for count_at_least(level) and domain_count(domain), made on first use.
   std::vector<std::optional<z3::expr>> at_least, in_domain;
+  // Set by decide: the base level, and whether each rule decided so far held (0/1), for base_level
+  // and rule("id").
+  std::optional<z3::expr> base;
+  std::vector<z3::expr> held;
 };
 
 struct SymDecision {
@@ -67,12 +81,16 @@ inline constexpr std::int64_t kCounterexampleReceived = 1781524800000;  // 2026-
 class Encoder {
  public:
   Encoder(const Program& p, z3::context& ctx);
+  // With a space of its own: the symbolic diff's two documents share one contact (concern_space.hpp).
+  Encoder(const Program& p, z3::context& ctx, ConcernSpace space);
 
   const Program& program() const { return p_; }
   const ConcernSpace& space() const { return space_; }
   z3::context& ctx() { return ctx_; }
-  // A fresh symbolic history, with its domain constraints added to `facts`.
-  SymHistory history(const std::string& tag);
+  // A fresh symbolic history, with its domain constraints added to `facts`. Its buckets start where
+  // this document's counter windows start, and at `more_starts` (the other document's, in a diff).
+  SymHistory history(const std::string& tag, const std::vector<std::int64_t>& more_starts = {}, const Program* other = nullptr);
+  std::vector<std::int64_t> window_starts() const;
   // A fresh contact; `facts` collects the constraints that make it a contact the engine accepts.
   // Items that share only a domain with the contact are allowed when `domain_only_items` holds.
   SymContact contact(const std::string& tag, const SymHistory& h, const z3::expr& domain_only_items);

@@ -103,18 +103,16 @@ class RowDecider {
     return &earlier_;
   }
 
-  void remember_history(bool in_group, bool referral) {
+  void remember_history(bool in_group, const Decided& d) {
     if (!in_group) return;
     if (past_ == pool_.size()) pool_.emplace_back();
     PastContact& h = pool_[past_++];
     h.received = c_.received;
     h.concerns.assign(c_.concerns.begin(), c_.concerns.end());
     h.domains = c_.domains;
-    h.referral = referral;
-  }
-
-  std::int64_t deadline_of(const Outcome& oc, std::int64_t decided_deadline) const {
-    return oc.decide_within.unit == Span::Unit::none ? kNoTime : decided_deadline;  // no decide_within: no deadline
+    h.referral = d.referral != 0;
+    h.outcome = static_cast<std::uint16_t>(d.outcome);  // what this run decided, for counters that filter on it
+    h.level = static_cast<std::uint16_t>(d.level);
   }
 
   void decide_row(std::size_t row, std::size_t pos, bool in_group) {
@@ -124,7 +122,9 @@ class RowDecider {
     std::int64_t counted[detail::kMaxCounters];
     detail::count_history(p_, c_, *earlier, counted);
     std::size_t key_size = 0;
-    const bool keyed = memo_use_.on() && s_.memo_plan.key(c_, counted, memo_key_, key_size);
+    // Where rules or routing set deadlines, which one is earliest depends on `received`, which the
+    // memo does not key on: such documents are decided row by row.
+    const bool keyed = memo_use_.on() && !p_.deadlines_vary && s_.memo_plan.key(c_, counted, memo_key_, key_size);
     const std::string_view key(memo_key_, key_size);
     const std::uint64_t key_hash = keyed ? text_hash(key) : 0;
     RowResult& r = out_.results[pos];
@@ -134,14 +134,14 @@ class RowDecider {
       r.decided = *known;
       const Outcome& oc = p_.doc.outcomes[static_cast<std::size_t>(known->outcome)];
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : p_.calendar->add(c_.received, oc.decide_within);
-      return remember_history(in_group, known->referral != 0);
+      return remember_history(in_group, *known);
     }
     detail::decide_counted(p_, c_, counted, d_, no_trace_);
     const Outcome& oc = p_.doc.outcomes[d_.outcome];
-    r.deadline = deadline_of(oc, d_.deadline);
+    r.deadline = d_.deadline_from.kind == DeadlineSource::Kind::none ? kNoTime : d_.deadline;  // no decide_within: no deadline
     r.decided = intern(oc);
     if (keyed) memo_.add(key, key_hash, r.decided);
-    remember_history(in_group, oc.referral);
+    remember_history(in_group, r.decided);
   }
 
   // The decision's codes, and its combo and reason interned by this thread.

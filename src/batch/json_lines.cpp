@@ -18,8 +18,22 @@ namespace {
 
 using detail::DecisionFrame;
 
-// Each distinct (outcome and rules, level, routing) put into words once, as a frame; frame[k] is
-// the frame of the rows whose reasons are r.reasons[k] (a reason's key holds all three).
+// A frame's combo, level and routing, and where its deadline came from (which of the outcome's,
+// the rules' and the routing's deadlines is earliest varies from row to row).
+struct FrameKey {
+  std::uint64_t decided;
+  std::uint32_t deadline_from;
+  bool operator==(const FrameKey&) const = default;
+  struct Hash {
+    std::size_t operator()(const FrameKey& k) const {
+      return std::hash<std::uint64_t>{}(k.decided ^ (std::uint64_t{k.deadline_from} << 7));
+    }
+  };
+};
+
+// Each distinct (outcome and rules, level, routing, deadline's source) put into words once, as a
+// frame; frame[k] is the frame of the rows whose reasons are r.reasons[k] (a reason's key holds all
+// four).
 // Each distinct reasons' items are listed once too (views of the pre-rendered reasons), so that a
 // row's reasons array is its items copied in turn.
 struct Frames {
@@ -36,13 +50,15 @@ struct Frames {
       parts.reason_items(d, items, owned);
     }
     item_at.push_back(items.size());
-    std::unordered_map<std::uint64_t, std::int32_t> ids;
+    std::unordered_map<FrameKey, std::int32_t, FrameKey::Hash> ids;
     for (std::size_t row = 0; row < r.rows; ++row) {
       const std::int32_t k = r.reason[row];
       if (k < 0 || of_reason[static_cast<std::size_t>(k)] >= 0) continue;
-      const std::uint64_t key = (static_cast<std::uint64_t>(r.combo[row]) << 32) |
-                                (static_cast<std::uint64_t>(static_cast<std::uint16_t>(r.level[row])) << 16) |
-                                static_cast<std::uint16_t>(r.routing[row]);
+      const DeadlineSource from = r.reasons[static_cast<std::size_t>(k)].deadline_from;
+      const FrameKey key{(static_cast<std::uint64_t>(r.combo[row]) << 32) |
+                             (static_cast<std::uint64_t>(static_cast<std::uint16_t>(r.level[row])) << 16) |
+                             static_cast<std::uint16_t>(r.routing[row]),
+                         (static_cast<std::uint32_t>(from.kind) << 16) | from.index};
       auto [it, added] = ids.try_emplace(key, static_cast<std::int32_t>(frames.size()));
       if (added) {
         frames.push_back(parts.frame(r.reasons[static_cast<std::size_t>(k)]));

@@ -22,6 +22,8 @@ inline void reason_key(const Decision& d, std::string& key) {
   put16(key, d.level);
   put16(key, d.base_level);
   put16(key, d.routing);
+  key.push_back(static_cast<char>(d.deadline_from.kind));  // which deadline was earliest varies by row
+  put16(key, d.deadline_from.index);
   put16(key, static_cast<std::uint32_t>(d.base_concerns.size()));
   for (auto k : d.base_concerns) put16(key, k);
   put16(key, static_cast<std::uint32_t>(d.unknowns.size()));
@@ -48,6 +50,8 @@ inline Decision reason_of_key(std::string_view key) {
   d.level = get16();
   d.base_level = get16();
   d.routing = get16();
+  d.deadline_from.kind = static_cast<DeadlineSource::Kind>(byte());
+  d.deadline_from.index = get16();
   d.base_concerns.resize(get16());
   for (auto& k : d.base_concerns) k = get16();
   d.unknowns.resize(get16());

@@ -46,6 +46,12 @@ std::vector<std::string> mismatches(const RuleSet& rs, const WorkedExample& t, c
   check("outcome", e.outcome, v.outcome());
   check("category", e.category, v.category());
   check("deadline", e.deadline, v.deadline());
+  if (e.has_deadline_null && !v.deadline().empty()) out.push_back("deadline: expected null, got " + v.deadline());
+  if (e.has_deadline_from) {
+    std::string got = v.deadline_from().empty() ? "null" : std::string(v.deadline_from());
+    std::string want = e.deadline_from ? *e.deadline_from : "null";
+    if (got != want) out.push_back("deadline_from: expected " + want + ", got " + got);
+  }
   if (e.has_routing) {
     std::string got = d.routing == kNoIndex ? "null" : std::string(v.routing());
     std::string want = e.routing ? *e.routing : "null";

@@ -130,7 +130,7 @@ class Emitter {
   std::uint32_t operand(std::uint32_t i, Cmp c, std::string& label) const {
     const NameInfo& info = p_.env.names[static_cast<std::size_t>(node(i).value)];
     label = info.name;
-    Operand o = info.level ? Operand::level : info.counter ? Operand::counter : Operand::name;
+    Operand o = info.base ? Operand::base_level : info.level ? Operand::level : info.counter ? Operand::counter : Operand::name;
     return pack_operand(o, c, info.level ? 0 : info.slot);
   }
 
@@ -191,7 +191,7 @@ class Emitter {
   bool guard_on(std::uint32_t value, std::int64_t lo, std::int64_t hi, std::uint64_t set) {
     using R = Guard::Reads;
     const ExprNode& n = node(value);
-    if (is_operand(value)) {
+    if (is_operand(value) && !p_.env.names[static_cast<std::size_t>(n.value)].base) {  // base_level: no guard (yet)
       const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
       p_.guards.push_back({info.level ? R::level : info.counter ? R::counter : R::name, info.level ? 0u : info.slot, lo, hi, set});
       return true;
@@ -230,7 +230,7 @@ class Emitter {
       case NodeKind::name: {
         const NameInfo& info = p_.env.names[static_cast<std::size_t>(n.value)];
         if (info.level)
-          put(Op::push_level, 0, 0, "level");
+          put(Op::push_level, info.base ? 1 : 0, 0, info.name);
         else if (info.counter)
           put(Op::push_counter, info.slot, 0, info.name);
         else
@@ -258,6 +258,7 @@ class Emitter {
         return;
       case Fn::count_at_least: put(Op::count_at_least, a, 0, "count_at_least(" + quoted(d.levels[a].id) + ")"); return;
       case Fn::domain_count: put(Op::domain_count, a, 0, "domain_count(" + quoted(d.domains[a]) + ")"); return;
+      case Fn::rule: put(Op::cmp_const, rule_operand(a), const_index(0), "rule(" + quoted(d.rules[a].id) + ")"); return;
     }
   }
 
@@ -406,8 +407,6 @@ void check_expectations(const Program& p, Diagnostics& d) {
       for (auto& f : *e.flags)
         if (!in(flags, f)) bad("flag", f, flags);
     if (e.routing && !in(routing, *e.routing)) bad("routing entry", *e.routing, routing);
-    if (e.deadline && !parse_timestamp(*e.deadline))
-      d.error("FD113", t.at, "test '" + t.name + "': expect.deadline must be a timestamp such as 2026-05-04T14:00:00Z");
   }
 }
 
@@ -575,12 +574,16 @@ void build_screen(Program& p) {
 void compile_program(Program& p, const CompileOptions& opt, std::vector<Diagnostic>& out) {
   Diagnostics d(*p.source, out);
   build_environment(p);
+  add_decision_names(p);
   p.rows = plan_rows(p);
   p.rule_when.resize(p.doc.rules.size());
   p.routing_when.resize(p.doc.routing.size());
-  for (std::size_t i = 0; i < p.doc.rules.size(); ++i) compile_condition(p, p.doc.rules[i].when, opt, d, p.rule_when[i]);
+  for (std::size_t i = 0; i < p.doc.rules.size(); ++i)
+    p.env.rules_above = i, compile_condition(p, p.doc.rules[i].when, opt, d, p.rule_when[i]);
+  p.env.rules_above = p.doc.rules.size();
   for (std::size_t i = 0; i < p.doc.routing.size(); ++i) compile_condition(p, p.doc.routing[i].when, opt, d, p.routing_when[i]);
   check_expectations(p, d);
+  check_deadline_expectations(p, d);
   // The loader already caps any list at 2,000 items; this keeps the hot path's fixed bitsets safe
   // from any other way in.
   if (p.doc.rules.size() > kMaxConditions)

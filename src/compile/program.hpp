@@ -13,6 +13,7 @@
 #include "frontdoor/document.hpp"
 #include "frontdoor/rule_set.hpp"
 #include "time/calendar.hpp"
+#include "util/diagnostics.hpp"
 
 namespace frontdoor::detail {
 
@@ -20,7 +21,7 @@ enum class Op : std::uint8_t {
   push_int,          // a: constant index
   push_name,         // a: value slot (may be unknown)
   push_counter,      // a: counter index
-  push_level,        // the level reached so far
+  push_level,        // a: 0 the level reached so far, 1 the base level (base_level)
   push_str,          // a: string-pool index
   concern,           // a: concern
   concern_at_least,  // a: concern, b: level
@@ -57,12 +58,14 @@ enum class Op : std::uint8_t {
   in_const,   // a: operand, b: index of a count followed by the items  e.g. source in ["6", "7"]
 };
 
-// The value a fused instruction reads: a name slot, a history counter, or the level so far.
-enum class Operand : std::uint8_t { name, counter, level };
+// The value a fused instruction reads: a name slot, a history counter, the level so far, the base
+// level, or whether a rule held (slot: the rule; rule("id") is `held != 0`, one bit test).
+enum class Operand : std::uint8_t { name, counter, level, base_level, rule };
 enum class Cmp : std::uint8_t { eq, ne, lt, le, gt, ge };
 inline constexpr std::uint32_t pack_operand(Operand o, Cmp c, std::uint32_t slot) {
   return (static_cast<std::uint32_t>(o) << 28) | (static_cast<std::uint32_t>(c) << 24) | slot;
 }
+inline constexpr std::uint32_t rule_operand(std::uint32_t rule) { return pack_operand(Operand::rule, Cmp::ne, rule); }
 inline constexpr Operand operand_of(std::uint32_t a) { return static_cast<Operand>(a >> 28); }
 inline constexpr Cmp cmp_of(std::uint32_t a) { return static_cast<Cmp>((a >> 24) & 0xF); }
 inline constexpr std::uint32_t slot_of(std::uint32_t a) { return a & 0xFFFFFF; }
@@ -169,6 +172,9 @@ struct Program {
   Screen screen;
   std::uint32_t max_stack = 0;
 
+  // Some rule or routing entry has a decide_within: which deadline is earliest then depends on
+  // `received` as well as on what decided the contact.
+  bool deadlines_vary = false;
   std::vector<std::uint64_t> concern_domain_bit;
   std::unique_ptr<WorkCalendar> calendar;
 
@@ -178,6 +184,11 @@ struct Program {
 
 // Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.
 void compile_program(Program&, const CompileOptions&, std::vector<Diagnostic>&);
+
+// compile/decision_names.cpp: the names SPEC 7.3 adds (base_level, and the rules rule("id") may
+// name), before any condition is compiled; and the worked examples' deadline expectations (7.5).
+void add_decision_names(Program&);
+void check_deadline_expectations(const Program&, Diagnostics&);
 
 std::string sha256_hex(std::string_view data);
 

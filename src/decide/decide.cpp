@@ -83,6 +83,15 @@ class Window {
   bool known_ = false;
 };
 
+// SPEC 7.6: an item passes a counter's outcome and level filters only when what they read is known.
+bool passes_filters(const Program& p, const Counter& k, const PastContact& h) noexcept {
+  if (k.level_at_least != kNoIndex && (h.level == kNoIndex || h.level < k.level_at_least)) return false;
+  if (!k.filters_outcome()) return true;
+  if (h.outcome == kNoIndex || h.outcome >= p.doc.outcomes.size()) return false;
+  if (!k.outcomes.empty() && std::find(k.outcomes.begin(), k.outcomes.end(), h.outcome) == k.outcomes.end()) return false;
+  return k.categories == 0 || ((k.categories >> static_cast<unsigned>(p.doc.outcomes[h.outcome].category)) & 1u);
+}
+
 }  // namespace
 
 void count_history(const Program& p, const Contact& c, std::span<const PastContact> history, std::int64_t* counters) noexcept {
@@ -102,6 +111,7 @@ void count_history(const Program& p, const Contact& c, std::span<const PastConta
       if (k.count == Counter::Count::referrals && !h.referral) continue;
       if (k.sharing == Counter::Sharing::domain && !(h.domains & c.domains)) continue;
       if (k.sharing == Counter::Sharing::concern && !shares_concern(c, h)) continue;
+      if (!passes_filters(p, k, h)) continue;
       ++n;
     }
     counters[i] = n;

@@ -59,9 +59,10 @@ class StepTrace {
     if (v.s == Value::unknown) return "unknown";
     Op op = in.op;
     std::uint32_t slot = in.a;
-    if (op == Op::cmp_const || op == Op::in_const) {  // a fused instruction reads a name, counter or the level
+    if (op == Op::cmp_const || op == Op::in_const) {  // a fused instruction reads a name, counter, level or rule
       Operand o = operand_of(in.a);
-      op = o == Operand::level ? Op::push_level : o == Operand::counter ? Op::push_counter : Op::push_name;
+      if (o == Operand::rule) return v.v ? "true" : "false";
+      op = o == Operand::level || o == Operand::base_level ? Op::push_level : o == Operand::counter ? Op::push_counter : Op::push_name;
       slot = slot_of(in.a);
     }
     switch (op) {
@@ -168,6 +169,24 @@ inline bool level_guards_pass(const Program& p, const Block& b, Index level) noe
   return true;
 }
 
+// SPEC 7.5: the earliest of the outcome's deadline, each held rule's and the applied routing
+// entry's; on a tie the first of them in that order. Those without decide_within take no part.
+inline void set_deadline(const Program& p, std::int64_t received, Decision& out) noexcept {
+  const ThresholdDocument& doc = p.doc;
+  auto consider = [&](const Span& within, DeadlineSource::Kind kind, Index index) {
+    if (!within.given()) return;
+    std::int64_t t = p.calendar->add(received, within);
+    if (out.deadline_from.kind != DeadlineSource::Kind::none && t >= out.deadline) return;
+    out.deadline = t;
+    out.deadline_from = {kind, index};
+  };
+  // Without any deadline the field keeps what it always held: `received` (Span none adds nothing).
+  out.deadline = received;
+  consider(doc.outcomes[out.outcome].decide_within, DeadlineSource::Kind::outcome, out.outcome);
+  for (Index r : out.rules) consider(doc.rules[r].decide_within, DeadlineSource::Kind::rule, r);
+  if (out.routing != kNoIndex) consider(doc.routing[out.routing].decide_within, DeadlineSource::Kind::routing, out.routing);
+}
+
 inline void note_unknown(Decision& out, UnknownCondition::Where where, Index entry, const Value& v) {
   out.unknowns.push_back({where, v.s == Value::unknown ? UnknownCondition::Why::missing : UnknownCondition::Why::overflow, entry,
                           v.s == Value::unknown ? static_cast<Index>(v.v) : kNoIndex});
@@ -191,12 +210,16 @@ void decide_counted(const Program& p, const Contact& c, const std::int64_t* coun
     if (c.concern_levels[k] - 1 == base) out.base_concerns.push_back(k);
   out.base_level = base;
 
-  // 2. Rules, top to bottom; `level` is the level reached so far and only ever rises.
+  // 2. Rules, top to bottom; `level` is the level reached so far and only ever rises. `held` is
+  // what rule("id") reads: a rule whose `when` was unknown did not hold.
   Index level = base;
+  std::uint64_t held[kMaxConditions / 64];
+  std::fill_n(held, (doc.rules.size() + 63) / 64, std::uint64_t{0});
   auto rule = [&](Index r, const Value& v) {
     if (v.s != Value::ok) return note_unknown(out, UnknownCondition::Where::rule, r, v);
     if (!v.v) return;
     out.rules.push_back(r);
+    held[r / 64] |= std::uint64_t{1} << (r % 64);
     Index to = doc.rules[r].raise_to;
     if (to != kNoIndex && to > level) level = to;
   };
@@ -211,7 +234,7 @@ void decide_counted(const Program& p, const Contact& c, const std::int64_t* coun
     auto traced = [&](bool is_routing, Index r) {
       const Block& b = is_routing ? p.routing_when[r] : p.rule_when[r];
       trace.begin(is_routing, r, level);
-      Value v = evaluate(p, b, EvalContext{c, counters, level}, trace);
+      Value v = evaluate(p, b, EvalContext{c, counters, level, base, held}, trace);
       trace.end(v);
       return v;
     };
@@ -229,7 +252,7 @@ void decide_counted(const Program& p, const Contact& c, const std::int64_t* coun
     else
       run_screen<false, true>(p, c, counters, open, sure);
     auto run = [&](const Block& b, std::size_t condition) {
-      return has(sure, condition) ? Value{1, Value::ok} : evaluate(p, b, EvalContext{c, counters, level}, trace);
+      return has(sure, condition) ? Value{1, Value::ok} : evaluate(p, b, EvalContext{c, counters, level, base, held}, trace);
     };
     for_each_open(open, 0, rules, [&](Index r) {
       const Block& b = p.rule_when[r];
@@ -244,8 +267,8 @@ void decide_counted(const Program& p, const Contact& c, const std::int64_t* coun
   }
   out.outcome = out.routing != kNoIndex ? doc.routing[out.routing].outcome : doc.levels[level].route;
 
-  // 4. Deadline, in working time where the outcome says so.
-  out.deadline = p.calendar->add(c.received, doc.outcomes[out.outcome].decide_within);
+  // 4. Deadline, in working time where the outcome, rule or routing entry says so.
+  set_deadline(p, c.received, out);
 }
 
 template <class Trace>

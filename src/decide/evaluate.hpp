@@ -27,6 +27,8 @@ struct EvalContext {
   const Contact& contact;
   const std::int64_t* counters;
   Index level;
+  Index base;                 // the base level (base_level)
+  const std::uint64_t* held;  // bit r set: rule r held (rule("id")); only rules above the one run are read
 };
 
 namespace eval {
@@ -44,6 +46,8 @@ inline Value load(const Contact& c, const EvalContext& ctx, std::uint32_t a) noe
     case Operand::name: return c.known[slot] ? Value{c.values[slot], Value::ok} : Value{slot, Value::unknown};
     case Operand::counter: return {ctx.counters[slot], Value::ok};
     case Operand::level: return {ctx.level, Value::ok};
+    case Operand::base_level: return {ctx.base, Value::ok};
+    case Operand::rule: return {static_cast<std::int64_t>((ctx.held[slot / 64] >> (slot % 64)) & 1), Value::ok};
   }
   return {0, Value::ok};
 }
@@ -84,7 +88,7 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
         if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
         break;
       case Op::push_level:
-        stack[sp++] = {ctx.level, Value::ok};
+        stack[sp++] = {in.a ? ctx.base : ctx.level, Value::ok};
         if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
         break;
       case Op::push_str: stack[sp++] = {~static_cast<std::int64_t>(in.a), Value::ok}; break;

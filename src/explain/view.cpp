@@ -57,10 +57,12 @@ std::vector<std::string_view> DecisionView::actions() const {
   if (!ok()) return out;
   const auto& doc = doc_of(*rules_);
   std::vector<Index> seen;
+  const Category category = doc.outcomes[d_->outcome].category;
   auto add = [&](Index a) {
     if (std::find(seen.begin(), seen.end(), a) != seen.end()) return;
     seen.push_back(a);
-    out.push_back(doc.actions[a].id);
+    // SPEC 7.4: an action that belongs to some outcomes only, whoever added it.
+    if (doc.actions[a].only_with.empty() || doc.actions[a].only_with.contains(d_->outcome, category)) out.push_back(doc.actions[a].id);
   };
   for (auto a : doc.always) add(a);
   for (auto a : doc.outcomes[d_->outcome].actions) add(a);
@@ -89,9 +91,48 @@ std::string_view DecisionView::routing() const {
   return ok() && d_->routing != kNoIndex ? std::string_view(doc_of(*rules_).routing[d_->routing].id) : "";
 }
 
+std::string to_string(const Span& s) {
+  const char* unit = "";
+  switch (s.unit) {
+    case Span::Unit::working_hours: unit = "working hour"; break;
+    case Span::Unit::working_days: unit = "working day"; break;
+    case Span::Unit::hours: unit = "hour"; break;
+    case Span::Unit::days: unit = "day"; break;
+    default: return {};
+  }
+  return std::to_string(s.amount) + " " + unit + (s.amount == 1 ? "" : "s");
+}
+
 std::string DecisionView::deadline() const {
-  bool has = ok() && doc_of(*rules_).outcomes[d_->outcome].decide_within.unit != Span::Unit::none;
+  bool has = ok() && d_->deadline_from.kind != DeadlineSource::Kind::none;
   return has ? detail::format_timestamp(d_->deadline) : std::string();
+}
+
+std::string_view DecisionView::deadline_from() const {
+  if (!ok()) return "";
+  const auto& doc = doc_of(*rules_);
+  const Index i = d_->deadline_from.index;
+  switch (d_->deadline_from.kind) {
+    case DeadlineSource::Kind::none: return "";
+    case DeadlineSource::Kind::outcome: return doc.outcomes[i].id;
+    case DeadlineSource::Kind::rule: return doc.rules[i].id;
+    case DeadlineSource::Kind::routing: return doc.routing[i].id;
+  }
+  return "";
+}
+
+const Span& DecisionView::deadline_span() const {
+  static const Span none;
+  if (!ok()) return none;
+  const auto& doc = doc_of(*rules_);
+  const Index i = d_->deadline_from.index;
+  switch (d_->deadline_from.kind) {
+    case DeadlineSource::Kind::none: return none;
+    case DeadlineSource::Kind::outcome: return doc.outcomes[i].decide_within;
+    case DeadlineSource::Kind::rule: return doc.rules[i].decide_within;
+    case DeadlineSource::Kind::routing: return doc.routing[i].decide_within;
+  }
+  return none;
 }
 
 std::vector<Reason> DecisionView::reasons() const {

@@ -110,8 +110,8 @@ class Checker {
   }
 
   Type call(std::uint32_t i) {
-    static const std::vector<std::string> fns = {"concern", "concern_at_least", "count_at_least", "domain_count"};
-    static const std::size_t arity[] = {1, 2, 1, 1};
+    static const std::vector<std::string> fns = {"concern", "concern_at_least", "count_at_least", "domain_count", "rule"};
+    static const std::size_t arity[] = {1, 2, 1, 1, 1};
     ExprNode& n = node(i);
     auto it = std::find(fns.begin(), fns.end(), n.text);
     if (it == fns.end()) {
@@ -124,7 +124,7 @@ class Checker {
     if (n.kids.size() != want) {
       error("FD205", n.pos,
             n.text + "() takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") + ", not " + std::to_string(n.kids.size()));
-      return make(n.fn == Fn::concern || n.fn == Fn::concern_at_least ? K::boolean : K::integer);
+      return make(n.fn == Fn::count_at_least || n.fn == Fn::domain_count ? K::integer : K::boolean);
     }
     std::vector<std::uint32_t> kids = n.kids;  // `n` may move as nodes are touched; use indices
     switch (node(i).fn) {
@@ -135,8 +135,23 @@ class Checker {
         return make(K::boolean);
       case Fn::count_at_least: node(i).value = literal_arg(kids[0], env_.levels, "level"); return make(K::integer);
       case Fn::domain_count: node(i).value = literal_arg(kids[0], env_.domains, "domain"); return make(K::integer);
+      case Fn::rule: node(i).value = rule_arg(kids[0]); return make(K::boolean);
     }
     return make(K::error);
+  }
+
+  // rule("id"): a rule's result is known only once it has run, so a rule may name only the rules
+  // above it (routing, which runs after every rule, may name any).
+  std::int64_t rule_arg(std::uint32_t i) {
+    std::int64_t r = literal_arg(i, env_.rules, "rule");
+    if (r >= 0 && static_cast<std::size_t>(r) >= env_.rules_above) {
+      bool self = static_cast<std::size_t>(r) == env_.rules_above;
+      error("FD211", node(i).pos,
+            "rule '" + node(i).text + "' " + (self ? "is this rule" : "comes after this one") +
+                ": a rule may name only the rules above it, whose results are known when it runs");
+      return -1;
+    }
+    return r;
   }
 
   Type list(std::uint32_t i) {
@@ -159,7 +174,8 @@ class Checker {
     return t;
   }
 
-  static bool orderable(K k) { return k == K::integer || k == K::string || k == K::level; }
+  // As in CEL, bools are ordered too: false < true.
+  static bool orderable(K k) { return k == K::integer || k == K::string || k == K::level || k == K::boolean; }
 
   bool is_literal_like(std::uint32_t i) {
     const ExprNode& n = node(i);

@@ -281,7 +281,7 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
       received = detail::parse_timestamp(std::get<std::string>(*v)).value_or(kNoTime);
     in.received[i] = received;
     in.month[i] = received == kNoTime ? -1 : local_month(rules, received);
-    in.deadline[i] = d.ok() && doc.outcomes[d.outcome].decide_within.unit != Span::Unit::none ? d.deadline : kNoTime;
+    in.deadline[i] = d.ok() && d.deadline_from.kind != DeadlineSource::Kind::none ? d.deadline : kNoTime;
     in.decided[i] = kNoTime;
     if (auto* v = r.find("decided"); v && std::holds_alternative<std::string>(*v)) {
       in.decided[i] = detail::parse_timestamp(std::get<std::string>(*v)).value_or(kNoTime);

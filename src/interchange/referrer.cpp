@@ -11,18 +11,6 @@ namespace {
 
 using detail::ojson;
 
-std::string span_words(const Span& s) {
-  const char* unit = "";
-  switch (s.unit) {
-    case Span::Unit::working_hours: unit = "working hour"; break;
-    case Span::Unit::working_days: unit = "working day"; break;
-    case Span::Unit::hours: unit = "hour"; break;
-    case Span::Unit::days: unit = "day"; break;
-    default: return {};
-  }
-  return std::to_string(s.amount) + " " + unit + (s.amount == 1 ? "" : "s");
-}
-
 std::string local_words(const std::string& tz, std::int64_t utc_seconds) {
   static const char* days[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};  // 1970-01-01 was a Thursday
   static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
@@ -56,6 +44,7 @@ ReferrerSummary referrer_summary(const RuleSet& rules, const Decision& d) {
   auto add = [&](Index a) {
     if (std::find(seen.begin(), seen.end(), a) != seen.end()) return;
     seen.push_back(a);
+    if (!doc.actions[a].only_with.empty() && !doc.actions[a].only_with.contains(d.outcome, o.category)) return;  // SPEC 7.4
     s.next_steps.push_back(doc.actions[a].text.empty() ? doc.actions[a].id : doc.actions[a].text);
   };
   for (Index a : doc.always) add(a);
@@ -64,7 +53,7 @@ ReferrerSummary referrer_summary(const RuleSet& rules, const Decision& d) {
   if (!s.deadline_utc.empty()) {
     auto secs = detail::parse_instant(s.deadline_utc);
     if (secs) s.deadline_local = local_words(s.timezone, *secs);
-    s.within = span_words(o.decide_within);
+    s.within = frontdoor::to_string(rules.view(d).deadline_span());
   }
   return s;
 }

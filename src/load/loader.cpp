@@ -6,6 +6,7 @@
 #include <set>
 
 #include "load/node_reader.hpp"
+#include "load/outcome_links.hpp"
 #include "load/sections.hpp"
 #include "load/worked_examples.hpp"
 #include "load/yaml_tree.hpp"
@@ -60,6 +61,7 @@ class Loader : public NodeReader {
     if (auto* n = root.find("rules")) load_rules(*n);
     if (auto* n = root.find("routing")) load_routing(*n);
     if (auto* n = root.find("tests")) load_worked_examples(src_, opt_, *n, doc_, out_);
+    load_outcome_links(src_, opt_, root, doc_, out_);
   }
 
  private:
@@ -99,7 +101,7 @@ class Loader : public NodeReader {
       a.id = n.key(i).value;
       a.at = n.key(i).at;
       identifier(n.key(i), a.id, "action id");
-      a.text = text(n.val(i), "action '" + a.id + "'");
+      if (!n.val(i).is_map()) a.text = text(n.val(i), "action '" + a.id + "'");  // the mapping form: load_outcome_links
       doc_.actions.push_back(std::move(a));
     }
   }
@@ -140,34 +142,11 @@ class Loader : public NodeReader {
     return static_cast<Category>(it - names.begin());
   }
 
-  // "24 working hours", "1 working day", "4 hours", "2 days"
   Span span(const Node& n) {
-    Span s;
     std::string v = text(n, "decide_within");
-    std::vector<std::string> words;
-    for (std::size_t i = 0; i < v.size();) {
-      while (i < v.size() && v[i] == ' ') ++i;
-      std::size_t b = i;
-      while (i < v.size() && v[i] != ' ') ++i;
-      if (i > b) words.push_back(v.substr(b, i - b));
-    }
-    auto amount = words.empty() ? std::nullopt : parse_int(words[0]);
-    bool working = words.size() == 3 && words[1] == "working";
-    std::string unit = words.size() >= 2 ? words.back() : "";
-    bool ok = amount && *amount >= 0 && *amount <= 10000 && (words.size() == 2 || working);
-    if (ok && (unit == "hour" || unit == "hours"))
-      s.unit = working ? Span::Unit::working_hours : Span::Unit::hours;
-    else if (ok && (unit == "day" || unit == "days"))
-      s.unit = working ? Span::Unit::working_days : Span::Unit::days;
-    else
-      ok = false;
-    if (!ok) {
-      d_.error("FD123", n.at,
-               "decide_within must be 'N working hours', 'N working days', 'N hours' or 'N days' (N from 0 to 10000), not '" + v + "'");
-      return s;
-    }
-    s.amount = *amount;
-    return s;
+    auto s = parse_span(v);
+    if (!s) d_.error("FD123", n.at, std::string(kSpanWords) + ", not '" + v + "'");
+    return s.value_or(Span{});
   }
 
   void load_levels(const Node& n, SourceOffset key_at) {

@@ -38,19 +38,19 @@ inline constexpr std::string_view kConcernAllowed[] = {"domain", "levels", "name
 inline constexpr std::string_view kConcernRequired[] = {"domain", "levels"};
 inline constexpr Section kConcern{"concern", "a concern", kConcernAllowed, kConcernRequired};
 
-inline constexpr std::string_view kCounterAllowed[] = {"count", "within", "sharing"};
+inline constexpr std::string_view kCounterAllowed[] = {"count", "within", "sharing", "outcome", "category", "level_at_least"};
 inline constexpr std::string_view kCounterRequired[] = {"count", "within"};
 inline constexpr Section kCounter{"counter", "a history counter", kCounterAllowed, kCounterRequired};
 
-inline constexpr std::string_view kRuleAllowed[] = {"id", "when", "raise_to", "actions", "flags", "because"};
+inline constexpr std::string_view kRuleAllowed[] = {"id", "when", "raise_to", "actions", "flags", "because", "decide_within"};
 inline constexpr std::string_view kRuleRequired[] = {"id", "when"};
 inline constexpr Section kRule{"rule", "a rule", kRuleAllowed, kRuleRequired};
 
-inline constexpr std::string_view kRoutingAllowed[] = {"id", "when", "outcome", "lowers", "because"};
+inline constexpr std::string_view kRoutingAllowed[] = {"id", "when", "outcome", "lowers", "because", "decide_within"};
 inline constexpr std::string_view kRoutingRequired[] = {"id", "when", "outcome"};
 inline constexpr Section kRouting{"routing", "a routing entry", kRoutingAllowed, kRoutingRequired};
 
-inline constexpr std::string_view kHistoryItemAllowed[] = {"received", "concerns", "outcome", "referral"};
+inline constexpr std::string_view kHistoryItemAllowed[] = {"received", "concerns", "outcome", "referral", "level"};
 inline constexpr std::string_view kHistoryItemRequired[] = {"received"};
 inline constexpr Section kHistoryItem{"history_item", "a history item", kHistoryItemAllowed, kHistoryItemRequired};
 
@@ -58,10 +58,15 @@ inline constexpr std::string_view kTestAllowed[] = {"name", "contact", "history"
 inline constexpr std::string_view kTestRequired[] = {"name", "contact", "expect"};
 inline constexpr Section kTest{"test", "a test", kTestAllowed, kTestRequired};
 
-inline constexpr std::string_view kExpectAllowed[] = {"level", "outcome", "category", "actions",  "actions_include",
-                                                      "flags", "rules",   "routing",  "deadline", "error"};
+inline constexpr std::string_view kExpectAllowed[] = {
+    "level", "outcome", "category", "actions", "actions_include", "flags", "rules", "routing", "deadline", "deadline_from", "error"};
 inline constexpr Section kExpect{"expect", "expect", kExpectAllowed, {}};
-inline constexpr const Section* kSections[] = {&kDocument, &kLevel, &kOutcome, &kField,       &kCalendar, &kConcern,
-                                               &kCounter,  &kRule,  &kRouting, &kHistoryItem, &kTest,     &kExpect};
+// An action in mapping form (`{text: ..., only_with: [...]}`); the short form is its text alone.
+inline constexpr std::string_view kActionAllowed[] = {"text", "only_with"};
+inline constexpr std::string_view kActionRequired[] = {"text"};
+inline constexpr Section kAction{"action", "an action", kActionAllowed, kActionRequired};
+
+inline constexpr const Section* kSections[] = {&kDocument, &kLevel,   &kOutcome,     &kField, &kCalendar, &kConcern, &kCounter,
+                                               &kRule,     &kRouting, &kHistoryItem, &kTest,  &kExpect,   &kAction};
 
 }  // namespace frontdoor::detail

@@ -39,8 +39,11 @@ class ExampleReader : public NodeReader {
     if (auto* x = n.find("concerns")) h.concerns = concern_entries(*x);
     if (auto* x = n.find("outcome")) h.outcome = text(*x, "outcome");
     if (auto* x = n.find("referral")) h.referral = boolean(*x, "referral");
+    if (auto* x = n.find("level")) h.level = text(*x, "level");
     return h;
   }
+
+  static bool is_null(const Node& y) { return y.is_null() || (y.is_scalar() && !y.quoted && (y.value == "null" || y.value == "~")); }
 
   std::optional<std::vector<std::string>> string_list(const Node& n, std::string_view what) {
     std::vector<std::string> out;
@@ -78,7 +81,16 @@ class ExampleReader : public NodeReader {
         if (auto* y = x->find("level")) e.level = text(*y, "level");
         if (auto* y = x->find("outcome")) e.outcome = text(*y, "outcome");
         if (auto* y = x->find("category")) e.category = text(*y, "category");
-        if (auto* y = x->find("deadline")) e.deadline = text(*y, "deadline");
+        if (auto* y = x->find("deadline")) {
+          if (is_null(*y))
+            e.has_deadline_null = true;
+          else
+            e.deadline = text(*y, "deadline");
+        }
+        if (auto* y = x->find("deadline_from")) {
+          e.has_deadline_from = true;
+          if (!is_null(*y)) e.deadline_from = text(*y, "deadline_from");
+        }
         if (auto* y = x->find("error")) e.error = text(*y, "error");
         if (auto* y = x->find("actions")) e.actions = string_list(*y, "actions");
         if (auto* y = x->find("actions_include")) e.actions_include = string_list(*y, "actions_include");
@@ -86,7 +98,7 @@ class ExampleReader : public NodeReader {
         if (auto* y = x->find("rules")) e.rules = string_list(*y, "rules");
         if (auto* y = x->find("routing")) {
           e.has_routing = true;
-          if (!y->is_null() && !(y->is_scalar() && !y->quoted && (y->value == "null" || y->value == "~"))) e.routing = text(*y, "routing");
+          if (!is_null(*y)) e.routing = text(*y, "routing");
         }
       }
       doc_.tests.push_back(std::move(t));

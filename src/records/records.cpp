@@ -85,6 +85,8 @@ bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out,
         if (x.is_string()) h.outcome = x.get<std::string>();
       } else if (k == "referral" && (x.is_boolean() || x.is_null())) {
         if (x.is_boolean()) h.referral = x.get<bool>();
+      } else if (k == "level" && (x.is_string() || x.is_null())) {
+        if (x.is_string()) h.level = x.get<std::string>();
       } else
         return problem = Rejection::at(C::wrong_type, where + "." + k, "unknown or wrongly typed key"), false;
     }

@@ -55,6 +55,11 @@ void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks&
   else
     w.null();
   at.after_deadline = w.str().size();
+  w.key("deadline_from");  // decided by the outcome, rules and routing, as a batch's frame is
+  if (std::string_view from = v.deadline_from(); !from.empty())
+    w.string(from);
+  else
+    w.null();
   list("flags", v.flags());
   list("rules", v.rules());
   w.key("routing");

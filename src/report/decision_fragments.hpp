@@ -1,9 +1,9 @@
 // A batch's decisions put into words from parts rendered once per document: each reason's JSON
 // object (its text escaped and its source position looked up once) and the document's reference.
-// A row is then written as a frame (what its level, outcome, rules and routing give, the same for
-// many rows) around its own id, deadline and reasons, byte for byte what DecisionView::to_json
-// writes: both go through write_fields (report/decision_fields.hpp), and the reasons through
-// visit_reasons (report/reasons.hpp).
+// A row is then written as a frame (what its level, outcome, rules, routing and deadline's source
+// give, the same for many rows) around its own id, deadline and reasons, byte for byte what
+// DecisionView::to_json writes: both go through write_fields (report/decision_fields.hpp), and the
+// reasons through visit_reasons (report/reasons.hpp).
 #pragma once
 
 #include <deque>
@@ -26,7 +26,8 @@ class DecisionParts {
  public:
   explicit DecisionParts(const RuleSet&);
 
-  // The frame of every decision with d's level, outcome, rules and routing (d decided).
+  // The frame of every decision with d's level, outcome, rules, routing and deadline's source (d
+  // decided).
   DecisionFrame frame(const Decision& d) const;
   // d's reasons, each as its JSON object, onto `out` in order: views of the parts, or of `owned`
   // (the rare reason put into words for d alone). A reasons array is "[" + the items joined by ","

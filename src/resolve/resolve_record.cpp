@@ -155,10 +155,17 @@ bool RuleSet::resolve(const HistoryRecord& h, PastContact& out, Rejection& rejec
     out.domains |= p.concern_domain_bit[k];
   }
   out.referral = h.referral.value_or(false);
+  out.outcome = out.level = 0xFFFF;
   if (h.outcome) {
     auto it = p.outcome_by_name.find(*h.outcome);
     if (it == p.outcome_by_name.end()) return rejection = words::unknown_outcome(*h.outcome), false;
     out.referral = out.referral || p.doc.outcomes[it->second].referral;
+    out.outcome = it->second;
+  }
+  if (h.level) {
+    auto it = p.level_by_name.find(*h.level);
+    if (it == p.level_by_name.end()) return rejection = words::unknown_history_level(*h.level), false;
+    out.level = it->second;
   }
   return true;
 }

@@ -99,6 +99,10 @@ Rejection unknown_outcome(const std::string& outcome) {
   return Rejection::at(RejectionCode::unknown_outcome, "outcome", "unknown outcome " + shown_id(outcome));
 }
 
+Rejection unknown_history_level(const std::string& level) {
+  return Rejection::at(RejectionCode::unknown_level, "level", "unknown level " + shown_id(level));
+}
+
 std::optional<Rejection> find_concern(const detail::Program& p, const ConcernEntry& e, std::uint16_t& concern, std::uint16_t& level) {
   auto ci = p.concern_by_name.find(e.concern);
   if (ci == p.concern_by_name.end()) {

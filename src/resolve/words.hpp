@@ -30,6 +30,7 @@ Rejection dob_after_received();
 Rejection unknown_field(std::string_view name, const std::vector<std::string_view>& suggestions);
 Rejection concern_twice(const std::string& concern);
 Rejection unknown_outcome(const std::string& outcome);
+Rejection unknown_history_level(const std::string& level);  // a history item's own level
 // The concern's and level's indices, or why the entry names neither.
 std::optional<Rejection> find_concern(const detail::Program&, const ConcernEntry&, std::uint16_t& concern, std::uint16_t& level);
 Rejection no_descriptor(const detail::Program&, std::uint16_t concern, const ConcernEntry&);

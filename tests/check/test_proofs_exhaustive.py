@@ -5,8 +5,9 @@ routing entries of the kinds real documents state. Their conditions compare each
 constants, so the contacts below cover every case the solver can tell apart: each concern absent or at
 each of its levels, every field value the conditions name (and one they do not), ages either side of
 each age limit, unborn and unknown, sources named and not and absent, and histories either side of
-each counter's threshold (items that share the contact's first concern within three months, and
-referrals six months back). The engine decides them all in one `frontdoor decide` batch, and each
+each counter's threshold (items that share the contact's first concern within three months,
+referrals six months back, and an early-help outcome four months back for the counter filtered by
+category). The engine decides them all in one `frontdoor decide` batch, and each
 proof's verdict must match what the decisions show:
 
 - FD311 (dead rule) exactly for the rules that hold for no contact;
@@ -15,6 +16,8 @@ proof's verdict must match what the decisions show:
   routing entry sending a contact below its level's route;
 - FD314 (non-monotonic) exactly when some contact, given one more concern or a higher descriptor,
   gets a lower outcome category; errors only when the engine replayed the counterexample;
+- FD320 (an `only_with` action a rule adds that can never apply) exactly for the rules that add the
+  pre-birth assessment and never hold with an assessment or s47 outcome;
 - FD317 (unreachable level) and FD318 (outcome never given) exactly for the levels no decision ends
   at and the outcomes no decision gives;
 - no FD315: every proof complete.
@@ -59,13 +62,13 @@ def concern_choices(doc: dict) -> list[list[str | None]]:
 
 def rest_choices():
     ages = [("unknown", None), ("unborn", None)] + [("months", m) for m in AGES]
-    for consent, disabled, open_case, age, source, similar, referrals in itertools.product(
-            [False, True], [False, True], ["none", "early_help", "cin"], ages, ["6", "1A", None], [0, 1, 2], [0, 1]):
-        yield consent, disabled, open_case, age, source, similar, referrals
+    for consent, disabled, open_case, age, source, similar, referrals, helped in itertools.product(
+            [False, True], [False, True], ["none", "early_help", "cin"], ages, ["6", "1A", None], [0, 1, 2], [0, 1], [0, 1]):
+        yield consent, disabled, open_case, age, source, similar, referrals, helped
 
 
 def contact(doc: dict, levels: tuple, rest: tuple) -> dict | None:
-    consent, disabled, open_case, (age_kind, months), source, similar, referrals = rest
+    consent, disabled, open_case, (age_kind, months), source, similar, referrals, helped = rest
     ids = list(doc["concerns"])
     concerns = {ids[k]: lvl for k, lvl in enumerate(levels) if lvl is not None}
     if similar and not concerns:
@@ -82,6 +85,7 @@ def contact(doc: dict, levels: tuple, rest: tuple) -> dict | None:
         first = next(iter(concerns.items()))
         history += [{"received": "2026-05-15T12:00:00Z", "concerns": {first[0]: first[1]}, "referral": False}] * similar
     history += [{"received": "2025-12-15T12:00:00Z", "concerns": {}, "referral": True}] * referrals
+    history += [{"received": "2026-02-15T12:00:00Z", "concerns": {}, "outcome": "early_help"}] * helped
     row["history"] = history
     row["concerns"] = concerns
     return row
@@ -129,6 +133,9 @@ def expected_findings(doc: dict, decided: dict) -> dict:
                 if e is not None and e["category"] in ORDER and ORDER[e["category"]] < ORDER[d["category"]]:
                     non_monotonic = True
     leave = {r["id"]: r.get("lowers", False) for r in doc["routing"]}
+    kept_with = {"single_assessment", "s47_strategy"}  # pre_birth_assessment's only_with: [assessment, s47]
+    adders = {r["id"] for r in doc["rules"] if "pre_birth_assessment" in r.get("actions", [])}
+    kept = {r for d in decided.values() if d["outcome"] in kept_with for r in d["rules"] if r in adders}
     used_outcomes = set(route_of.values()) | {r["outcome"] for r in doc["routing"]}
     return {
         "FD317": set(route_of) - {d["level"] for d in decided.values()},
@@ -138,6 +145,7 @@ def expected_findings(doc: dict, decided: dict) -> dict:
         "FD313": {e for e in lowered if not leave[e]},
         "FD316": {e for e, has in leave.items() if has and e not in lowered and e in routing_applied},
         "FD314": non_monotonic,
+        "FD320": (adders & rules_held) - kept,
     }
 
 
@@ -151,7 +159,7 @@ def reported_findings(doc: dict, path: Path) -> tuple[dict, list]:
         text = lines[f["line"] - 1].strip()
         return text.split("id: ", 1)[1].split(",", 1)[0] if "id: " in text else text.split(":", 1)[0]
 
-    codes = ("FD311", "FD312", "FD313", "FD316", "FD317", "FD318")
+    codes = ("FD311", "FD312", "FD313", "FD316", "FD317", "FD318", "FD320")
     got = {code: {entry_at(f) for f in findings if f["code"] == code} for code in codes}
     got["FD314"] = any(f["code"] == "FD314" for f in findings)
     return got, findings

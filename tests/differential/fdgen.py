@@ -46,7 +46,8 @@ INT64_MIN = -(2 ** 63)
 
 SOURCE_CODES = list(ref.SOURCE_CODES)
 CHANNELS = list(ref.CHANNELS)
-COMPARED = ["level", "outcome", "category", "referral", "actions", "deadline", "flags", "rules", "routing"]
+COMPARED = ["level", "outcome", "category", "referral", "actions", "deadline", "deadline_from", "flags", "rules",
+            "routing"]
 
 # Features of the expression generator. FEATURES_ALL is everything; the differential tests may run
 # with a subset when a feature exposes a known engine bug (then a separate xfail test keeps the bug
@@ -465,7 +466,55 @@ def gen_document(seed: int, features=FEATURES_ALL) -> str:
         routing.append(rt)
     if routing or r.random() < 0.5:
         doc["routing"] = routing
+    spec7(random.Random(f"spec7|{seed}"), doc, eg)
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10 ** 6)
+
+
+def spec7(r: random.Random, doc: dict, eg: "ExprGen"):
+    """SPEC 7.3-7.6 on a generated document, from a random stream of its own (so that the rest of
+    each seed's document is what it was before): base_level, rule("id") and bool ordering joined
+    to some conditions, only_with on some actions, decide_within on some rules and routing entries,
+    and outcome, category and level filters on some history counters."""
+    levels, outcomes = [l["id"] for l in doc["levels"]], list(doc["outcomes"])
+    q = ExprGen.q
+
+    def leaf(rules_above):
+        k = r.random()
+        if k < 0.35:
+            other = q(r.choice(levels)) if r.random() < 0.7 else "level"
+            return f"base_level {r.choice(['<', '<=', '>', '>=', '==', '!='])} {other}"
+        if k < 0.7 and rules_above:
+            return f"rule({q(r.choice(rules_above))})"
+        a = r.choice(eg.bool_names + ["true", "false"])
+        b = r.choice(eg.bool_names + ["true", "false"])
+        return f"{a} {r.choice(['<', '<=', '>', '>='])} {b}"
+
+    def extend(entry, rules_above):
+        if r.random() < 0.4 and not isinstance(entry["when"], bool):
+            entry["when"] = f"({entry['when']}) {r.choice(['&&', '||'])} {leaf(rules_above)}"
+        if r.random() < 0.3:
+            unit = r.choice(["working hours", "working days", "hours", "days", "working day"])
+            n = 1 if unit.endswith("day") else r.choice([0, 1, 2, 4, 8, 24])
+            entry["decide_within"] = f"{n} {unit}"
+
+    rule_ids = [x["id"] for x in doc["rules"]]
+    for i, rule in enumerate(doc["rules"]):
+        extend(rule, rule_ids[:i])
+    for rt in doc.get("routing") or []:
+        extend(rt, rule_ids)
+    for name in list(doc["actions"]):
+        if r.random() < 0.3:
+            words = r.sample(outcomes + list(CATEGORIES), r.randint(1, 3))
+            words += [o for o, oc in doc["outcomes"].items() if name in oc.get("actions", []) and o not in words
+                      and oc["category"] not in words]  # an outcome that lists it must keep it
+            doc["actions"][name] = {"text": doc["actions"][name], "only_with": words}
+    for h in (doc.get("history") or {}).values():
+        if r.random() < 0.3:
+            h["outcome"] = r.sample(outcomes, r.randint(1, 2)) if r.random() < 0.7 else r.choice(outcomes)
+        if r.random() < 0.3:
+            h["category"] = r.sample(list(CATEGORIES), r.randint(1, 3)) if r.random() < 0.7 else r.choice(CATEGORIES)
+        if r.random() < 0.3:
+            h["level_at_least"] = r.choice(levels)
 
 
 # ================================================================================================
@@ -540,6 +589,9 @@ def _history_items(r: random.Random, m: Model, received: dt.datetime):
             it["outcome"] = r.choice(m.outcomes)
         if r.random() < 0.3:
             it["referral"] = r.random() < 0.5
+        r7 = random.Random(f"{it['received']}|{len(items)}")  # its own stream: earlier seeds' items stay
+        if r7.random() < 0.4:
+            it["level"] = r7.choice(m.levels)
         items.append(it)
     if r.random() < 0.05:                   # invalid: both must reject the contact
         bad = r.choice(["concern", "outcome", "level"])

@@ -373,6 +373,9 @@ class Counter:
     count: str                # contacts | referrals
     within: tuple[int, str]
     sharing: str | None       # None | domain | concern
+    outcomes: list | None = None      # SPEC 7.6: only items with one of these outcomes
+    categories: list | None = None    # ... whose outcome has one of these categories
+    level_at_least: str | None = None  # ... that reached this level or higher
 
 
 @dataclass
@@ -384,6 +387,7 @@ class Rule:
     actions: list[str]
     flags: list[str]
     because: str | None
+    decide_within: tuple[int, str] | None = None
 
 
 @dataclass
@@ -394,6 +398,7 @@ class Route:
     outcome: str
     lowers: bool
     because: str | None
+    decide_within: tuple[int, str] | None = None
 
 
 @dataclass
@@ -417,6 +422,8 @@ class Document:
     routing: list[Route]
     tests: list
     level_index: dict[str, int] = field(default_factory=dict)
+    only_with: dict = field(default_factory=dict)  # SPEC 7.4: action -> (outcome ids, categories)
+    rules_above: int | None = None                   # while type-checking rule i: i (rule("x") scope)
 
     def tz(self):
         if self.timezone == "UTC":
@@ -429,6 +436,12 @@ class Document:
 
 TOP_KEYS = ["frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions",
             "always", "calendar", "fields", "concerns", "history", "rules", "routing", "tests"]
+
+
+def _kept(only_with, outcome) -> bool:
+    """SPEC 7.4: an action with only_with (outcome ids, categories) stays on this outcome?"""
+    ids, cats = only_with
+    return outcome.id in ids or outcome.category in cats
 
 
 def _check_keys(obj, allowed, what):
@@ -493,6 +506,18 @@ def loads(raw, path: str = "<string>") -> Document:
     if not isinstance(actions, dict):
         raise ValueError("actions: expected a mapping")
     actions = {_s(k): v for k, v in actions.items()}
+    only_with_raw = {}
+    for k, v in list(actions.items()):
+        if isinstance(v, dict):   # SPEC 7.4: {text, only_with}
+            _check_keys(v, ["text", "only_with"], f"actions.{k}")
+            if "text" not in v:
+                raise ValueError(f"actions.{k}: `text` is required")
+            if "only_with" in v:
+                ow = v["only_with"]
+                only_with_raw[k] = [_s(x) for x in (ow if isinstance(ow, list) else [ow])]
+                if not only_with_raw[k]:
+                    raise ValueError(f"actions.{k}.only_with: needs at least one outcome or category")
+            actions[k] = _s(v["text"])
 
     def check_actions(lst, what):
         for a in lst:
@@ -523,6 +548,21 @@ def loads(raw, path: str = "<string>") -> Document:
             raise ValueError(f"levels.{l.id}: route {l.route!r} is not an outcome")
 
     always = check_actions(_str_list(data.get("always"), "always"), "always")
+    only_with = {}
+    for k, words in only_with_raw.items():
+        ids, cats = set(), set()
+        for w in words:   # an outcome id first, else a category
+            if w in outcomes:
+                ids.add(w)
+            elif w in CATEGORIES:
+                cats.add(w)
+            else:
+                raise ValueError(f"actions.{k}.only_with: {w!r} is no outcome or category")
+        only_with[k] = (ids, cats)
+    for o in outcomes.values():
+        for a in o.actions:
+            if a in only_with and not _kept(only_with[a], o):
+                raise ValueError(f"outcomes.{o.id}: lists action {a!r}, which its only_with keeps off it")
 
     # ---- calendar
     cal = data.get("calendar") or {}
@@ -597,20 +637,33 @@ def loads(raw, path: str = "<string>") -> Document:
         k = _s(k)
         if k in fields or k in BUILTIN_FIELDS or k in ("level", "age_months", "age_years"):
             raise ValueError(f"history.{k}: clashes with another name")
-        _check_keys(h, ["count", "within", "sharing"], f"history.{k}")
+        _check_keys(h, ["count", "within", "sharing", "outcome", "category", "level_at_least"], f"history.{k}")
         if h.get("count") not in ("contacts", "referrals"):
             raise ValueError(f"history.{k}: count must be contacts or referrals")
         sh = h.get("sharing")
         if sh not in (None, "domain", "concern"):
             raise ValueError(f"history.{k}: sharing must be domain or concern")
-        counters[k] = Counter(k, h["count"], parse_within(h.get("within")), sh)
+        ctr = Counter(k, h["count"], parse_within(h.get("within")), sh)
+        if h.get("outcome") is not None:
+            ctr.outcomes = [_s(x) for x in (h["outcome"] if isinstance(h["outcome"], list) else [h["outcome"]])]
+            if any(o not in outcomes for o in ctr.outcomes) or not ctr.outcomes:
+                raise ValueError(f"history.{k}.outcome: not an outcome")
+        if h.get("category") is not None:
+            ctr.categories = [_s(x) for x in (h["category"] if isinstance(h["category"], list) else [h["category"]])]
+            if any(c not in CATEGORIES for c in ctr.categories) or not ctr.categories:
+                raise ValueError(f"history.{k}.category: not a category")
+        if h.get("level_at_least") is not None:
+            ctr.level_at_least = _s(h["level_at_least"])
+            if ctr.level_at_least not in level_index:
+                raise ValueError(f"history.{k}.level_at_least: not a level")
+        counters[k] = ctr
 
     doc = Document(path=path, sha256=sha, id=None if data.get("id") is None else _s(data["id"]),
                    version=None if data.get("version") is None else _s(data["version"]),
                    levels=levels, outcomes=outcomes, actions=actions, always=always,
                    timezone=tzname, work_start=ws, work_end=we, holidays=holidays, fields=fields,
                    concerns=concerns, counters=counters, rules=[], routing=[],
-                   tests=data.get("tests") or [], level_index=level_index)
+                   tests=data.get("tests") or [], level_index=level_index, only_with=only_with)
     if "effective_from" in data and data["effective_from"] is not None:
         parse_date(data["effective_from"])  # R5: validated, otherwise ignored
 
@@ -635,13 +688,14 @@ def loads(raw, path: str = "<string>") -> Document:
         return w, ast
 
     for i, r in enumerate(data.get("rules") or []):
-        _check_keys(r, ["id", "when", "raise_to", "actions", "flags", "because"], f"rules[{i}]")
+        _check_keys(r, ["id", "when", "raise_to", "actions", "flags", "because", "decide_within"], f"rules[{i}]")
         if r.get("id") is None:
             raise ValueError(f"rules[{i}]: `id` is required")
         rid = _s(r["id"])
         if rid in ids:
             raise ValueError(f"rules[{i}]: duplicate id {rid!r}")
         ids.add(rid)
+        doc.rules_above = i   # rule("x") may name only the rules above this one
         src, ast = compile_when(r, f"rules.{rid}")
         rt = None if r.get("raise_to") is None else _s(r["raise_to"])
         if rt is not None and rt not in level_index:
@@ -650,9 +704,11 @@ def loads(raw, path: str = "<string>") -> Document:
                               check_actions(_str_list(r.get("actions"), f"rules.{rid}.actions"),
                                             f"rules.{rid}"),
                               _str_list(r.get("flags"), f"rules.{rid}.flags"),
-                              None if r.get("because") is None else _s(r["because"])))
+                              None if r.get("because") is None else _s(r["because"]),
+                              None if r.get("decide_within") is None else parse_duration(r["decide_within"])))
+    doc.rules_above = None    # routing may name any rule
     for i, r in enumerate(data.get("routing") or []):
-        _check_keys(r, ["id", "when", "outcome", "lowers", "because"], f"routing[{i}]")
+        _check_keys(r, ["id", "when", "outcome", "lowers", "because", "decide_within"], f"routing[{i}]")
         if r.get("id") is None:
             raise ValueError(f"routing[{i}]: `id` is required")
         rid = _s(r["id"])
@@ -667,7 +723,8 @@ def loads(raw, path: str = "<string>") -> Document:
         if not isinstance(lowers, bool):
             raise ValueError(f"routing.{rid}.lowers: expected a boolean")
         doc.routing.append(Route(rid, src, ast, out, lowers,
-                                 None if r.get("because") is None else _s(r["because"])))
+                                 None if r.get("because") is None else _s(r["because"]),
+                                 None if r.get("decide_within") is None else parse_duration(r["decide_within"])))
     if not isinstance(doc.tests, list):
         raise ValueError("tests: expected a list")
     return doc
@@ -908,6 +965,8 @@ def name_type(doc: Document, n: str):
         return {"bool": "bool", "int": "int", "string": "string"}.get(f.type, ("enum", n))
     if n in doc.counters:
         return "int"
+    if n == "base_level":   # SPEC 7.3 (a field or counter of that name, allowed before, wins)
+        return "level"
     raise ValueError(f"unknown name {n!r}")
 
 
@@ -969,7 +1028,7 @@ def _join(a, b):
     return None
 
 
-FUNCS = {"concern": 1, "concern_at_least": 2, "count_at_least": 1, "domain_count": 1}
+FUNCS = {"concern": 1, "concern_at_least": 2, "count_at_least": 1, "domain_count": 1, "rule": 1}
 
 
 def typecheck(node, doc: Document):
@@ -1009,7 +1068,11 @@ def typecheck(node, doc: Document):
             raise ValueError(f"{f}(): {vals[0]!r} is not a level")
         if f == "domain_count" and vals[0] not in doc.domains():
             raise ValueError(f"{f}(): unknown domain {vals[0]!r}")
-        return "bool" if f in ("concern", "concern_at_least") else "int"
+        if f == "rule":   # SPEC 7.3: a rule may name only the rules above it; routing any rule
+            above = [r.id for r in doc.rules] if doc.rules_above is None else [r.id for r in doc.rules[:doc.rules_above]]
+            if vals[0] not in above:
+                raise ValueError(f"rule(): {vals[0]!r} is no rule above this one")
+        return "bool" if f in ("concern", "concern_at_least", "rule") else "int"
     if k == "not":
         t = typecheck(node[1], doc)
         if t not in ("bool", "dyn"):
@@ -1132,6 +1195,7 @@ class Env:
     doc: Document
     values: dict            # name -> python value or Unknown (level filled per evaluation)
     concerns: dict          # concern id -> level id (the contact's own descriptors)
+    held: set = field(default_factory=set)  # ids of the rules that held so far (rule("x"))
 
 
 def _eq(a, b, doc):
@@ -1223,6 +1287,8 @@ def _ev_call(node, env):
         return sum(1 for lv in env.concerns.values() if doc.level_index[lv] >= t)
     if f == "domain_count":
         return sum(1 for c in env.concerns if doc.concerns[c].domain == args[0])
+    if f == "rule":   # never unknown: a rule whose when was unknown did not hold
+        return args[0] in env.held
     raise ValueError(f"unknown function {f}")
 
 
@@ -1451,6 +1517,8 @@ class HistItem:
     received: _dt.datetime
     concerns: list
     referral: bool
+    outcome: str | None = None   # SPEC 7.6: the outcome and level it got, when known
+    level: str | None = None
 
 
 def check_history(doc: Document, items) -> tuple[list, list]:
@@ -1478,7 +1546,12 @@ def check_history(doc: Document, items) -> tuple[list, list]:
         if bad:
             errors += bad
             continue
-        ref = False
+        ref, lvl = False, None
+        if it.get("level") is not None:
+            lvl = _s(it["level"])
+            if lvl not in doc.level_index:
+                errors.append(f"history[{i}].level: {lvl!r} is not a level")
+                continue
         if it.get("outcome") is not None:
             o = _s(it["outcome"])
             if o not in doc.outcomes:
@@ -1491,7 +1564,8 @@ def check_history(doc: Document, items) -> tuple[list, list]:
                 errors.append(f"history[{i}].referral: expected a bool")
                 continue
             ref = ref or r
-        out.append(HistItem(rec, [_s(k) for k in cs], ref))
+        out.append(HistItem(rec, [_s(k) for k in cs], ref,
+                            None if it.get("outcome") is None else _s(it["outcome"]), lvl))
     return out, errors
 
 
@@ -1511,6 +1585,15 @@ def count_history(doc: Document, ctr: Counter, received, concerns: dict, items: 
         elif ctr.sharing == "concern":
             if not set(it.concerns) & set(concerns):
                 continue
+        # SPEC 7.6: filters on what the item got; an item whose outcome or level is not known
+        # passes no filter that reads it.
+        if ctr.outcomes is not None and it.outcome not in ctr.outcomes:
+            continue
+        if ctr.categories is not None and (it.outcome is None or doc.outcomes[it.outcome].category not in ctr.categories):
+            continue
+        if ctr.level_at_least is not None and (
+                it.level is None or doc.level_index[it.level] < doc.level_index[ctr.level_at_least]):
+            continue
         n += 1
     return n
 
@@ -1547,18 +1630,33 @@ def _period_utc(timezone: str, day: _dt.date, start: _dt.time, end: _dt.time):
             _dt.datetime.combine(day, end, tzinfo=tz).astimezone(UTC))
 
 
-def deadline_for(doc: Document, received: _dt.datetime, dw) -> str | None:
+def deadline_at(doc: Document, received: _dt.datetime, dw) -> _dt.datetime | None:
     if dw is None:
         return None
     n, unit = dw
     if unit == "hours":
-        return fmt_utc(received + _dt.timedelta(hours=n))
+        return received + _dt.timedelta(hours=n)
     if unit == "days":
-        return fmt_utc(received + _dt.timedelta(days=n))
+        return received + _dt.timedelta(days=n)
     period = (_dt.datetime.combine(_dt.date(2000, 1, 3), doc.work_end)
               - _dt.datetime.combine(_dt.date(2000, 1, 3), doc.work_start)).total_seconds()
     secs = n * 3600 if unit == "working hours" else n * period
-    return fmt_utc(add_working(doc, received, secs))
+    return add_working(doc, received, secs)
+
+
+def deadline_for(doc: Document, received: _dt.datetime, dw) -> str | None:
+    at = deadline_at(doc, received, dw)
+    return None if at is None else fmt_utc(at)
+
+
+def earliest_deadline(doc: Document, received, candidates) -> tuple[str | None, str | None]:
+    """SPEC 7.5: the earliest of (id, decide_within) candidates, the first on a tie; (deadline, id)."""
+    best, best_id = None, None
+    for cid, dw in candidates:
+        at = deadline_at(doc, received, dw)
+        if at is not None and (best is None or at < best):
+            best, best_id = at, cid
+    return (None if best is None else fmt_utc(best)), best_id
 
 
 # ================================================================================================
@@ -1566,7 +1664,7 @@ def deadline_for(doc: Document, received: _dt.datetime, dw) -> str | None:
 # ================================================================================================
 
 DECISION_KEYS = ["contact", "level", "outcome", "category", "referral", "actions", "deadline",
-                 "flags", "rules", "routing", "reasons", "document", "error"]
+                 "deadline_from", "flags", "rules", "routing", "reasons", "document", "error"]
 
 
 def _dedupe(xs):
@@ -1612,6 +1710,7 @@ def _decide_checked(doc: Document, ck: Checked, items: list) -> dict:
         values[name] = count_history(doc, ctr, ck.received, ck.concerns, items)
     env = Env(doc, values, ck.concerns)
     reasons = []
+    rule_by_id = {r.id: r for r in doc.rules}
 
     # base level
     base = 0
@@ -1623,6 +1722,8 @@ def _decide_checked(doc: Document, ck: Checked, items: list) -> dict:
     level = base
 
     level_values = _level_values(doc)
+    if "base_level" not in doc.fields and "base_level" not in doc.counters:
+        values["base_level"] = level_values[base]
 
     def holds(ast, what_id):
         if ast is None:
@@ -1638,6 +1739,7 @@ def _decide_checked(doc: Document, ck: Checked, items: list) -> dict:
     for r in doc.rules:
         if holds(r.when, r.id):
             held.append(r.id)
+            env.held.add(r.id)
             if r.raise_to is not None:
                 level = max(level, doc.level_index[r.raise_to])
             actions_r += r.actions
@@ -1654,6 +1756,12 @@ def _decide_checked(doc: Document, ck: Checked, items: list) -> dict:
         outcome_id = doc.levels[level].route
         reasons.append({"id": doc.levels[level].id, "kind": "level", "text": doc.levels[level].name})
     out = doc.outcomes[outcome_id]
+    candidates = [(out.id, out.decide_within)] + [(h, rule_by_id[h].decide_within) for h in held]
+    if routing_id is not None:
+        candidates.append((routing_id, next(rt for rt in doc.routing if rt.id == routing_id).decide_within))
+    deadline, deadline_from = earliest_deadline(doc, ck.received, candidates)
+    actions = [a for a in _dedupe(doc.always + out.actions + actions_r)
+               if a not in doc.only_with or _kept(doc.only_with[a], out)]
 
     d = {
         "contact": ck.id,
@@ -1661,8 +1769,9 @@ def _decide_checked(doc: Document, ck: Checked, items: list) -> dict:
         "outcome": out.id,
         "category": out.category,
         "referral": out.referral,
-        "actions": _dedupe(doc.always + out.actions + actions_r),
-        "deadline": deadline_for(doc, ck.received, out.decide_within),
+        "actions": actions,
+        "deadline": deadline,
+        "deadline_from": deadline_from,
         "flags": _dedupe(flags),
         "rules": held,
         "routing": routing_id,
@@ -1701,7 +1810,7 @@ def decide_batch(doc: Document, contacts: list) -> list:
         results[i] = d
         if ck.child is not None:
             past.setdefault(ck.child, []).append(
-                HistItem(ck.received, list(ck.concerns), doc.outcomes[d["outcome"]].referral))
+                HistItem(ck.received, list(ck.concerns), doc.outcomes[d["outcome"]].referral, d["outcome"], d["level"]))
     return results
 
 
@@ -1710,7 +1819,7 @@ def decide_batch(doc: Document, contacts: list) -> list:
 # ================================================================================================
 
 EXPECT_KEYS = ["level", "outcome", "category", "actions", "actions_include", "flags", "rules",
-               "routing", "deadline", "error"]
+               "routing", "deadline", "deadline_from", "error"]
 
 
 def _norm_deadline(v):
@@ -1768,6 +1877,10 @@ def run_test(doc: Document, t: dict, idx: int = 0) -> list[str]:
                 fails.append(f"routing: expected {want!r}, got {d['routing']!r}")
         if "deadline" in exp and _norm_deadline(exp["deadline"]) != d["deadline"]:
             fails.append(f"deadline: expected {_norm_deadline(exp['deadline'])!r}, got {d['deadline']!r}")
+        if "deadline_from" in exp:
+            want = None if exp["deadline_from"] is None else _s(exp["deadline_from"])
+            if want != d["deadline_from"]:
+                fails.append(f"deadline_from: expected {want!r}, got {d['deadline_from']!r}")
     return [f"{name}: {f}" for f in fails]
 
 
