@@ -152,6 +152,14 @@ class RowDecider {
     e.routing = d_.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d_.routing);
     e.category = static_cast<std::int16_t>(oc.category);
     e.referral = oc.referral;
+    // The reason's slot is fetched while the combo is interned: with most rows' reasons new, the
+    // slot is rarely in the cache.
+    std::uint64_t reason_hash = 0;
+    if (s_.options.reasons) {
+      reason_key(d_, reason_key_);
+      reason_hash = text_hash(reason_key_);
+      out_.reasons.prefetch(reason_hash);
+    }
     // What the actions, flags and rules columns depend on: the outcome and the rules that held.
     std::uint64_t h = mix(d_.outcome + 0x9E3779B97F4A7C15ull, d_.rules.size() + 0xBF58476D1CE4E5B9ull);
     for (auto x : d_.rules) h = mix(h ^ x, 0x94D049BB133111EBull);
@@ -159,10 +167,7 @@ class RowDecider {
     e.combo = combos.add(
         h, d_, [&](std::size_t id) { return combos.reps[id].outcome == d_.outcome && combos.reps[id].rules == d_.rules; },
         [&]() -> const std::string& { return combo_key(); });
-    if (s_.options.reasons) {
-      reason_key(d_, key_);
-      e.reason = out_.reasons.add(key_);
-    }
+    if (s_.options.reasons) e.reason = out_.reasons.add(reason_key_, reason_hash);
     return e;
   }
   const std::string& combo_key() {
@@ -179,7 +184,7 @@ class RowDecider {
   Decision d_;
   ContactRecord record_;
   Rejection error_;
-  std::string key_;
+  std::string key_, reason_key_;
   std::vector<PastContact> pool_, own_;  // pool_[0, past_): the child's earlier rows (buffers reused)
   std::size_t past_ = 0;
   std::vector<HistoryRecord> own_records_;

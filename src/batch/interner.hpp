@@ -2,7 +2,9 @@
 // into words once: one Interner per thread, merged after (merge_interned). Internal to src/batch/.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,23 +61,31 @@ class Interner {
 };
 
 // Keys alone, their bytes kept one after another (no string or Decision per key): for keys that say
-// all that matters of what they stand for (batch/reason_key.hpp).
+// all that matters of what they stand for (batch/reason_key.hpp). A slot holds where its key's bytes
+// are and how long they are, so a lookup touches the slot and the bytes, nothing in between: with a
+// key per row and most keys new, those two cache misses are most of the cost.
 class KeyInterner {
  public:
-  std::int32_t add(std::string_view key) {
-    const std::uint64_t h = text_hash(key);
+  std::int32_t add(std::string_view key) { return add(key, text_hash(key)); }
+  // h: text_hash(key), which prefetch(h) may have been given first.
+  std::int32_t add(std::string_view key, std::uint64_t h) {
     if (2 * (size() + 1) > slots_.size()) grow();
+    const auto check = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      auto& [hash, id] = slots_[i];
-      if (id < 0) {
-        hash = h;
-        id = static_cast<std::int32_t>(size());
+      Slot& slot = slots_[i];
+      if (slot.id < 0) {
+        slot = {check, static_cast<std::int32_t>(size()), static_cast<std::uint32_t>(std::min<std::size_t>(bytes_.size(), kFar)),
+                static_cast<std::uint32_t>(std::min<std::size_t>(key.size(), kFar))};
         bytes_.append(key);
         ends_.push_back(bytes_.size());
-        return id;
+        return slot.id;
       }
-      if (hash == h && this->key(static_cast<std::size_t>(id)) == key) return id;
+      if (slot.check == check && is(slot, key)) return slot.id;
     }
+  }
+  // Brings the slot a key of hash h starts its search at into the cache.
+  void prefetch(std::uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
   }
   std::size_t size() const { return ends_.size(); }
   std::string_view key(std::size_t id) const {
@@ -84,19 +94,32 @@ class KeyInterner {
   }
 
  private:
+  // A key that starts or ends beyond 4 GB of bytes is found through ends_ instead.
+  static constexpr std::uint32_t kFar = UINT32_MAX;
+  struct Slot {
+    std::uint32_t check = 0;  // the hash's high half (its low bits place the slot)
+    std::int32_t id = -1;     // -1: empty
+    std::uint32_t at = 0, length = 0;
+  };
+  bool is(const Slot& slot, std::string_view key) const {
+    if (slot.at == kFar || slot.length == kFar) return this->key(static_cast<std::size_t>(slot.id)) == key;
+    return slot.length == key.size() && std::memcmp(bytes_.data() + slot.at, key.data(), key.size()) == 0;
+  }
   void grow() {
-    slots_.assign(slots_.empty() ? 256 : slots_.size() * 2, {0, -1});
+    auto old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
-    for (std::size_t id = 0; id < size(); ++id)
-      for (std::size_t i = text_hash(key(id)) & mask_;; i = (i + 1) & mask_)
-        if (slots_[i].second < 0) {
-          slots_[i] = {text_hash(key(id)), static_cast<std::int32_t>(id)};
-          break;
-        }
+    for (const Slot& slot : old)
+      if (slot.id >= 0)
+        for (std::size_t i = text_hash(key(static_cast<std::size_t>(slot.id))) & mask_;; i = (i + 1) & mask_)
+          if (slots_[i].id < 0) {
+            slots_[i] = slot;
+            break;
+          }
   }
   std::string bytes_;
-  std::vector<std::size_t> ends_;                              // key id ends at bytes_[ends_[id]]
-  std::vector<std::pair<std::uint64_t, std::int32_t>> slots_;  // (hash, id); id -1: empty
+  std::vector<std::size_t> ends_;  // key id ends at bytes_[ends_[id]]
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
 };
 

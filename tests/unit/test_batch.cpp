@@ -125,6 +125,7 @@ TEST_CASE("reason keys: a decision's key makes that decision back, and keys diff
   u.why = frontdoor::UnknownCondition::Why::overflow;
   u.entry = 5;
   d.unknowns = {u};
+  d.deadline_from = {frontdoor::DeadlineSource::Kind::rule, 3};
   std::string key, other;
   reason_key(d, key);
   const frontdoor::Decision back = reason_of_key(key);
@@ -133,6 +134,7 @@ TEST_CASE("reason keys: a decision's key makes that decision back, and keys diff
   CHECK(back.level == d.level);
   CHECK(back.base_level == d.base_level);
   CHECK(back.routing == frontdoor::kNoIndex);
+  CHECK(back.deadline_from == d.deadline_from);
   CHECK(back.base_concerns == d.base_concerns);
   REQUIRE(back.unknowns.size() == 1);
   CHECK(back.unknowns[0].where == u.where);
@@ -144,6 +146,11 @@ TEST_CASE("reason keys: a decision's key makes that decision back, and keys diff
   e.rules.pop_back();
   e.base_concerns.insert(e.base_concerns.begin(), 300);
   reason_key(e, other);
+  CHECK(other != key);
+  // The deadline's source is worded too (which deadline is earliest varies by row).
+  frontdoor::Decision f = d;
+  f.deadline_from = {frontdoor::DeadlineSource::Kind::routing, 3};
+  reason_key(f, other);
   CHECK(other != key);
 }
 
@@ -163,6 +170,16 @@ TEST_CASE("key interner: one id per distinct key, and one numbering across threa
   CHECK(remap[0][0] == 0);
   CHECK(remap[1][1000] == 0);  // "a" in both threads: one number
   CHECK(keys[static_cast<std::size_t>(remap[1][7])] == "k7");
+  // Keys that share a hash's slot but not their length or bytes stay apart, through growth.
+  KeyInterner long_keys;
+  const std::string big(70000, 'x');
+  CHECK(long_keys.add(big) == 0);
+  CHECK(long_keys.add(big + "y") == 1);
+  for (int i = 0; i < 600; ++i) long_keys.add(std::to_string(i) + big);
+  CHECK(long_keys.add(big) == 0);
+  CHECK(long_keys.add(big + "y") == 1);
+  CHECK(long_keys.add("12" + big) == 14);
+  CHECK(long_keys.size() == 602);
 }
 
 TEST_CASE("memo use: stays on when rows repeat, goes off after a trial of rows that rarely do") {
