@@ -351,7 +351,9 @@ bool cell_text(const Cell&, std::string& out);
 
 // Every row's decision as one line of SPEC's JSON, in row order, byte for byte what
 // DecisionView::to_json writes (the batch must have been decided with BatchOptions::reasons). Each
-// distinct decision is put into words once; a rejected row is worded from the batch's Rejected.
+// reason is put into words once per document and each distinct outcome, rules, level and routing
+// once per batch; a row copies those around its own id, deadline and reasons. A rejected row is
+// worded from the batch's Rejected.
 // `ids` is the id column. Blocks of rows are put into words in parallel and written in order as
 // they are ready.
 void write_json_lines(const RuleSet&, const BatchResult&, const Column* ids, std::ostream&, unsigned threads = 0);

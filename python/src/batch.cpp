@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <thread>
 
 #include "binding.hpp"
 #include "cells.hpp"
@@ -138,8 +139,9 @@ void put_code_columns(BatchResult& result, py::dict& out) {
 
 JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
                           py::object normalize, py::object bad, bool objects) {
+  columns::PhaseTimer timer;
   std::vector<py::object> keep;
-  Converter cv{normalize, bad, &keep};
+  Converter cv{normalize, bad, &keep, threads ? threads : std::max(1u, std::thread::hardware_concurrency())};
   std::vector<std::unique_ptr<Column>> owned;
   std::vector<const Column*> columns;
   for (auto spec : specs) {
@@ -150,14 +152,17 @@ JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, uns
   options.threads = threads;
   options.reasons = reasons;
   options.pages = h.pages.get();
+  timer.lap("cells");
   BatchResult result = decide_watched(*h.rules, columns, rows, options, progress);
 
+  columns::PhaseTimer after;  // the engine's phases are timed on their own
   py::dict out;
   put_combos(*h.rules, result, out);
   put_errors(result, out);
   if (objects) put_object_columns(result, rows, out);
   out["contact"] = engine_ids(columns, rows);
   put_code_columns(result, out);
+  after.lap("out");
   return out;
 }
 

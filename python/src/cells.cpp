@@ -1,9 +1,12 @@
 // Python values and frame columns -> cells (cells.hpp).
 #include "cells.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+
+#include "frontdoor/detail/threads.hpp"
 
 namespace frontdoor::python {
 
@@ -133,19 +136,85 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
 
 namespace {
 
+// A compact ASCII str's text: its UTF-8 is its data, read without a call into Python.
+bool ascii_text(PyObject* o, std::string_view& text) {
+  if (!PyUnicode_CheckExact(o) || !PyUnicode_IS_COMPACT_ASCII(o)) return false;
+  text = std::string_view(static_cast<const char*>(PyUnicode_DATA(o)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)));
+  return true;
+}
+
+// The cell of a value read by memory reads alone (None, a compact ASCII str, a bool, a float, a
+// dict of compact ASCII strs as concerns), its entries onto `entries` (numbered from 0 there);
+// false: anything else, for cell_from. Nothing here calls into Python, allocates a Python object
+// or sets an error, so worker threads may run it while the calling thread holds the GIL and waits.
+bool plain_cell(PyObject* o, bool history, Cell& cell, std::vector<std::pair<std::string_view, std::string_view>>& entries) {
+  std::string_view text;
+  if (o == Py_None) return cell = Cell::absent(), true;
+  if (ascii_text(o, text)) return cell = Cell::text(text), true;
+  if (PyBool_Check(o)) return cell = Cell::boolean(o == Py_True), true;
+  if (PyFloat_CheckExact(o)) return cell = std::isnan(PyFloat_AS_DOUBLE(o)) ? Cell::absent() : Cell::real(PyFloat_AS_DOUBLE(o)), true;
+  if (!PyDict_CheckExact(o) || history) return false;
+  const std::size_t start = entries.size();
+  PyObject *k, *v;
+  Py_ssize_t pos = 0;
+  std::string_view key, value;
+  while (PyDict_Next(o, &pos, &k, &v)) {
+    if (!ascii_text(k, key) || !ascii_text(v, value)) return entries.resize(start), false;
+    entries.emplace_back(key, value);
+  }
+  cell.tag = Tag::entries;
+  cell.i = static_cast<std::int64_t>(start);
+  cell.len = static_cast<std::uint32_t>(entries.size() - start);
+  return true;
+}
+
+constexpr std::size_t kParallelCells = 65536;  // below this, threads cost more than they save
+
+// The cells of objects [from, to) into `col` (kind cells, its own entries): the plain ones, and the
+// other rows' places onto `rest` (cell_from's, with the GIL).
+void plain_cells(Column& col, PyObject* const* data, std::size_t from, std::size_t to, bool history, std::vector<std::size_t>& rest) {
+  col.kind = Kind::cells;
+  col.length = to - from;
+  col.cells.resize(to - from);
+  for (std::size_t i = from; i < to; ++i)
+    if (!plain_cell(data[i], history, col.cells[i - from], col.entries)) rest.push_back(i - from);
+}
+
+void other_cells(Column& col, PyObject* const* data, std::size_t from, const std::vector<std::size_t>& rest, bool history,
+                 const Converter& cv) {
+  for (std::size_t i : rest) col.cells[i] = cell_from(data[from + i], col, history, cv);
+  col.all_text = std::all_of(col.cells.begin(), col.cells.end(), [](const Cell& c) { return c.tag == Tag::text || c.tag == Tag::absent; });
+}
+
+// The column's cells from its objects. A long column is read in chunks by `cv.threads` threads at
+// once, each chunk with its own cells and entries (nothing joined after); then each chunk's other
+// rows by cell_from, in row order, with the GIL as ever.
 void fill_cells(Column& col, py::array objects, bool history, const Converter& cv) {
   if (objects.dtype().kind() != 'O' || objects.ndim() != 1)
     throw std::invalid_argument("column '" + col.name + "': expected a 1-d object array");
   py::array contiguous = py::array::ensure(objects, py::array::c_style);
   cv.keep->push_back(contiguous);
   auto* const* data = static_cast<PyObject* const*>(contiguous.data());
-  std::size_t n = static_cast<std::size_t>(contiguous.size());
-  col.kind = Kind::cells;
-  col.cells.resize(n);
+  const std::size_t n = static_cast<std::size_t>(contiguous.size());
+  if (n != col.length) throw std::invalid_argument("column '" + col.name + "': wrong length");
+  const unsigned parts = n < kParallelCells ? 1u : std::max(1u, std::min(cv.threads, 64u));
+  std::vector<std::vector<std::size_t>> rest(parts);
+  if (parts == 1) {
+    plain_cells(col, data, 0, n, history, rest[0]);
+    return other_cells(col, data, 0, rest[0], history, cv);
+  }
+  col.kind = Kind::chunked;
+  col.chunks.resize(parts);
+  for (unsigned t = 0; t < parts; ++t) col.starts.push_back(n * t / parts);
+  detail::run_threads(parts, [&](unsigned t) {
+    col.chunks[t] = std::make_unique<Column>();
+    col.chunks[t]->name = col.name;
+    plain_cells(*col.chunks[t], data, n * t / parts, n * (t + 1) / parts, history, rest[t]);
+  });
   bool all_text = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    col.cells[i] = cell_from(data[i], col, history, cv);
-    all_text = all_text && (col.cells[i].tag == Tag::text || col.cells[i].tag == Tag::absent);
+  for (unsigned t = 0; t < parts; ++t) {
+    other_cells(*col.chunks[t], data, col.starts[t], rest[t], history, cv);
+    all_text = all_text && col.chunks[t]->all_text;
   }
   col.all_text = all_text;
 }
@@ -192,7 +261,6 @@ std::unique_ptr<Column> make_column(py::tuple spec, const Converter& cv) {
     col->kind = Kind::null;
   } else if (kind == "object") {
     fill_cells(*col, spec[3].cast<py::array>(), spec[4].cast<bool>(), cv);
-    if (col->cells.size() != n) throw std::invalid_argument("column '" + col->name + "': wrong length");
   } else if (kind == "bool") {
     col->kind = Kind::boolean;
     col->values = numpy_data<std::uint8_t>(spec[3], n, col->name, keep);

@@ -20,6 +20,7 @@ struct Converter {
   py::object normalize;           // normalize(value, history: bool) -> a plain value, ("t", ms, zoned), or bad
   py::object bad;                 // the marker for a value no field takes
   std::vector<py::object>* keep;  // objects whose text the cells point into
+  unsigned threads = 1;           // how many may read a long object column's plain values at once
 };
 
 // One Python value as a cell of `col` (text and entries point into the Python objects, which

@@ -15,6 +15,7 @@
 #include "batch/group_table.hpp"
 #include "batch/interner.hpp"
 #include "batch/packed_row.hpp"
+#include "batch/reason_key.hpp"
 #include "batch/record_rows.hpp"
 #include "batch/text_hash.hpp"
 #include "frontdoor/columns.hpp"
@@ -87,12 +88,16 @@ std::vector<batch::ThreadOrder> order_all(const Keys& keys, const BatchResult& o
 // 5. The results in input order, with one numbering of the interned decisions across threads.
 void gather(std::vector<batch::ThreadDecisions>& decided, const Keys& keys, const std::vector<std::uint32_t>& slot, unsigned threads,
             const BatchOptions& options, BatchResult& out) {
-  std::vector<batch::Interner> combos, reasons;
+  std::vector<batch::Interner> combos;
+  std::vector<batch::KeyInterner> reasons;
   for (auto& d : decided) combos.push_back(std::move(d.combos)), reasons.push_back(std::move(d.reasons));
   auto combo_ids = batch::merge_interned(combos, out.combos);
-  auto reason_ids = options.reasons ? batch::merge_interned(reasons, out.reasons) : std::vector<std::vector<std::int32_t>>(threads);
+  std::vector<std::string_view> reason_keys;
+  auto reason_ids = options.reasons ? batch::merge_keys(reasons, reason_keys) : std::vector<std::vector<std::int32_t>>(threads);
+  out.reasons.resize(reason_keys.size());
   const std::size_t n = out.rows;
   detail::run_threads(threads, [&](unsigned t) {
+    for (std::size_t k = t; k < reason_keys.size(); k += threads) out.reasons[k] = batch::reason_of_key(reason_keys[k]);
     std::size_t from = n * t / threads, to = n * (t + 1) / threads;
     constexpr std::size_t kAhead = 8;
     for (std::size_t row = from; row < to; ++row) {

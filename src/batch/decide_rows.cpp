@@ -1,5 +1,7 @@
 #include "batch/decide_rows.hpp"
 
+#include "batch/reason_key.hpp"
+
 #include <span>
 
 #include "decide/decide_core.hpp"
@@ -122,11 +124,13 @@ class RowDecider {
     std::size_t key_size = 0;
     // Where rules or routing set deadlines, which one is earliest depends on `received`, which the
     // memo does not key on: such documents are decided row by row.
-    const bool keyed = !p_.deadlines_vary && s_.memo_plan.key(c_, counted, memo_key_, key_size);
+    const bool keyed = memo_use_.on() && !p_.deadlines_vary && s_.memo_plan.key(c_, counted, memo_key_, key_size);
     const std::string_view key(memo_key_, key_size);
     const std::uint64_t key_hash = keyed ? text_hash(key) : 0;
     RowResult& r = out_.results[pos];
-    if (const Decided* known = keyed ? memo_.find(key, key_hash) : nullptr) {  // decided before, on the same inputs
+    const Decided* known = keyed ? memo_.find(key, key_hash) : nullptr;
+    if (keyed) memo_use_.count(known != nullptr);
+    if (known) {  // decided before, on the same inputs
       r.decided = *known;
       const Outcome& oc = p_.doc.outcomes[static_cast<std::size_t>(known->outcome)];
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : p_.calendar->add(c_.received, oc.decide_within);
@@ -148,6 +152,14 @@ class RowDecider {
     e.routing = d_.routing == kNoIndex ? std::int16_t{-1} : static_cast<std::int16_t>(d_.routing);
     e.category = static_cast<std::int16_t>(oc.category);
     e.referral = oc.referral;
+    // The reason's slot is fetched while the combo is interned: with most rows' reasons new, the
+    // slot is rarely in the cache.
+    std::uint64_t reason_hash = 0;
+    if (s_.options.reasons) {
+      reason_key(d_, reason_key_);
+      reason_hash = text_hash(reason_key_);
+      out_.reasons.prefetch(reason_hash);
+    }
     // What the actions, flags and rules columns depend on: the outcome and the rules that held.
     std::uint64_t h = mix(d_.outcome + 0x9E3779B97F4A7C15ull, d_.rules.size() + 0xBF58476D1CE4E5B9ull);
     for (auto x : d_.rules) h = mix(h ^ x, 0x94D049BB133111EBull);
@@ -155,7 +167,7 @@ class RowDecider {
     e.combo = combos.add(
         h, d_, [&](std::size_t id) { return combos.reps[id].outcome == d_.outcome && combos.reps[id].rules == d_.rules; },
         [&]() -> const std::string& { return combo_key(); });
-    if (s_.options.reasons) e.reason = out_.reasons.add(reason_key(), d_);
+    if (s_.options.reasons) e.reason = out_.reasons.add(reason_key_, reason_hash);
     return e;
   }
   const std::string& combo_key() {
@@ -164,25 +176,6 @@ class RowDecider {
     for (auto x : d_.rules) put16(key_, x);
     return key_;
   }
-  const std::string& reason_key() {
-    combo_key();  // a reason's key begins with its combo's
-    put16(key_, d_.level);
-    put16(key_, d_.base_level);
-    put16(key_, d_.routing);
-    key_.push_back(static_cast<char>(d_.deadline_from.kind));
-    put16(key_, d_.deadline_from.index);
-    key_.push_back('|');
-    for (auto k : d_.base_concerns) put16(key_, k);
-    key_.push_back('|');
-    for (auto& u : d_.unknowns) {
-      key_.push_back(static_cast<char>(u.where));
-      key_.push_back(static_cast<char>(u.why));
-      put16(key_, u.entry);
-      put16(key_, u.name);
-    }
-    return key_;
-  }
-
   DecideShared& s_;
   const Program& p_;
   const PackedRows& mine_;
@@ -191,13 +184,14 @@ class RowDecider {
   Decision d_;
   ContactRecord record_;
   Rejection error_;
-  std::string key_;
+  std::string key_, reason_key_;
   std::vector<PastContact> pool_, own_;  // pool_[0, past_): the child's earlier rows (buffers reused)
   std::size_t past_ = 0;
   std::vector<HistoryRecord> own_records_;
   bool has_own_ = false, packed_ = false;
   std::span<const PastContact> earlier_;
   Memo memo_;
+  MemoUse memo_use_;
   char memo_key_[MemoPlan::kMaxKey];
   detail::NoStepTrace no_trace_;
 };

@@ -43,7 +43,8 @@ struct RowResult {
 // One thread's decisions, at its rows' places in its order.
 struct ThreadDecisions {
   std::vector<RowResult> results;
-  Interner combos, reasons;
+  Interner combos;
+  KeyInterner reasons;  // batch/reason_key.hpp's keys
   std::vector<columns::BatchResult::Rejected> errors;
   std::size_t engine_rows = 0;
 };

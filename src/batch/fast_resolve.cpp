@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "batch/cells.hpp"
@@ -227,12 +228,16 @@ class Fast {
   void read_concerns(std::size_t k, std::size_t from, std::size_t m) {
     auto concerns = [&](std::size_t i, std::size_t row, const Cell& x) {
       if (x.tag == Tag::unset || x.tag == Tag::absent) return;
-      if (x.tag == Tag::text)
-        put_concerns(i, concern_text(x.view()));
-      else if (x.tag == Tag::entries)
-        put_concerns(i, concern_entries(readers_[k].source(row).entries.data() + x.i, x.len));
-      else
+      if (x.tag == Tag::text) {
+        const ConcernSet* plain = plain_text(x.view());
+        put_concerns(i, plain ? *plain : concern_text(x.view()));
+      } else if (x.tag == Tag::entries) {
+        const auto* items = readers_[k].source(row).entries.data() + x.i;
+        const ConcernSet* plain = plain_entries(items, x.len);
+        put_concerns(i, plain ? *plain : concern_entries(items, x.len));
+      } else {
         fail(i);
+      }
     };
     if (!coded(*cols_[k])) return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) { concerns(i, from + i, x); });
     Reader& rd = readers_[k];
@@ -261,6 +266,55 @@ class Fast {
       }
       concerns(i, row, x);
     }
+  }
+
+  // Concerns in their plain form, read without a ConcernEntry or a cache of whole sets (diverse
+  // rows rarely repeat a set): each item `concern=level` (or a mapping's entry) whose ids are the
+  // document's own, each concern once, at a level it has a descriptor for. Null for anything else
+  // (spaces, an empty item, a JSON object, an unknown id), which goes the engine's way below and is
+  // worded there; a plain set resolves as the engine resolves it (resolve::concern_items).
+  const ConcernSet* plain_text(std::string_view text) {
+    plain_.items.clear();
+    if (text.empty()) return nullptr;
+    for (std::size_t i = 0;;) {
+      std::size_t end = text.find(';', i);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view item = text.substr(i, end - i);
+      const std::size_t eq = item.find('=');
+      if (eq == std::string_view::npos || !plain_item(item.substr(0, eq), item.substr(eq + 1))) return nullptr;
+      if (end == text.size()) break;
+      i = end + 1;
+    }
+    return plain_done();
+  }
+  const ConcernSet* plain_entries(const std::pair<std::string_view, std::string_view>* items, std::size_t count) {
+    plain_.items.clear();
+    for (std::size_t j = 0; j < count; ++j)
+      if (!plain_item(items[j].first, items[j].second)) return nullptr;
+    return plain_done();
+  }
+  bool plain_item(std::string_view concern, std::string_view level) {
+    const std::int64_t k = id_of(concern_ids_, concern, s_.p.concern_by_name), l = id_of(level_ids_, level, s_.p.level_by_name);
+    if (k < 0 || l < 0 || !s_.p.rows.has_descriptor[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)]) return false;
+    for (const auto& item : plain_.items)
+      if (item.first == k) return false;
+    plain_.items.emplace_back(static_cast<std::uint16_t>(k), static_cast<std::uint8_t>(l));
+    return true;
+  }
+  const ConcernSet* plain_done() {
+    std::sort(plain_.items.begin(), plain_.items.end());  // document order, as concern_items gives
+    plain_.ok = true;
+    return &plain_;
+  }
+  // An id's index (-1: not one of the document's), looked up once per distinct text.
+  static std::int64_t id_of(TextCache<std::int64_t>& cache, std::string_view text,
+                            const std::unordered_map<std::string, std::uint16_t>& by_name) {
+    const TextKey key(text);
+    if (const std::int64_t* v = cache.find(key)) return *v;
+    const auto it = by_name.find(std::string(text));
+    const std::int64_t v = it == by_name.end() ? -1 : it->second;
+    cache.insert(key, v);
+    return v;
   }
 
   // A row's one concerns cell, in document order (make_set), as (concern, level + 1) triples.
@@ -442,7 +496,8 @@ class Fast {
   std::deque<std::string> keys_;  // entries_cache_'s keys
   std::string key_;
   std::deque<ConcernSet> sets_;
-  ConcernSet spare_;
+  ConcernSet spare_, plain_;
+  TextCache<std::int64_t> concern_ids_, level_ids_;
   std::vector<ConcernEntry> entries_;
   std::string scratch_;
 };

@@ -77,4 +77,23 @@ class Memo {
   std::vector<Decided> entries_;
 };
 
+// Whether a thread's memo pays: hashing and storing every row's key costs about as much as deciding
+// it, so when rows rarely repeat (contacts that each say something of their own) the memo is
+// switched off after a trial of kTrial rows that found fewer than one in kWorthIt decided before.
+// The decisions are the same either way; only the time differs.
+class MemoUse {
+ public:
+  static constexpr std::size_t kTrial = 4096, kWorthIt = 4;
+
+  bool on() const { return on_; }
+  void count(bool hit) {
+    hits_ += hit;
+    if (++tried_ == kTrial) on_ = hits_ * kWorthIt >= tried_;
+  }
+
+ private:
+  std::size_t tried_ = 0, hits_ = 0;
+  bool on_ = true;
+};
+
 }  // namespace frontdoor::batch

@@ -3,6 +3,7 @@
 
 #include "compile/program.hpp"
 #include "frontdoor/rule_set.hpp"
+#include "report/reasons.hpp"
 #include "time/civil.hpp"
 
 namespace frontdoor {
@@ -137,42 +138,16 @@ const Span& DecisionView::deadline_span() const {
 std::vector<Reason> DecisionView::reasons() const {
   std::vector<Reason> out;
   if (!ok()) return out;
-  const auto& doc = doc_of(*rules_);
-  const SourceText& src = rules_->source();
-  for (auto k : d_->base_concerns) {
-    const Concern& c = doc.concerns[k];
-    for (auto& desc : c.descriptors)
-      if (desc.level == d_->base_level) out.push_back({ReasonKind::concern, c.id, desc.text, src.position(desc.at)});
-  }
-  // Rules and routing entries in the order they were evaluated; those that could not be decided
-  // stand where they were evaluated, so the reasons read as the decision was made.
-  auto unknown = [&](const UnknownCondition& u) {
-    bool rule = u.where == UnknownCondition::Where::rule;
-    const std::string& id = rule ? doc.rules[u.entry].id : doc.routing[u.entry].id;
-    SourceOffset at = rule ? doc.rules[u.entry].at : doc.routing[u.entry].at;
-    std::string what = rule ? "rule" : "routing entry";
-    std::string text = u.why == UnknownCondition::Why::overflow
-                           ? what + " '" + id + "' could not be decided: its arithmetic overflowed"
-                           : what + " '" + id + "' could not be decided: '" + std::string(rules_->name(u.name)) + "' is not known";
-    out.push_back({ReasonKind::unknown, id, std::move(text), src.position(at)});
+  struct Words {
+    const RuleSet& rules;
+    std::vector<Reason>& out;
+    void concern(Index k, std::size_t i) { out.push_back(detail::concern_reason(rules, k, i)); }
+    void rule(Index r) { out.push_back(detail::rule_reason(rules, r)); }
+    void unknown(const UnknownCondition& u) { out.push_back(detail::unknown_reason(rules, u)); }
+    void routing(Index r) { out.push_back(detail::routing_reason(rules, r)); }
+    void level(Index l) { out.push_back(detail::level_reason(rules, l)); }
   };
-  std::size_t u = 0;
-  for (Index r = 0; r < doc.rules.size(); ++r) {
-    if (u < d_->unknowns.size() && d_->unknowns[u].where == UnknownCondition::Where::rule && d_->unknowns[u].entry == r) {
-      unknown(d_->unknowns[u++]);
-    } else if (std::find(d_->rules.begin(), d_->rules.end(), r) != d_->rules.end()) {
-      const Rule& rule = doc.rules[r];
-      out.push_back({ReasonKind::rule, rule.id, rule.because.empty() ? rule.id : rule.because, src.position(rule.at)});
-    }
-  }
-  for (; u < d_->unknowns.size(); ++u) unknown(d_->unknowns[u]);  // routing entries before the one that applied
-  if (d_->routing != kNoIndex) {
-    const Routing& r = doc.routing[d_->routing];
-    out.push_back({ReasonKind::routing, r.id, r.because.empty() ? r.id : r.because, src.position(r.at)});
-  } else {
-    const Level& l = doc.levels[d_->level];
-    out.push_back({ReasonKind::level, l.id, l.name.empty() ? l.id : l.name, src.position(l.at)});
-  }
+  detail::visit_reasons(doc_of(*rules_), *d_, Words{*rules_, out});
   return out;
 }
 

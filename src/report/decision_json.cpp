@@ -1,5 +1,6 @@
 // Decisions and explanations as JSON: SPEC section 4's object, and `explain --format json`'s.
 #include "frontdoor/report.hpp"
+#include "report/decision_fields.hpp"
 #include "report/write.hpp"
 
 namespace frontdoor {
@@ -8,100 +9,31 @@ namespace detail {
 
 namespace {
 
-void write_reasons(JsonWriter& w, const DecisionView& v) {
-  w.open('[');
-  for (auto& r : v.reasons()) {
-    w.open('{');
-    w.key("id").string(r.id);
-    w.key("kind").string(to_string(r.kind));
-    w.key("text").string(r.text);
-    w.key("at").string(to_string(r.at));
-    w.close('}');
+// A single decision's costly parts, put into words as they are written.
+struct Words {
+  const RuleSet& rules;
+  void reasons(JsonWriter& w, const Decision& d) const {
+    w.open('[');
+    for (auto& r : rules.view(d).reasons()) write_reason(w, r);
+    w.close(']');
   }
-  w.close(']');
-}
+  void document(JsonWriter& w) const { write_document_reference(w, rules); }
+};
 
 }  // namespace
 
-// Where the per-row values went: before and after the contact's id, and the deadline's.
-struct Marks {
-  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0;
-};
-
-void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks& at) {
-  const DecisionView v = rules.view(d);
+void write_document_reference(JsonWriter& w, const RuleSet& rules) {
   const ThresholdDocument& doc = rules.document();
-  const bool decided = d.ok();
-  w.key("contact");
-  at.contact = w.str().size();
-  w.string(d.contact);
-  at.after_contact = w.str().size();
-  auto maybe = [&](const char* k, std::string_view s) {
-    w.key(k);
-    decided ? w.string(s) : w.null();
-  };
-  auto list = [&](const char* k, const std::vector<std::string_view>& items) {
-    w.key(k);
-    if (!decided) {
-      w.null();
-      return;
-    }
-    w.open('[');
-    for (auto s : items) w.string(s);
-    w.close(']');
-  };
-  maybe("level", v.level());
-  maybe("outcome", v.outcome());
-  maybe("category", v.category());
-  w.key("referral");
-  decided ? w.boolean(v.referral()) : w.null();
-  list("actions", v.actions());
-  w.key("deadline");
-  at.deadline = w.str().size();
-  if (std::string dl = v.deadline(); !dl.empty())
-    w.string(dl);
-  else
-    w.null();
-  at.after_deadline = w.str().size();
-  w.key("deadline_from");  // decided by the outcome, rules and routing, as the rest of the template is
-  if (std::string_view from = v.deadline_from(); !from.empty())
-    w.string(from);
-  else
-    w.null();
-  list("flags", v.flags());
-  list("rules", v.rules());
-  w.key("routing");
-  if (decided && d.routing != kNoIndex)
-    w.string(v.routing());
-  else
-    w.null();
-  w.key("reasons");
-  if (decided)
-    write_reasons(w, v);
-  else
-    w.null();
-  w.key("document").open('{');
+  w.open('{');
   w.key("id").string(doc.id);
   w.key("version").string(doc.version);
   w.key("sha256").string(rules.sha256());
   w.close('}');
-  w.key("error");
-  decided ? w.null() : w.string(d.error);
 }
 
 void write_decision_fields(JsonWriter& w, const RuleSet& rules, const Decision& d) {
   Marks unused;
-  write_fields(w, rules, d, unused);
-}
-
-DecisionTemplate decision_template(const RuleSet& rules, const Decision& d) {
-  JsonWriter w;
-  Marks at;
-  w.open('{');
-  write_fields(w, rules, d, at);
-  w.close('}');
-  const std::string& s = w.str();
-  return {s.substr(0, at.contact), s.substr(at.after_contact, at.deadline - at.after_contact), s.substr(at.after_deadline)};
+  write_fields(w, rules, d, unused, Words{rules});
 }
 
 }  // namespace detail

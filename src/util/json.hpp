@@ -68,6 +68,14 @@ class JsonWriter {
     }
     return *this;
   }
+  // A value already written as compact JSON (a pre-rendered fragment), appended as it is; an
+  // indented writer lays it out as it would its own.
+  JsonWriter& raw(std::string_view json) {
+    if (indented_) return embed(json);
+    comma();
+    out_.append(json);
+    return *this;
+  }
   JsonWriter& string(std::string_view s) {
     comma();
     quote(s);

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import random
 
 import numpy as np
 import pandas as pd
@@ -157,3 +158,33 @@ def test_wrong_frame_types(odd):
         odd.decide_many(pd.DataFrame({0: ["x"]}))
     with pytest.raises(ValueError):
         odd.decide_many(pd.DataFrame({"id": ["x"]}), threads=-1)
+
+
+class _Text(str):
+    """A str subclass: read through the module's general path, not its plain one."""
+
+
+def test_long_object_columns_read_in_parallel_say_what_decide_says(odd):
+    # Long object columns are read by several threads (plain values) and then the module's general
+    # path (the rest): every odd value, mixed with plain ones in one long frame, still gets decide's
+    # answer.
+    cases = [c for c in CASES if c[0] != "unheard_of"] + [
+        ("concerns", {"neglect": "high"}, None, "high"),
+        ("concerns", {"négligence": "high"}, "concerns: unknown concern", None),
+        ("concerns", {"neglect": _Text("high")}, None, "high"),
+        ("note", _Text("urgent"), None, "high"),
+        ("note", "urgént", None, "low"),
+        ("siblings", np.float64(5.0), None, "mid"),
+    ]
+    contacts = [dict(BASE, **{field: value}) for field, value, _, _ in cases]
+    expected = [odd.decide(c) for c in contacts]
+    rows = 70_000  # above the length where reading is split between threads
+    pick = random.Random(7).choices(range(len(cases)), k=rows)  # no period for threads' shares to line up with
+    names = sorted({k for c in contacts for k in c})
+    frame = pd.DataFrame({k: pd.Series([contacts[c].get(k) for c in pick], dtype=object) for k in names})
+    out = odd.decide_many(frame, threads=2, progress=False)
+    want_error = [None if expected[c].ok else expected[c].error for c in pick]
+    want_level = [expected[c].level if expected[c].ok else None for c in pick]
+    got_level = out["level"].astype(object).where(out["level"].notna(), None)
+    assert list(out["error"]) == want_error
+    assert list(got_level) == want_level

@@ -11,6 +11,7 @@
 #include "batch/interner.hpp"
 #include "batch/memo.hpp"
 #include "batch/page_pool.hpp"
+#include "batch/reason_key.hpp"
 #include "batch/text_cache.hpp"
 #include "batch/text_hash.hpp"
 #include "documents.hpp"
@@ -109,6 +110,91 @@ TEST_CASE("interner: a key's id round-trips, and threads' ids merge by key") {
   CHECK(remap[0][1] == 1);
   CHECK(remap[1][600] == remap[0][1]);  // "y" in both threads: one number
   CHECK(reps[static_cast<std::size_t>(remap[0][0])].outcome == 1);
+}
+
+TEST_CASE("reason keys: a decision's key makes that decision back, and keys differ where decisions do") {
+  frontdoor::Decision d;
+  d.outcome = 2;
+  d.rules = {0, 3, 300};
+  d.level = 1;
+  d.base_level = 0;
+  d.routing = frontdoor::kNoIndex;
+  d.base_concerns = {4, 7};
+  frontdoor::UnknownCondition u;
+  u.where = frontdoor::UnknownCondition::Where::routing;
+  u.why = frontdoor::UnknownCondition::Why::overflow;
+  u.entry = 5;
+  d.unknowns = {u};
+  d.deadline_from = {frontdoor::DeadlineSource::Kind::rule, 3};
+  std::string key, other;
+  reason_key(d, key);
+  const frontdoor::Decision back = reason_of_key(key);
+  CHECK(back.outcome == d.outcome);
+  CHECK(back.rules == d.rules);
+  CHECK(back.level == d.level);
+  CHECK(back.base_level == d.base_level);
+  CHECK(back.routing == frontdoor::kNoIndex);
+  CHECK(back.deadline_from == d.deadline_from);
+  CHECK(back.base_concerns == d.base_concerns);
+  REQUIRE(back.unknowns.size() == 1);
+  CHECK(back.unknowns[0].where == u.where);
+  CHECK(back.unknowns[0].why == u.why);
+  CHECK(back.unknowns[0].entry == 5);
+  CHECK(back.unknowns[0].name == frontdoor::kNoIndex);
+  // A rule moved into the concerns is another decision, and another key (the lists carry lengths).
+  frontdoor::Decision e = d;
+  e.rules.pop_back();
+  e.base_concerns.insert(e.base_concerns.begin(), 300);
+  reason_key(e, other);
+  CHECK(other != key);
+  // The deadline's source is worded too (which deadline is earliest varies by row).
+  frontdoor::Decision f = d;
+  f.deadline_from = {frontdoor::DeadlineSource::Kind::routing, 3};
+  reason_key(f, other);
+  CHECK(other != key);
+}
+
+TEST_CASE("key interner: one id per distinct key, and one numbering across threads") {
+  std::vector<KeyInterner> parts(2);
+  CHECK(parts[0].add("a") == 0);
+  CHECK(parts[0].add(std::string_view("b\0c", 3)) == 1);
+  CHECK(parts[0].add("a") == 0);
+  CHECK(parts[0].add(std::string_view("b\0d", 3)) == 2);                 // differs after a zero byte
+  for (int i = 0; i < 1000; ++i) parts[1].add("k" + std::to_string(i));  // grows
+  CHECK(parts[1].add("a") == 1000);
+  CHECK(parts[1].add("k7") == 7);
+  CHECK(parts[1].key(7) == "k7");
+  std::vector<std::string_view> keys;
+  auto remap = merge_keys(parts, keys);
+  CHECK(keys.size() == 1003);
+  CHECK(remap[0][0] == 0);
+  CHECK(remap[1][1000] == 0);  // "a" in both threads: one number
+  CHECK(keys[static_cast<std::size_t>(remap[1][7])] == "k7");
+  // Keys that share a hash's slot but not their length or bytes stay apart, through growth.
+  KeyInterner long_keys;
+  const std::string big(70000, 'x');
+  CHECK(long_keys.add(big) == 0);
+  CHECK(long_keys.add(big + "y") == 1);
+  for (int i = 0; i < 600; ++i) long_keys.add(std::to_string(i) + big);
+  CHECK(long_keys.add(big) == 0);
+  CHECK(long_keys.add(big + "y") == 1);
+  CHECK(long_keys.add("12" + big) == 14);
+  CHECK(long_keys.size() == 602);
+}
+
+TEST_CASE("memo use: stays on when rows repeat, goes off after a trial of rows that rarely do") {
+  MemoUse repeats, diverse, quarter;
+  for (std::size_t i = 0; i < MemoUse::kTrial; ++i) {
+    CHECK(diverse.on());                        // on for the whole trial
+    repeats.count(i % 2 == 0);                  // half the rows decided before
+    diverse.count(i % 100 == 0);                // one in a hundred
+    quarter.count(i % MemoUse::kWorthIt == 0);  // exactly the threshold
+  }
+  CHECK(repeats.on());
+  CHECK_FALSE(diverse.on());
+  CHECK(quarter.on());
+  for (int i = 0; i < 10000; ++i) repeats.count(false);  // judged once: a later run of misses does not switch it off
+  CHECK(repeats.on());
 }
 
 TEST_CASE("memo: returns what was stored, and keys that differ in one byte are two entries") {
