@@ -303,8 +303,14 @@ class PagePool {
   std::unique_ptr<State> state_;
 };
 
+// Which outcome a child's earlier row counts with in later rows' history (SPEC 7.8): the one this
+// run decided (a faithful what-if), or the one the front door recorded where the row has one (what
+// really happened; this run's where it has none). A rejected row never counts.
+enum class HistoryFrom : std::uint8_t { decided, recorded };
+
 struct BatchOptions {
   unsigned threads = 0;                      // 0: one per core (one for small frames)
+  HistoryFrom history = HistoryFrom::decided;
   bool reasons = false;                      // also intern the reasons of each decision
   std::atomic<std::size_t>* done = nullptr;  // rows decided so far, for a progress bar
   std::atomic<bool>* cancel = nullptr;       // set to stop early (KeyboardInterrupt)
@@ -316,6 +322,9 @@ struct BatchResult {
   std::vector<std::int16_t> level, outcome, routing, category;  // document indices; -1: rejected / none
   std::vector<std::uint8_t> referral;                           // 1 when the outcome is a referral
   std::vector<std::int64_t> received, deadline, decided;        // ms since the epoch, UTC; kNoTime
+  // SPEC 7.8, when the rows carry them (else empty): the recorded outcome and the override reason
+  // (document indices; -1: none, or the row was rejected).
+  std::vector<std::int16_t> recorded_outcome, override_reason;
   std::vector<std::int32_t> combo;                              // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
   std::vector<Decision> combos;                                 // one decision per combo, to put it into words
   std::vector<std::int32_t> reason;                             // into `reasons` (with BatchOptions::reasons); -1: rejected

@@ -25,8 +25,9 @@ enum class RejectionCode : std::uint8_t {
   unknown_level,         // a level id the document does not have
   level_not_in_concern,  // the concern has no descriptor at that level
   duplicate_concern,     // a concern given more than once
-  unknown_outcome,       // a history item's outcome the document does not have
+  unknown_outcome,       // a history item's outcome, or a recorded_outcome, the document does not have
   too_much_history,      // more earlier contacts than kMaxHistoryItems
+  unknown_override_reason,  // an override_reason the document does not declare
 };
 
 // The code as a word: "unknown_concern", ... ("none" for none).

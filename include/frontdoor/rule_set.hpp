@@ -72,6 +72,12 @@ class DecisionView {
   std::string_view deadline_from() const;
   const Span& deadline_span() const;
   std::vector<Reason> reasons() const;
+  // SPEC 7.8: the outcome the front door recorded and the reason given (empty when none), and
+  // whether that overrides the decision.
+  std::string_view recorded_outcome() const;
+  std::string_view override_reason() const;
+  std::string_view override_reason_text() const;
+  bool overridden() const noexcept { return ok() && d_->recorded.overrides(); }
   std::string to_json() const;  // SPEC section 4, one line, byte-for-byte deterministic
 
  private:

@@ -6,18 +6,19 @@
 
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
+#include "decide/judge.hpp"
 #include "report/write.hpp"
 #include "time/civil.hpp"
 #include "util/json.hpp"
 
 namespace frontdoor::columns {
 
-// Each distinct decision is put into words once, as a template with two holes (the contact's id and
-// the deadline); each row then copies its template around its own id and deadline.
+// Each distinct decision is put into words once, as a template with three holes (the contact's id,
+// the deadline and the override); each row then copies its template around its own.
 void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* ids, std::ostream& os, unsigned threads) {
   const std::size_t n = r.rows;
   PhaseTimer timer;
-  using Template = detail::DecisionTemplate;  // open <id> head <deadline> tail
+  using Template = detail::DecisionTemplate;  // open <id> head <deadline> middle <override> tail
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   std::vector<Template> templates(r.reasons.size());
@@ -70,6 +71,14 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
             s += '"';
             detail::append_timestamp(s, r.deadline[row]);
             s += '"';
+          }
+          s += tpl.middle;
+          if (r.recorded_outcome.empty() || r.recorded_outcome[row] < 0) {
+            s += "null";
+          } else {
+            const auto index = [](std::int16_t x) { return x < 0 ? kNoIndex : static_cast<Index>(x); };
+            const Index reason = r.override_reason.empty() ? kNoIndex : index(r.override_reason[row]);
+            detail::append_override(s, rules, detail::judge(rules.document(), index(r.outcome[row]), index(r.recorded_outcome[row]), reason));
           }
           s += tpl.tail;
         }

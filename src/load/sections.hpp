@@ -15,7 +15,8 @@ struct Section {
 
 inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor", "id",      "title",   "version",  "effective_from", "levels",
                                                         "outcomes",  "actions", "always",  "calendar", "fields",         "concerns",
-                                                        "history",   "rules",   "routing", "tests"};
+                                                        "history",   "rules",   "routing", "tests",
+                                                        "override_reasons"};
 inline constexpr std::string_view kDocumentRequired[] = {"frontdoor", "id", "levels", "outcomes"};
 inline constexpr Section kDocument{"document", "", kDocumentAllowed, kDocumentRequired};
 

@@ -23,9 +23,38 @@ void write_reasons(JsonWriter& w, const DecisionView& v) {
 
 }  // namespace
 
+// SPEC 7.8's "override": null unless the recorded outcome differs from the decided one.
+void write_override(JsonWriter& w, const ThresholdDocument& doc, const RecordedOutcome& r) {
+  if (!r.overrides() || r.outcome >= doc.outcomes.size()) {
+    w.null();
+    return;
+  }
+  const Outcome& o = doc.outcomes[r.outcome];
+  w.open('{');
+  w.key("outcome").string(o.id);
+  w.key("category").string(to_string(o.category));
+  w.key("direction").string(to_string(r.direction));
+  w.key("reason");
+  if (r.reason < doc.override_reasons.size())
+    w.string(doc.override_reasons[r.reason].id);
+  else
+    w.null();
+  w.close('}');
+}
+
+void append_override(std::string& out, const RuleSet& rules, const RecordedOutcome& r) {
+  if (!r.overrides()) {
+    out += "null";
+    return;
+  }
+  JsonWriter w;
+  write_override(w, rules.document(), r);
+  out += w.str();
+}
+
 // Where the per-row values went: before and after the contact's id, and the deadline's.
 struct Marks {
-  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0;
+  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0, override_at = 0, after_override = 0;
 };
 
 void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks& at) {
@@ -75,6 +104,13 @@ void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks&
     w.string(v.routing());
   else
     w.null();
+  w.key("override");  // the row's own, as contact and deadline are
+  at.override_at = w.str().size();
+  if (decided)
+    write_override(w, doc, d.recorded);
+  else
+    w.null();
+  at.after_override = w.str().size();
   w.key("reasons");
   if (decided)
     write_reasons(w, v);
@@ -101,7 +137,8 @@ DecisionTemplate decision_template(const RuleSet& rules, const Decision& d) {
   write_fields(w, rules, d, at);
   w.close('}');
   const std::string& s = w.str();
-  return {s.substr(0, at.contact), s.substr(at.after_contact, at.deadline - at.after_contact), s.substr(at.after_deadline)};
+  return {s.substr(0, at.contact), s.substr(at.after_contact, at.deadline - at.after_contact),
+          s.substr(at.after_deadline, at.override_at - at.after_deadline), s.substr(at.after_override)};
 }
 
 }  // namespace detail
