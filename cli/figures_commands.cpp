@@ -23,7 +23,7 @@ int run_stats(const StatsOptions& o) {
   if (!rules) return kCannotRun;
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
-  std::vector<Decision> decisions = rules->decide_batch(records);
+  std::vector<Decision> decisions = rules->decide_batch(records, {}, history_from(o.history));
   FigureInput in = figure_input(*rules, records, decisions);
   Figures figures = compute_figures(in);
 
@@ -82,8 +82,8 @@ int run_diff(const DiffCommandOptions& o) {
   if (o.contacts.empty()) return run_symbolic_diff(*a, *b, o);
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
-  std::vector<Decision> da = a->decide_batch(records);
-  std::vector<Decision> db = b->decide_batch(records);
+  std::vector<Decision> da = a->decide_batch(records, {}, history_from(o.history));
+  std::vector<Decision> db = b->decide_batch(records, {}, history_from(o.history));
   auto contact_id = [&](std::size_t i) {
     const std::string& id = da[i].contact.empty() ? db[i].contact : da[i].contact;
     return id.empty() ? "(row " + std::to_string(i + 1) + ")" : id;

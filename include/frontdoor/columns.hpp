@@ -303,11 +303,6 @@ class PagePool {
   std::unique_ptr<State> state_;
 };
 
-// Which outcome a child's earlier row counts with in later rows' history (SPEC 7.8): the one this
-// run decided (a faithful what-if), or the one the front door recorded where the row has one (what
-// really happened; this run's where it has none). A rejected row never counts.
-enum class HistoryFrom : std::uint8_t { decided, recorded };
-
 struct BatchOptions {
   unsigned threads = 0;                      // 0: one per core (one for small frames)
   HistoryFrom history = HistoryFrom::decided;
@@ -378,7 +373,8 @@ struct JsonLinesSummary {
 };
 // `watch` (frontdoor/progress.hpp's ProgressWatch) sees the deciding, as the command line's bar does.
 JsonLinesSummary decide_json_lines(const RuleSet&, std::string_view text, std::ostream& out, unsigned threads = 0,
-                                   const std::function<bool(std::size_t, std::size_t)>& watch = {});
+                                   const std::function<bool(std::size_t, std::size_t)>& watch = {},
+                                   HistoryFrom history = HistoryFrom::decided);
 
 // ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
 // not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.

@@ -23,6 +23,11 @@ inline constexpr std::string_view kRecordedOutcome = "recorded_outcome";
 // Why the recorded outcome differs from the document's (SPEC 7.8): a code of override_reasons.
 inline constexpr std::string_view kOverrideReason = "override_reason";
 
+// Which outcome a child's earlier row counts with in a batch's later rows (SPEC 7.8): the one this
+// run decided (a faithful what-if), or the one the front door recorded where the row has one (what
+// really happened; this run's where it has none). A rejected row never counts.
+enum class HistoryFrom : std::uint8_t { decided, recorded };
+
 struct NamedValue {
   std::string name;
   Scalar value;

@@ -121,8 +121,9 @@ class RuleSet {
   // batch engine (columns::decide_columns, on one thread per core for a large batch), so a batch
   // decides the same whichever front end hands it over. `progress`, when given, is called now and
   // then with (decided so far, total), from the calling thread.
-  std::vector<Decision> decide_batch(std::span<const ContactRecord>,
-                                     const std::function<void(std::size_t, std::size_t)>& progress = {}) const;
+  // `history` says which outcome earlier rows count with (SPEC 7.8).
+  std::vector<Decision> decide_batch(std::span<const ContactRecord>, const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                     HistoryFrom history = HistoryFrom::decided) const;
 
   // The traced evaluation: the decision and, for every rule and routing entry, what its `when` read.
   Explanation explain(const ContactRecord&, std::span<const HistoryRecord> history = {}) const;
