@@ -121,10 +121,6 @@ Figures compute_figures(const FigureInput&, const FigureOptions& = {});
 // The input for a batch decided by `rules` (records and decisions in the same order).
 FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord>, std::span<const Decision>);
 
-// What each record says its front door recorded (kRecordedOutcome), read as the engine reads text;
-// "" when it says nothing.
-std::vector<std::string> recorded_outcomes(std::span<const ContactRecord>);
-
 // year * 12 + month - 1 of an instant (ms since the epoch, UTC) in the document's time zone.
 std::int32_t local_month(const RuleSet& rules, std::int64_t utc_ms);
 

@@ -493,7 +493,10 @@ def audit(doc: Document, frame: Any, *, recorded: str = "recorded_outcome", exam
     compare."""
     if not isinstance(doc, Document):
         raise TypeError("audit takes a Document (fd.load) and a frame of contacts")
-    raw, f = doc._decide_raw(frame, reasons=True, threads=threads, progress=progress)
+    # Another column than recorded_outcome may hold a council's own words for what it recorded: the
+    # engine leaves it alone (recorded_outcome itself must name an outcome of the document).
+    ignore = [recorded] if recorded != "recorded_outcome" else []
+    raw, f = doc._decide_raw(frame, reasons=True, threads=threads, progress=progress, ignore=ignore)
     pf = _as_pandas(f)
     if recorded not in pf.columns:
         raise ValueError(f"the contacts have no `{recorded}` column (the outcome the front door recorded)")

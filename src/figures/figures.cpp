@@ -245,13 +245,6 @@ Figures compute_figures(const FigureInput& in, const FigureOptions& options) {
   return out;
 }
 
-std::vector<std::string> recorded_outcomes(std::span<const ContactRecord> records) {
-  std::vector<std::string> out;
-  out.reserve(records.size());
-  for (const ContactRecord& r : records) out.push_back(scalar_text(r.find(kRecordedOutcome)));
-  return out;
-}
-
 FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> records, std::span<const Decision> decisions) {
   if (records.size() != decisions.size()) throw std::invalid_argument("figure_input: records and decisions differ in length");
   const ThresholdDocument& doc = rules.document();

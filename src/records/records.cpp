@@ -392,7 +392,7 @@ void write_csv_row(std::ostream& o, const RuleSet& rs, const Decision& d) {
       o << ",,";
     o << ',' << rs.sha256() << ",\n";
   } else {
-    o << ",,,,,,,,,,,,," << rs.sha256() << ',';
+    o << std::string(12, ',') << rs.sha256() << ',';  // the twelve empty decision columns, level .. override_reason
     csv_cell(o, d.error);
     o << '\n';
   }
