@@ -133,7 +133,7 @@ int run_decide(const DecideOptions& o) {
             history_from(o.history));
       },
       progress_bar());
-  if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions)) return kCannotRun;
+  if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions, history_from(o.history))) return kCannotRun;
 
   Output out;
   if (!out.open(o.output)) return kCannotRun;

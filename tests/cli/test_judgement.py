@@ -169,3 +169,26 @@ def test_audit_records_keep_the_recorded_outcome_and_reason(tmp_path):
     assert first["decision"]["override"]["direction"] == "down"
     r = run("replay", DOC, audit)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_replay_under_a_new_version_reports_overrides(tmp_path):
+    # Version 2 sends a single complex parental mental health contact to early help: the worker's
+    # override of J1 is no longer needed, and J4, recorded as the assessment version 1 gave, is now
+    # an override the new version creates.
+    agreed = dict(SECOND, id="J4", child="K4", recorded_outcome="single_assessment")
+    path = jsonl(tmp_path, [FIRST, agreed])
+    audit = tmp_path / "audit.jsonl"
+    assert run("decide", DOC, path, "--audit", audit).returncode == 0
+    text = (REPO / DOC).read_text()
+    entry = ("routing:\n  - id: strengths_first\n    when: 'level == \"complex\" && concern(\"parental_mental_health\") && count_at_least(\"complex\") == 1'\n"
+             "    outcome: early_help\n    lowers: true\n    because: \"A single complex parental need is met by early help first\"\n")
+    assert "\nrouting:\n" in text
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(text.replace("\nrouting:\n", "\n" + entry, 1).replace('version: "2026.1"', 'version: "2026.2"', 1))
+    r = run("replay", v2, audit, "--format", "json")
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert out["overrides"] == {"unnecessary": ["J1"], "created": ["J4"]}
+    text_out = run("replay", v2, audit).stdout
+    assert "1 overrides no longer needed" in text_out and "J1" in text_out
+    assert "1 new overrides" in text_out and "J4" in text_out
