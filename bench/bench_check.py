@@ -40,6 +40,12 @@ def shape(concerns: int) -> tuple[int, int]:
     return (20, 10) if concerns <= 300 else (40, 20)
 
 
+def concern_count(doc: dict) -> int:
+    """Concerns and indicators (level -> domain -> list) together."""
+    indicators = sum(len(items) for by_domain in (doc.get("indicators") or {}).values() for items in by_domain.values())
+    return len(doc.get("concerns") or {}) + indicators
+
+
 def measured_check(frontdoor: str, path: Path, timeout_ms: int) -> tuple[float, int, list]:
     """Run check in a child Python that reports the check's own wall time and peak RSS (wait4)."""
     code = (
@@ -133,7 +139,7 @@ def main() -> int:
             confirmed = confirm(a.frontdoor, path, findings, doc, work)
             walls = sorted(r[0] for r in runs)
             cpus = sorted(r[3] for r in runs)
-            row = {"document": name, "concerns": len(doc["concerns"]), "rules": len(doc.get("rules", [])),
+            row = {"document": name, "concerns": concern_count(doc), "rules": len(doc.get("rules", [])),
                    "routing": len(doc.get("routing", [])), "wall_s_best": round(walls[0], 3),
                    "wall_s_median": round(walls[len(walls) // 2], 3), "wall_s_worst": round(walls[-1], 3), "cpu_s_median": round(cpus[len(cpus) // 2], 3),
                    "peak_mb": round(max(r[1] for r in runs) / 1024, 1), "incomplete": len(incomplete),

@@ -42,10 +42,17 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
     ids = [f"indicator_{i:04d}" for i in range(concerns)]
     if small:  # some concerns with two levels, domains and rule kinds at random
         levels_of = {c: rng.choice([["early_help"], ["complex"], ["acute"], ["early_help", "complex"], ["complex", "acute"]]) for c in ids}
-        domain_of = {c: rng.choice(DOMAINS[:2]) for c in ids}
+        domain_of = {c: rng.choice([[DOMAINS[0]], [DOMAINS[1]], DOMAINS[:2]]) for c in ids}
     else:
         levels_of = {c: [LEVELS[i % 4]] for i, c in enumerate(ids)}
-        domain_of = {c: DOMAINS[(i // 4) % 3] for i, c in enumerate(ids)}
+        domain_of = {c: [DOMAINS[(i // 4) % 3]] for i, c in enumerate(ids)}
+        if spec7:  # some indicators also in the next domain
+            domain_of = {c: d + ([DOMAINS[(DOMAINS.index(d[0]) + 1) % 3]] if i % 7 == 3 else []) for i, (c, d) in enumerate(domain_of.items())}
+    # Tags (SPEC 7.2): every tag on at least one concern, so that tagged() and tag_count() name a real one.
+    tags_of = {c: [] for c in ids}
+    if small or spec7:
+        for i, c in enumerate(ids):
+            tags_of[c] = [t for t, every in (("harm", 2), ("education", 3)) if i % every == 0 or (small and rng.random() < 0.3)]
     at = {lvl: [c for c in ids if lvl in levels_of[c]] for lvl in LEVELS}
 
     def pick(*levels: str) -> str:
@@ -81,10 +88,30 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
     w("  consent: {type: bool, default: false}")
     w("  disabled: {type: bool, default: false}")
     w("  open_case: {type: enum, values: [none, early_help, cin, cp_plan, cla], default: none}")
-    w("concerns:")
-    for c in ids:
-        texts = ", ".join(f'{lvl}: "Indicator {c[10:]} at {lvl}"' for lvl in levels_of[c])
-        w(f"  {c}: {{domain: {domain_of[c]}, levels: {{{texts}}}}}")
+    if spec7 and not small:  # the council's shape: level -> domain -> indicators
+        w("indicators:")
+        # Written out per level, then per domain, each indicator with its text, tags and other domains.
+        for lvl in LEVELS:
+            members = [c for c in ids if levels_of[c] == [lvl]]
+            if not members:
+                continue
+            w(f"  {lvl}:")
+            for d in DOMAINS:
+                mine = [c for c in members if domain_of[c][0] == d]
+                if not mine:
+                    continue
+                w(f"    {d}:")
+                for c in mine:
+                    extra = "".join([f", tags: [{', '.join(tags_of[c])}]" if tags_of[c] else "",
+                                     f", also_in: [{', '.join(domain_of[c][1:])}]" if len(domain_of[c]) > 1 else ""])
+                    w(f'      - {{id: {c}, text: "Indicator {c[10:]}"{extra}}}')
+    else:
+        w("concerns:")
+        for c in ids:
+            texts = ", ".join(f'{lvl}: "Indicator {c[10:]} at {lvl}"' for lvl in levels_of[c])
+            domains = domain_of[c][0] if len(domain_of[c]) == 1 else "[" + ", ".join(domain_of[c]) + "]"
+            tags = f", tags: [{', '.join(tags_of[c])}]" if tags_of[c] else ""
+            w(f"  {c}: {{domain: {domains}{tags}, levels: {{{texts}}}}}")
     w("history:")
     w("  similar_contacts_3m: {count: contacts, within: 3 months, sharing: domain}")
     w("  referrals_12m: {count: referrals, within: 12 months}")
@@ -92,9 +119,9 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
         w("  early_help_12m: {count: contacts, within: 12 months, category: early_help}")
 
     def rule(i: int) -> str:
-        kinds = 13 if small or spec7 else 10
+        kinds = 15 if small or spec7 else 10
         # Small documents weigh section 7's kinds (10-12) three times, so every document has some.
-        kind = rng.choice(list(range(kinds)) + [10, 11, 12] * 2) if small else i % kinds
+        kind = rng.choice(list(range(kinds)) + [10, 11, 12, 13, 14] * 2) if small else i % kinds
         rid = f"rule_{i:02d}"
         if kind == 0:
             return f"  - {{id: {rid}, when: 'age_months < 6 && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
@@ -111,7 +138,7 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
             a, b = pick("early_help"), pick("early_help")
             return f"  - {{id: {rid}, when: 'concern(\"{a}\") && concern(\"{b}\")', raise_to: complex}}"
         if kind == 6:
-            return f"  - {{id: {rid}, when: 'domain_count(\"{rng.choice(sorted(set(domain_of.values())))}\") >= {rng.choice([2, 3])}', raise_to: complex}}"
+            return f"  - {{id: {rid}, when: 'domain_count(\"{rng.choice(sorted({d for ds in domain_of.values() for d in ds}))}\") >= {rng.choice([2, 3])}', raise_to: complex}}"
         if kind == 7:
             return f"  - {{id: {rid}, when: 'age_years < {rng.choice([10, 13, 16])} && concern(\"{pick('complex', 'early_help')}\")', raise_to: acute}}"
         if kind == 8:
@@ -122,6 +149,10 @@ def generate(concerns: int, rules: int, routing: int, seed: int, small: bool = F
         # rule's own deadline and an action kept only with some outcomes.
         if kind == 10 and i > 0:
             return f"  - {{id: {rid}, when: 'rule(\"rule_{rng.randrange(i):02d}\") && base_level >= \"early_help\"', raise_to: complex}}"
+        if kind == 13:
+            return f"  - {{id: {rid}, when: 'tagged(\"harm\") && level >= \"early_help\"', raise_to: complex}}"
+        if kind == 14:
+            return f"  - {{id: {rid}, when: 'tag_count(\"{rng.choice(['harm', 'education'])}\") >= 2', raise_to: acute}}"
         if kind == 11 or kind == 10:
             return f"  - {{id: {rid}, when: 'early_help_12m >= 1 && base_level >= \"complex\"', raise_to: acute}}"
         return (f"  - {{id: {rid}, when: 'unborn && level >= \"complex\"', actions: [pre_birth_assessment], "

@@ -89,14 +89,20 @@ struct Field {
 
 struct Descriptor {
   Index level = kNoIndex;
-  std::string text;
+  std::string text;                // the texts joined by "; ": what a reason quotes
+  std::vector<std::string> texts;  // as the document lists them (one, or several for one level)
   SourceOffset at = kNoOffset;
 };
 
 struct Concern {
   std::string id;
-  Index domain = kNoIndex;
+  Index domain = kNoIndex;              // the first of `domains`
+  std::vector<Index> domains;           // every domain it sits in (domain: [a, b], also_in), each once
+  std::vector<Index> tags;              // into ThresholdDocument::tags
   std::vector<Descriptor> descriptors;  // in level order
+  // From `indicators:` (level -> domain -> list): one descriptor. At the lowest level an indicator
+  // describes a need that is met, so nothing need refer to it.
+  bool indicator = false;
   SourceOffset at = kNoOffset;
 };
 
@@ -178,7 +184,8 @@ struct ThresholdDocument {
   Calendar calendar;
   std::vector<Field> fields;  // built-ins first, then the document's own
   std::vector<std::string> domains;
-  std::vector<Concern> concerns;
+  std::vector<std::string> tags;  // every tag a concern or indicator carries, first-seen order
+  std::vector<Concern> concerns;  // `concerns:` in order, then `indicators:` in order
   std::vector<Counter> counters;
   std::vector<std::string> flags;
   std::vector<Rule> rules;

@@ -27,6 +27,7 @@ enum class RejectionCode : std::uint8_t {
   duplicate_concern,     // a concern given more than once
   unknown_outcome,       // a history item's outcome, or a recorded_outcome, the document does not have
   too_much_history,      // more earlier contacts than kMaxHistoryItems
+  level_not_given,       // a concern with several levels named without one (`neglect: true`, `neglect` in a list)
   unknown_override_reason,  // an override_reason the document does not declare
 };
 

@@ -21,7 +21,7 @@ from . import _frontdoor
 from ._decision import Decision, Reason, TraceStep
 from ._document import Document, check, load, loads, read_contacts
 from ._errors import DocumentError, Finding, FrontdoorError
-from ._figures import Audit, Diff, Figures, audit, diff, stats
+from ._figures import Audit, Diff, DocumentDiff, Figures, audit, diff, stats
 
 __version__: str = _frontdoor.__version__
 
@@ -29,6 +29,7 @@ __all__ = [
     "Audit",
     "Decision",
     "Diff",
+    "DocumentDiff",
     "Document",
     "DocumentError",
     "Figures",

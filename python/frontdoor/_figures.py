@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from . import _columns
 from . import _frontdoor as _core
 from ._decision import Reason
 from ._document import Document, Progress
+from ._errors import FrontdoorError
 
 INT64_MIN = _columns.INT64_MIN
 CATEGORIES = _columns.CATEGORIES
@@ -408,13 +409,70 @@ def _side(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"outcome": raw["outcome"], "level": raw["level"], "routing": raw["routing"], "combo": raw["combo"], "combo_rules": raw["combo_rules"]}
 
 
-def diff(doc_a: Document, doc_b: Document, frame: Any, *, examples: int = 5, causes: int = 5, threads: Optional[int] = None,
-         progress: Progress = None, ignore: Iterable[str] = ()) -> Diff:
+class DocumentDiff:
+    """Where two documents decide differently over every possible contact, proved (SPEC section 9),
+    as `frontdoor diff A B` gives it: `regions` (each with what changes, the condition in words, how
+    each document decided its smallest example, and the example), `notes` (what only one document
+    has), `complete` (True: no other contact is decided differently, proven)."""
+
+    def __init__(self, data: dict[str, Any], text: str) -> None:
+        self.data = data
+        self.text = text
+
+    @property
+    def regions(self) -> list[dict[str, Any]]:
+        return self.data["regions"]
+
+    @property
+    def notes(self) -> list[str]:
+        return self.data["notes"]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.data["complete"])
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"<DocumentDiff: {len(self.regions)} regions, {'complete' if self.complete else 'incomplete'}>"
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+
+        def side(s: Mapping[str, Any]) -> str:
+            by = f"routing <code>{e(s['routing'])}</code>" if s["routing"] else f"level <code>{e(s['level'])}</code>'s route"
+            return f"<code>{e(s['outcome'])}</code> ({by})"
+
+        rows = "".join(
+            f"<tr><td>{i}</td><td>{e(r['aspect'])}</td><td style='text-align:left'>{e(r['condition'])}</td>"
+            f"<td style='text-align:left'>{side(r['a'])}</td><td style='text-align:left'>{side(r['b'])}</td>"
+            f"<td style='text-align:left'><code>{e(json.dumps(r['example_a']))}</code></td></tr>"
+            for i, r in enumerate(self.regions, 1)
+        )
+        notes = "".join(f"<li>{e(n)}</li>" for n in self.notes)
+        end = "no other contact is decided differently (proven)" if self.complete else "incomplete: other contacts may be decided differently"
+        return (f"<div><b>Symbolic diff</b>: {len(self.regions)} regions{'<ul>' + notes + '</ul>' if notes else ''}"
+                f"<table><tr><th>#</th><th>what</th><th>where</th><th>A</th><th>B</th><th>for example</th></tr>{rows}</table>"
+                f"<p>{e(end)}</p></div>")
+
+
+def diff(doc_a: Document, doc_b: Document, frame: Any = None, *, examples: int = 5, causes: int = 5, threads: Optional[int] = None,
+         progress: Progress = None, ignore: Iterable[str] = (), timeout_ms: int = 10000) -> Union[Diff, DocumentDiff]:
     """What-if: decide the same contacts under two documents and say how the outcomes move, why,
     and for which contacts. (Each batch has its own history: a changed early decision changes later
-    re-referral counts, as it would in practice.)"""
+    re-referral counts, as it would in practice.) Without a frame: where the documents decide
+    differently over every possible contact, proved within `timeout_ms` (a DocumentDiff)."""
     if not isinstance(doc_a, Document) or not isinstance(doc_b, Document):
-        raise TypeError("diff takes two Documents (fd.load) and a frame of contacts")
+        raise TypeError("diff takes two Documents (fd.load) and, for a what-if, a frame of contacts")
+    if frame is None:
+        text_json, text = _core.symbolic_diff(doc_a._handle, doc_b._handle, int(timeout_ms))
+        if not text_json:
+            raise FrontdoorError("this build of frontdoor has no analysis (Z3): the symbolic diff needs it")
+        data = json.loads(text_json)
+        if "error" in data:
+            raise ValueError("the documents cannot be compared: " + data["error"])
+        return DocumentDiff(data, text)
     raw_a, f = doc_a._decide_raw(frame, threads=threads, progress=progress, ignore=ignore)
     raw_b, _ = doc_b._decide_raw(f, threads=threads, progress=progress, ignore=ignore)
     ids = _ids_of(raw_a, f)

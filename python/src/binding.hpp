@@ -75,6 +75,9 @@ Compiled compile_text(const std::string& text, const std::string& path);
 py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const std::string& path, bool strict,
                                                                          std::optional<unsigned> timeout_ms,
                                                                          std::optional<unsigned> budget_ms);
+// The symbolic diff (SPEC section 9): the regions where two documents decide differently, as JSON and
+// as text; an empty JSON text when the library was built without its analysis.
+py::typing::Tuple<std::string, std::string> symbolic_diff(const Handle& a, const Handle& b, unsigned timeout_ms);
 
 // --- decide.cpp -------------------------------------------------------------------------------------
 

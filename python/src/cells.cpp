@@ -12,6 +12,25 @@ using columns::Column;
 using columns::Kind;
 using columns::Tag;
 
+namespace {
+
+constexpr std::string_view kNotConcerns = "must map concern ids to levels (or true, false), or list concern ids";
+
+// A concern id with no level (a dict's True, an item of a list): the engine finds its one level.
+bool concern_id(PyObject* id, Column& col) {
+  if (!PyUnicode_Check(id)) return false;
+  Py_ssize_t len = 0;
+  const char* s = PyUnicode_AsUTF8AndSize(id, &len);
+  if (!s) {
+    PyErr_Clear();
+    return false;
+  }
+  col.entries.emplace_back(std::string_view(s, static_cast<std::size_t>(len)), std::string_view());
+  return true;
+}
+
+}  // namespace
+
 Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int depth) {
   if (o == Py_None) return Cell::absent();
   if (PyUnicode_Check(o)) {
@@ -58,9 +77,16 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
     Py_ssize_t pos = 0;
     std::size_t start = col.entries.size();
     while (PyDict_Next(o, &pos, &k, &v)) {
+      if (PyUnicode_Check(k) && PyBool_Check(v)) {  // True: at its one level (the engine finds it); False: not there
+        if (v == Py_True && !concern_id(k, col)) {
+          col.entries.resize(start);
+          return bad(Rejection::at(RejectionCode::wrong_type, "concerns", kNotConcerns));
+        }
+        continue;
+      }
       if (!PyUnicode_Check(k) || !PyUnicode_Check(v)) {
         col.entries.resize(start);
-        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", kNotConcerns));
       }
       Py_ssize_t kl = 0, vl = 0;
       const char* ks = PyUnicode_AsUTF8AndSize(k, &kl);
@@ -68,10 +94,23 @@ Cell cell_from(PyObject* o, Column& col, bool history, const Converter& cv, int 
       if (!ks || !vs) {
         PyErr_Clear();
         col.entries.resize(start);
-        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"));
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", kNotConcerns));
       }
       col.entries.emplace_back(std::string_view(ks, static_cast<std::size_t>(kl)), std::string_view(vs, static_cast<std::size_t>(vl)));
     }
+    Cell c;
+    c.tag = Tag::entries;
+    c.i = static_cast<std::int64_t>(start);
+    c.len = static_cast<std::uint32_t>(col.entries.size() - start);
+    return c;
+  }
+  if (PyList_Check(o) && !history && col.name == "concerns") {  // a list of concern ids, each at its one level
+    std::size_t start = col.entries.size();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(o); ++i)
+      if (!concern_id(PyList_GET_ITEM(o, i), col)) {
+        col.entries.resize(start);
+        return bad(Rejection::at(RejectionCode::wrong_type, "concerns", kNotConcerns));
+      }
     Cell c;
     c.tag = Tag::entries;
     c.i = static_cast<std::int64_t>(start);

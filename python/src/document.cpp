@@ -57,4 +57,20 @@ py::typing::Tuple<py::typing::List<JsonObject>, OptionalText> check_file(const s
   return py::make_tuple(from_json(to_json(std::span<const Finding>(report->findings))), py::none());
 }
 
+py::typing::Tuple<std::string, std::string> symbolic_diff(const Handle& a, const Handle& b, unsigned timeout_ms) {
+#if defined(FRONTDOOR_HAVE_ANALYSIS)
+  DocumentDiffOptions options;
+  options.timeout_ms = timeout_ms;
+  DocumentDiff d;
+  {
+    py::gil_scoped_release release;
+    d = diff_documents(*a.rules, *b.rules, options);
+  }
+  return py::make_tuple(to_json(d), to_text(d));
+#else
+  (void)a, (void)b, (void)timeout_ms;
+  return py::make_tuple(std::string(), std::string());
+#endif
+}
+
 }  // namespace frontdoor::python

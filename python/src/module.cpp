@@ -46,6 +46,7 @@ void register_functions(py::module_& m) {
   m.def("compile_file", &fp::compile_file, "path"_a);
   m.def("compile_text", &fp::compile_text, "text"_a, "path"_a);
   m.def("check_file", &fp::check_file, "path"_a, "strict"_a = false, "timeout_ms"_a = py::none(), "budget_ms"_a = py::none());
+  m.def("symbolic_diff", &fp::symbolic_diff, "a"_a, "b"_a, "timeout_ms"_a = 10000);
   m.def("figures", &fp::figures, "input"_a, "repeat_flag"_a = "repeat_contact", "re_referral_months"_a = 12);
   m.def("audit", &fp::audit, "rules"_a, "input"_a, "recorded"_a, "values"_a, "ids"_a, "examples"_a = 20);
   m.def("diff", &fp::diff, "a"_a, "side_a"_a, "b"_a, "side_b"_a, "ids"_a, "examples"_a = 5, "causes"_a = 5);

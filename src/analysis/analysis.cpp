@@ -381,6 +381,9 @@ class Analyser {
         if (o == detail::Operand::counter) counter[detail::slot_of(in.a)] = 1;
       }
       if (in.op == detail::Op::concern || in.op == detail::Op::concern_at_least) concern[in.a] = 1;
+      if (in.op == detail::Op::tag_count)  // a tag names every concern that carries it
+        for (std::size_t k = 0; k < doc_.concerns.size(); ++k)
+          if ((p_.concern_tag_bits[k] >> in.a) & 1) concern[k] = 1;
     }
     for (std::size_t i = 0; i < action.size(); ++i)
       if (!action[i])
@@ -398,11 +401,12 @@ class Analyser {
         add(Severity::warning, "FD303", doc_.counters[i].at,
             "unused history counter '" + doc_.counters[i].id + "': no rule or routing entry reads it");
     // A concern whose only descriptor is at the lowest level, and that no condition names, can never
-    // change a decision.
+    // change a decision. An indicator there is different: it describes a need that is met, part of
+    // the continuum as the council publishes it.
     for (std::size_t k = 0; k < doc_.concerns.size(); ++k) {
       const Concern& c = doc_.concerns[k];
       bool lowest_only = std::all_of(c.descriptors.begin(), c.descriptors.end(), [](auto& d) { return d.level == 0; });
-      if (lowest_only && !concern[k])
+      if (lowest_only && !concern[k] && !c.indicator)
         add(Severity::warning, "FD303", c.at,
             "unused concern '" + c.id + "': it sits only at the lowest level and no condition names it, so it can never change a decision");
     }

@@ -21,12 +21,15 @@ std::vector<Index> levels_of(const Concern& c) {
   return levels;
 }
 
-// What one document makes of a concern, in words both documents share: its domain and levels by id.
-std::pair<std::string, std::vector<std::string>> shape_of(const ThresholdDocument& doc, Index k) {
-  if (k == kNoIndex) return {"\\x01absent", {}};
-  std::vector<std::string> levels;
+// What one document makes of a concern, in words both documents share: its domains, tags and levels
+// by id.
+std::vector<std::vector<std::string>> shape_of(const ThresholdDocument& doc, Index k) {
+  if (k == kNoIndex) return {{"(absent)"}};
+  std::vector<std::string> levels, domains, tags;
   for (auto& d : doc.concerns[k].descriptors) levels.push_back(doc.levels[d.level].id);
-  return {doc.domains[doc.concerns[k].domain], levels};
+  for (Index d : doc.concerns[k].domains) domains.push_back(doc.domains[d]);
+  for (Index t : doc.concerns[k].tags) tags.push_back(doc.tags[t]);
+  return {domains, tags, levels};
 }
 
 std::unordered_map<std::string, Index> index_by_id(const ThresholdDocument& doc) {
@@ -45,7 +48,7 @@ void add_to_group(ConcernSpace& s, std::size_t g, const Program& p, Index k) {
   if (s.groups.size() <= g) s.groups.resize(g + 1);
   if (k == kNoIndex) return;
   ConcernGroup& group = s.groups[g];
-  if (group.members.empty()) group = {p.doc.concerns[k].domain, levels_of(p.doc.concerns[k]), {}};
+  if (group.members.empty()) group = {p.doc.concerns[k].domains, p.doc.concerns[k].tags, levels_of(p.doc.concerns[k]), {}};
   group.members.push_back(k);
   s.group_of[k] = static_cast<Index>(g);
 }
@@ -58,13 +61,14 @@ ConcernSpace ConcernSpace::of(const Program& p) {
   ConcernSpace s;
   s.named_position.assign(concerns.size(), kNoIndex);
   s.group_of.assign(concerns.size(), kNoIndex);
-  std::map<std::pair<Index, std::vector<Index>>, Index> group_by_key;
+  std::map<std::vector<std::vector<Index>>, Index> group_by_key;
   for (std::size_t k = 0; k < concerns.size(); ++k) {
     if (is_named[k]) {
       add_named(s, static_cast<Index>(k), concerns[k].id);
       continue;
     }
-    auto [it, fresh] = group_by_key.try_emplace({concerns[k].domain, levels_of(concerns[k])}, static_cast<Index>(s.groups.size()));
+    auto [it, fresh] =
+        group_by_key.try_emplace({concerns[k].domains, concerns[k].tags, levels_of(concerns[k])}, static_cast<Index>(s.groups.size()));
     add_to_group(s, it->second, p, static_cast<Index>(k));
   }
   return s;
@@ -87,7 +91,7 @@ std::pair<ConcernSpace, ConcernSpace> ConcernSpace::joint(const Program& a, cons
   sa.group_of.assign(a.doc.concerns.size(), kNoIndex);
   sb.named_position.assign(b.doc.concerns.size(), kNoIndex);
   sb.group_of.assign(b.doc.concerns.size(), kNoIndex);
-  using Shape = std::pair<std::string, std::vector<std::string>>;
+  using Shape = std::vector<std::vector<std::string>>;
   std::map<std::pair<Shape, Shape>, std::size_t> group_by_key;
   for (auto [ka, kb] : all) {
     const std::string& id = ka != kNoIndex ? a.doc.concerns[ka].id : b.doc.concerns[kb].id;

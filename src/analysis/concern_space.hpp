@@ -4,8 +4,10 @@
 // A concern no `concern()` or `concern_at_least()` names can change a decision only through what it
 // feeds: the base level (the highest level of the contact's concerns), `count_at_least`,
 // `domain_count`, and which history items share a concern or a domain with the contact. All of these
-// are the same for any two such concerns with the same domain and the same levels, so swapping them
-// never changes a decision. The proofs therefore see one group per (domain, levels) and, for each of
+// `tag_count`, `tagged` (what it feeds for tags), and which history items share a concern or a domain.
+// All of these are the same for any two such concerns with the same domains, tags and levels, so
+// swapping them never changes a decision. The proofs therefore see one group per (domains, tags,
+// levels) and, for each of
 // the group's levels, how many of its members a contact has there. The abstraction is exact, not an
 // over-approximation: every assignment of counts is the image of real contacts (the group's first
 // members at those levels, which is how a counterexample is written out), and every contact maps to
@@ -23,7 +25,8 @@
 namespace frontdoor::detail {
 
 struct ConcernGroup {
-  Index domain = kNoIndex;
+  std::vector<Index> domains;  // every domain each member sits in
+  std::vector<Index> tags;     // every tag each member carries
   std::vector<Index> levels;   // the levels each member has a descriptor at, in order
   std::vector<Index> members;  // concerns, in document order; none when the group is foreign
   bool foreign() const { return members.empty(); }

@@ -2,6 +2,7 @@
 // `frontdoor decide` accepts. Grouped concerns (concern_space.hpp) become their group's first members
 // at the counted levels, so the contact is a real one, and the analysis re-decides it before it
 // reports anything.
+#include <algorithm>
 #include <utility>
 
 #include "analysis/symbolic.hpp"
@@ -39,10 +40,15 @@ std::vector<HistoryRecord> history_items(const Program& p, const z3::model& m, c
   Index first_present = kNoIndex, domain_only = kNoIndex;
   for (std::size_t k = 0; k < levels.size() && first_present == kNoIndex; ++k)
     if (levels[k] >= 0) first_present = static_cast<Index>(k);
+  auto share_a_domain = [&](std::size_t j, std::size_t k) {
+    for (Index d : doc.concerns[j].domains)
+      if (std::find(doc.concerns[k].domains.begin(), doc.concerns[k].domains.end(), d) != doc.concerns[k].domains.end()) return true;
+    return false;
+  };
   for (std::size_t j = 0; j < levels.size() && domain_only == kNoIndex; ++j) {
     if (levels[j] >= 0) continue;
     for (std::size_t k = 0; k < levels.size(); ++k)
-      if (levels[k] >= 0 && doc.concerns[j].domain == doc.concerns[k].domain) {
+      if (levels[k] >= 0 && share_a_domain(j, k)) {
         domain_only = static_cast<Index>(j);
         break;
       }

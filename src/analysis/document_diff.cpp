@@ -10,6 +10,7 @@
 #include "analysis/symbolic.hpp"
 #include "compile/program.hpp"
 #include "frontdoor/analysis.hpp"
+#include "report/condition_words.hpp"
 
 namespace frontdoor {
 namespace {
@@ -275,7 +276,8 @@ class DocumentDiffer {
 
   std::string decider_words(const detail::Program& p, std::size_t k, const std::string& side) {
     if (k < p.doc.routing.size())
-      return "under " + side + " routing entry " + quoted(p.doc.routing[k].id) + " applies (" + p.doc.routing[k].when.text + ")";
+      return "under " + side + " routing entry " + quoted(p.doc.routing[k].id) + " applies (" +
+             detail::condition_words(p.doc.routing[k].when.text, p.doc).value_or(p.doc.routing[k].when.text) + ")";
     std::size_t l = k - p.doc.routing.size();
     if (l >= p.doc.levels.size()) return "";
     return "under " + side + " no routing entry applies and the level is " + quoted(p.doc.levels[l].id) + ", which routes to " +

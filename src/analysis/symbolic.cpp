@@ -21,6 +21,8 @@ std::int64_t window_start(const Counter& k, std::int64_t received) {
   return received;
 }
 
+bool in(const std::vector<Index>& xs, Index x) { return std::find(xs.begin(), xs.end(), x) != xs.end(); }
+
 z3::expr sum(z3::context& ctx, const std::vector<z3::expr>& terms) {
   if (terms.empty()) return ctx.int_val(0);
   z3::expr_vector v(ctx);
@@ -186,15 +188,17 @@ z3::expr Encoder::some_domain_part_absent(const SymConcerns& c) {
   std::vector<int> total(doc.domains.size(), 0);
   for (std::size_t i = 0; i < space_.named.size(); ++i) {
     if (space_.named[i] == kNoIndex) continue;
-    Index d = doc.concerns[space_.named[i]].domain;
-    present[d].push_back(b01(c.named[i] > 0));
-    ++total[d];
+    for (Index d : doc.concerns[space_.named[i]].domains) {
+      present[d].push_back(b01(c.named[i] > 0));
+      ++total[d];
+    }
   }
   for (std::size_t g = 0; g < space_.groups.size(); ++g) {
     if (space_.groups[g].foreign()) continue;
-    Index d = space_.groups[g].domain;
-    for (auto& n : c.members[g]) present[d].push_back(n);
-    total[d] += static_cast<int>(space_.groups[g].members.size());
+    for (Index d : space_.groups[g].domains) {
+      for (auto& n : c.members[g]) present[d].push_back(n);
+      total[d] += static_cast<int>(space_.groups[g].members.size());
+    }
   }
   z3::expr any = ctx_.bool_val(false);
   for (std::size_t d = 0; d < present.size(); ++d) {
@@ -243,13 +247,28 @@ const z3::expr& Encoder::domain_count(SymContact& c, Index domain) {
   if (!c.in_domain[domain]) {
     std::vector<z3::expr> terms;
     for (std::size_t i = 0; i < space_.named.size(); ++i)
-      if (space_.named[i] != kNoIndex && p_.doc.concerns[space_.named[i]].domain == domain) terms.push_back(b01(c.concerns.named[i] > 0));
+      if (space_.named[i] != kNoIndex && in(p_.doc.concerns[space_.named[i]].domains, domain))
+        terms.push_back(b01(c.concerns.named[i] > 0));
     for (std::size_t g = 0; g < space_.groups.size(); ++g)
-      if (!space_.groups[g].foreign() && space_.groups[g].domain == domain)
+      if (!space_.groups[g].foreign() && in(space_.groups[g].domains, domain))
         for (auto& n : c.concerns.members[g]) terms.push_back(n);
     c.in_domain[domain] = named_var(sum(ctx_, terms), "domain_count_" + p_.doc.domains[domain]);
   }
   return *c.in_domain[domain];
+}
+
+const z3::expr& Encoder::tag_count(SymContact& c, Index tag) {
+  if (c.with_tag.size() <= tag) c.with_tag.resize(p_.doc.tags.size());
+  if (!c.with_tag[tag]) {
+    std::vector<z3::expr> terms;
+    for (std::size_t i = 0; i < space_.named.size(); ++i)
+      if (space_.named[i] != kNoIndex && in(p_.doc.concerns[space_.named[i]].tags, tag)) terms.push_back(b01(c.concerns.named[i] > 0));
+    for (std::size_t g = 0; g < space_.groups.size(); ++g)
+      if (!space_.groups[g].foreign() && in(space_.groups[g].tags, tag))
+        for (auto& n : c.concerns.members[g]) terms.push_back(n);
+    c.with_tag[tag] = named_var(sum(ctx_, terms), "tag_count_" + p_.doc.tags[tag]);
+  }
+  return *c.with_tag[tag];
 }
 
 // --- contacts and their history --------------------------------------------------------------------
@@ -408,6 +427,11 @@ void Encoder::exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& st,
       case Op::concern_at_least: st.push_back(known_int(b01(named_concern(c, in.a) > static_cast<int>(in.b)))); break;
       case Op::count_at_least: st.push_back(known_int(count_at_least(c, static_cast<Index>(in.a)))); break;
       case Op::domain_count: st.push_back(known_int(domain_count(c, static_cast<Index>(in.a)))); break;
+      case Op::tag_count: {
+        const z3::expr& n = tag_count(c, static_cast<Index>(in.a));
+        st.push_back(known_int(in.b ? b01(n > 0) : n));
+        break;
+      }
       case Op::op_not: st.back().v = b01(st.back().v == 0); break;
       case Op::neg: {
         Sym& a = st.back();

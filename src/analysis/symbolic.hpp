@@ -57,7 +57,7 @@ struct SymContact {
   std::vector<z3::expr> raw;      // per value slot: the value the contact gives
   std::vector<z3::expr> counter;  // per history counter
   // Named terms for count_at_least(level) and domain_count(domain), made on first use.
-  std::vector<std::optional<z3::expr>> at_least, in_domain;
+  std::vector<std::optional<z3::expr>> at_least, in_domain, with_tag;
   // Set by decide: the base level, and whether each rule decided so far held (0/1), for base_level
   // and rule("id").
   std::optional<z3::expr> base;
@@ -121,6 +121,7 @@ class Encoder {
   z3::expr base_level(const SymConcerns& c);
   const z3::expr& count_at_least(SymContact& c, Index level);
   const z3::expr& domain_count(SymContact& c, Index domain);
+  const z3::expr& tag_count(SymContact& c, Index tag);
   Sym condition(Block b, SymContact& c, const z3::expr& level);
   void exec(std::uint32_t begin, std::uint32_t end, std::vector<Sym>& stack, SymContact& c, const z3::expr& level);
   Sym known_int(const z3::expr& v);

@@ -25,8 +25,7 @@ void build_environment(Program& p) {
   Environment& env = p.env;
   const ThresholdDocument& doc = p.doc;
   for (auto& l : doc.levels) env.levels.push_back(l.id);
-  for (auto& c : doc.concerns) env.concerns.push_back(c.id);
-  env.domains = doc.domains;
+  build_concern_table(p);
   auto add_slot = [&](const std::string& name, Type t) {
     auto slot = static_cast<std::uint16_t>(p.slot_names.size());
     p.slot_names.push_back(name);
@@ -50,10 +49,6 @@ void build_environment(Program& p) {
   Type level;
   level.k = K::level;
   env.names.push_back({"level", level, 0, false, true});
-  for (std::size_t i = 0; i < doc.concerns.size(); ++i) {
-    p.concern_by_name.emplace(doc.concerns[i].id, static_cast<std::uint16_t>(i));
-    p.concern_domain_bit.push_back(doc.concerns[i].domain < 64 ? 1ull << doc.concerns[i].domain : 0);
-  }
   for (std::size_t i = 0; i < doc.levels.size(); ++i) p.level_by_name.emplace(doc.levels[i].id, static_cast<std::uint16_t>(i));
   for (std::size_t i = 0; i < doc.outcomes.size(); ++i) p.outcome_by_name.emplace(doc.outcomes[i].id, static_cast<std::uint16_t>(i));
 }
@@ -93,6 +88,7 @@ class Emitter {
       case Op::concern_at_least:
       case Op::count_at_least:
       case Op::domain_count:
+      case Op::tag_count:
       case Op::cmp_const:
       case Op::in_const: ++depth_; break;
       case Op::in_int:
@@ -258,6 +254,8 @@ class Emitter {
         return;
       case Fn::count_at_least: put(Op::count_at_least, a, 0, "count_at_least(" + quoted(d.levels[a].id) + ")"); return;
       case Fn::domain_count: put(Op::domain_count, a, 0, "domain_count(" + quoted(d.domains[a]) + ")"); return;
+      case Fn::tagged: put(Op::tag_count, a, 1, "tagged(" + quoted(d.tags[a]) + ")"); return;
+      case Fn::tag_count: put(Op::tag_count, a, 0, "tag_count(" + quoted(d.tags[a]) + ")"); return;
       case Fn::rule: put(Op::cmp_const, rule_operand(a), const_index(0), "rule(" + quoted(d.rules[a].id) + ")"); return;
     }
   }

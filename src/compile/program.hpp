@@ -27,6 +27,7 @@ enum class Op : std::uint8_t {
   concern_at_least,  // a: concern, b: level
   count_at_least,    // a: level
   domain_count,      // a: domain
+  tag_count,         // a: tag, b: 1 for tagged() (whether any), 0 for tag_count(): the concerns carrying it
   op_not,
   neg,
   add,
@@ -175,12 +176,17 @@ struct Program {
   // Some rule or routing entry has a decide_within: which deadline is earliest then depends on
   // `received` as well as on what decided the contact.
   bool deadlines_vary = false;
-  std::vector<std::uint64_t> concern_domain_bit;
+  // Per concern: bit d set when it sits in domain d; bit t set when it carries tag t. Built once
+  // (compile/concern_table.cpp), so domain_count() and `sharing: domain` test bits, not names.
+  std::vector<std::uint64_t> concern_domain_bit, concern_tag_bits;
   std::unique_ptr<WorkCalendar> calendar;
 
   std::unordered_map<std::string, std::uint16_t> field_by_name, concern_by_name, level_by_name, outcome_by_name;
   RowPlan rows;  // every name a contact row may carry (compile/row_plan.hpp)
 };
+
+// The concerns' names, domains and tags as the environment and the per-concern bit masks above.
+void build_concern_table(Program&);
 
 // Build environment, type-check and emit every condition. Diagnostics (FD2xx) are appended.
 void compile_program(Program&, const CompileOptions&, std::vector<Diagnostic>&);

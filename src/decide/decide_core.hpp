@@ -142,7 +142,7 @@ void run_screen(const Program& p, const Contact& c, const std::int64_t* counters
   }
   for (auto domain : s.domains) {
     std::int64_t count = 0;
-    for (auto k : c.concerns) count += p.doc.concerns[k].domain == domain;
+    for (auto k : c.concerns) count += (p.concern_domain_bit[k] >> domain) & 1;
     close(closes + screen_row<AnySparse>(s, *op++, count) * words);
   }
   for (std::size_t i = 0; i < s.needs.size(); ++i)  // row 0 when the contact has one of the concerns

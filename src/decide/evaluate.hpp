@@ -108,9 +108,16 @@ Value evaluate(const Program& p, const Block& block, const EvalContext& ctx, Tra
         break;
       }
       case Op::domain_count: {
-        std::int64_t n = 0;
-        for (auto k : c.concerns) n += p.doc.concerns[k].domain == in.a;
+        std::int64_t n = 0;  // a concern in several domains counts once in each
+        for (auto k : c.concerns) n += (p.concern_domain_bit[k] >> in.a) & 1;
         stack[sp++] = {n, Value::ok};
+        if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
+        break;
+      }
+      case Op::tag_count: {
+        std::int64_t n = 0;  // each concern once, at whatever level the contact gives it
+        for (auto k : c.concerns) n += (p.concern_tag_bits[k] >> in.a) & 1;
+        stack[sp++] = {in.b ? static_cast<std::int64_t>(n > 0) : n, Value::ok};
         if constexpr (Trace::enabled) trace.read(pc, stack[sp - 1]);
         break;
       }

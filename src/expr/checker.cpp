@@ -87,6 +87,8 @@ class Checker {
     std::string msg = "unknown name '" + n.text + "'" + did_you_mean(n.text, all);
     if (std::find(env_.concerns.begin(), env_.concerns.end(), n.text) != env_.concerns.end())
       msg = "'" + n.text + "' is a concern: write concern(\"" + n.text + "\")";
+    else if (std::find(env_.tags.begin(), env_.tags.end(), n.text) != env_.tags.end())
+      msg = "'" + n.text + "' is a tag: write tagged(\"" + n.text + "\") or tag_count(\"" + n.text + "\")";
     error("FD202", n.pos, msg);
     return make(K::error);
   }
@@ -110,8 +112,9 @@ class Checker {
   }
 
   Type call(std::uint32_t i) {
-    static const std::vector<std::string> fns = {"concern", "concern_at_least", "count_at_least", "domain_count", "rule"};
-    static const std::size_t arity[] = {1, 2, 1, 1, 1};
+    static const std::vector<std::string> fns = {"concern", "concern_at_least", "count_at_least", "domain_count",
+                                                 "rule",    "tagged",           "tag_count"};
+    static const std::size_t arity[] = {1, 2, 1, 1, 1, 1, 1};
     ExprNode& n = node(i);
     auto it = std::find(fns.begin(), fns.end(), n.text);
     if (it == fns.end()) {
@@ -124,7 +127,7 @@ class Checker {
     if (n.kids.size() != want) {
       error("FD205", n.pos,
             n.text + "() takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") + ", not " + std::to_string(n.kids.size()));
-      return make(n.fn == Fn::count_at_least || n.fn == Fn::domain_count ? K::integer : K::boolean);
+      return make(n.fn == Fn::count_at_least || n.fn == Fn::domain_count || n.fn == Fn::tag_count ? K::integer : K::boolean);
     }
     std::vector<std::uint32_t> kids = n.kids;  // `n` may move as nodes are touched; use indices
     switch (node(i).fn) {
@@ -136,6 +139,8 @@ class Checker {
       case Fn::count_at_least: node(i).value = literal_arg(kids[0], env_.levels, "level"); return make(K::integer);
       case Fn::domain_count: node(i).value = literal_arg(kids[0], env_.domains, "domain"); return make(K::integer);
       case Fn::rule: node(i).value = rule_arg(kids[0]); return make(K::boolean);
+      case Fn::tagged: node(i).value = literal_arg(kids[0], env_.tags, "tag"); return make(K::boolean);
+      case Fn::tag_count: node(i).value = literal_arg(kids[0], env_.tags, "tag"); return make(K::integer);
     }
     return make(K::error);
   }

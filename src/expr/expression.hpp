@@ -14,7 +14,7 @@ namespace frontdoor::detail {
 
 enum class NodeKind : std::uint8_t { int_lit, str_lit, bool_lit, list, name, call, op_not, op_neg, binary, cond };
 enum class BinOp : std::uint8_t { land, lor, eq, ne, lt, le, gt, ge, in, add, sub, mul };
-enum class Fn : std::uint8_t { concern, concern_at_least, count_at_least, domain_count, rule };
+enum class Fn : std::uint8_t { concern, concern_at_least, count_at_least, domain_count, rule, tagged, tag_count };
 
 struct Type {
   enum class K : std::uint8_t { boolean, integer, string, enumeration, level, list, error } k = K::error;
@@ -67,7 +67,7 @@ struct NameInfo {
 
 struct Environment {
   std::vector<NameInfo> names;
-  std::vector<std::string> levels, concerns, domains;
+  std::vector<std::string> levels, concerns, domains, tags;
   std::vector<std::string> rules;                     // rule ids, for rule("id")
   std::size_t rules_above = SIZE_MAX;                 // rule("id") may name the first rules_above rules: those above the one checked
   std::vector<std::vector<std::string>> enum_values;  // per field index

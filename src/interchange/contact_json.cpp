@@ -15,21 +15,22 @@ bool plain_id(const std::string& s) {
 }
 
 // An object when it says the same thing; else the CSV form, which keeps order, repeats and
-// malformed items (an empty level) for the reader to reject the same way.
+// malformed items for the reader to reject the same way. A concern named without its level (an
+// empty level) is `true` in the object and a bare id in the cell.
 ojson concerns_json(const std::vector<ConcernEntry>& concerns) {
   bool object = true;
   for (std::size_t i = 0; i < concerns.size() && object; ++i) {
-    if (!plain_id(concerns[i].concern) || !plain_id(concerns[i].level)) object = false;
+    if (!plain_id(concerns[i].concern) || (!concerns[i].level.empty() && !plain_id(concerns[i].level))) object = false;
     for (std::size_t j = 0; j < i && object; ++j)
       if (concerns[j].concern == concerns[i].concern) object = false;
   }
   if (object) {
     ojson o = ojson::object();
-    for (auto& c : concerns) o[c.concern] = c.level;
+    for (auto& c : concerns) o[c.concern] = c.level.empty() ? ojson(true) : ojson(c.level);
     return o;
   }
   std::string cell;
-  for (auto& c : concerns) cell += (cell.empty() ? "" : ";") + c.concern + "=" + c.level;
+  for (auto& c : concerns) cell += (cell.empty() ? "" : ";") + c.concern + (c.level.empty() ? "" : "=" + c.level);
   return cell;
 }
 

@@ -200,8 +200,7 @@ Result<ImportResult> import_table(const Mapping& m, std::istream& in) {
             }
           auto eq = item.find('=');
           if (eq == std::string::npos) {
-            warn(c.column, "an item is not 'concern=level' and has no entry in the mapping's values");
-            r.concerns.push_back({item, ""});  // decide rejects it, naming concerns
+            r.concerns.push_back({item, ""});  // a concern named without its level: decide finds its one level, or says why not
           } else {
             r.concerns.push_back({trim(std::string_view(item).substr(0, eq)), trim(std::string_view(item).substr(eq + 1))});
           }
@@ -305,7 +304,7 @@ void export_table(const Mapping& m, std::span<const ContactRecord> contacts, std
       std::string cell;
       if (!c.field.empty() && c.field == "concerns") {
         for (auto& e : r.concerns) {
-          std::string item = e.concern + "=" + e.level;
+          std::string item = e.level.empty() ? e.concern : e.concern + "=" + e.level;
           for (auto& [from, to] : c.values)
             if (detail::text_of(to) == item) {
               item = from;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "load/concerns.hpp"
 #include "load/node_reader.hpp"
 #include "load/outcome_links.hpp"
 #include "load/sections.hpp"
@@ -55,7 +56,7 @@ class Loader : public NodeReader {
       d_.warning("FD127", root.at == kNoOffset ? 0 : root.at,
                  "no calendar: working time is counted in UTC, 09:00-17:00, with no holidays; say calendar: {preset: england-and-wales} "
                  "(or scotland, northern-ireland), or give timezone, working_hours and holidays");
-    if (auto* n = root.find("concerns")) load_concerns(*n);
+    load_concerns(src_, opt_, root.find("concerns"), root.find("indicators"), doc_, out_);
     if (auto* n = root.find("history")) load_counters(*n);
     if (auto* n = root.find("always")) doc_.always = refs(*n, "always", "action", action_ids());
     if (auto* n = root.find("rules")) load_rules(*n);
@@ -326,48 +327,6 @@ class Loader : public NodeReader {
         }
       std::sort(c.holidays.begin(), c.holidays.end());
       c.holidays.erase(std::unique(c.holidays.begin(), c.holidays.end()), c.holidays.end());
-    }
-  }
-
-  void load_concerns(const Node& n) {
-    if (!expect_kind(n, Node::Kind::mapping, "concerns") || !limit(n, "concerns")) return;
-    std::vector<std::string_view> levels = level_ids();
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      Concern c;
-      c.id = n.key(i).value;
-      c.at = n.key(i).at;
-      identifier(n.key(i), c.id, "concern id");
-      const Node& v = n.val(i);
-      std::string what = "concern '" + c.id + "'";
-      if (expect_kind(v, Node::Kind::mapping, what)) {
-        keys(v, kConcern, what);
-        if (auto* x = v.find("domain")) {
-          std::string dom = text(*x, "domain");
-          if (identifier(*x, dom, "domain")) {
-            auto it = std::find(doc_.domains.begin(), doc_.domains.end(), dom);
-            if (it == doc_.domains.end()) {
-              if (doc_.domains.size() == 64)
-                d_.error("FD104", x->at, "a document has at most 64 domains");
-              else
-                doc_.domains.push_back(dom);
-              it = doc_.domains.end() - 1;
-            }
-            c.domain = static_cast<Index>(it - doc_.domains.begin());
-          }
-        }
-        if (auto* x = v.find("levels"); x && expect_kind(*x, Node::Kind::mapping, what + " levels")) {
-          if (x->size() == 0) d_.error("FD111", x->at, what + " needs a descriptor for at least one level");
-          for (std::size_t k = 0; k < x->size(); ++k) {
-            Descriptor d;
-            d.level = ref(x->key(k), "a concern's level", "level", levels);
-            d.text = text(x->val(k), "a descriptor");
-            d.at = x->key(k).at;
-            if (d.level != kNoIndex) c.descriptors.push_back(std::move(d));
-          }
-          std::sort(c.descriptors.begin(), c.descriptors.end(), [](auto& a, auto& b) { return a.level < b.level; });
-        }
-      }
-      doc_.concerns.push_back(std::move(c));
     }
   }
 

@@ -13,9 +13,9 @@ struct Section {
   std::span<const std::string_view> allowed, required;
 };
 
-inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor", "id",      "title",   "version",  "effective_from", "levels",
-                                                        "outcomes",  "actions", "always",  "calendar", "fields",         "concerns",
-                                                        "history",   "rules",   "routing", "tests",
+inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor",  "id",      "title",  "version",  "effective_from", "levels",
+                                                        "outcomes",   "actions", "always", "calendar", "fields",         "concerns",
+                                                        "indicators", "history", "rules",  "routing",  "tests",
                                                         "override_reasons"};
 inline constexpr std::string_view kDocumentRequired[] = {"frontdoor", "id", "levels", "outcomes"};
 inline constexpr Section kDocument{"document", "", kDocumentAllowed, kDocumentRequired};
@@ -35,9 +35,14 @@ inline constexpr Section kField{"field", "a field", kFieldAllowed, kFieldRequire
 inline constexpr std::string_view kCalendarAllowed[] = {"preset", "timezone", "working_hours", "holidays"};
 inline constexpr Section kCalendar{"calendar", "calendar", kCalendarAllowed, {}};
 
-inline constexpr std::string_view kConcernAllowed[] = {"domain", "levels", "name"};
+inline constexpr std::string_view kConcernAllowed[] = {"domain", "also_in", "levels", "name", "tags"};
 inline constexpr std::string_view kConcernRequired[] = {"domain", "levels"};
 inline constexpr Section kConcern{"concern", "a concern", kConcernAllowed, kConcernRequired};
+
+// An indicator in mapping form; the short form is `id: text`.
+inline constexpr std::string_view kIndicatorAllowed[] = {"id", "text", "tags", "also_in"};
+inline constexpr std::string_view kIndicatorRequired[] = {"id", "text"};
+inline constexpr Section kIndicator{"indicator", "an indicator", kIndicatorAllowed, kIndicatorRequired};
 
 inline constexpr std::string_view kCounterAllowed[] = {"count", "within", "sharing", "outcome", "category", "level_at_least"};
 inline constexpr std::string_view kCounterRequired[] = {"count", "within"};
@@ -67,7 +72,7 @@ inline constexpr std::string_view kActionAllowed[] = {"text", "only_with"};
 inline constexpr std::string_view kActionRequired[] = {"text"};
 inline constexpr Section kAction{"action", "an action", kActionAllowed, kActionRequired};
 
-inline constexpr const Section* kSections[] = {&kDocument, &kLevel,   &kOutcome,     &kField, &kCalendar, &kConcern, &kCounter,
-                                               &kRule,     &kRouting, &kHistoryItem, &kTest,  &kExpect,   &kAction};
+inline constexpr const Section* kSections[] = {&kDocument, &kLevel, &kOutcome, &kField,       &kCalendar, &kConcern, &kIndicator,
+                                               &kCounter,  &kRule,  &kRouting, &kHistoryItem, &kTest,     &kExpect,  &kAction};
 
 }  // namespace frontdoor::detail

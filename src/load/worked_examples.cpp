@@ -24,10 +24,23 @@ class ExampleReader : public NodeReader {
     return n.value;
   }
 
+  // {a: complex, b: true, c: false} or [a, b]: a concern without a level (true, a list item) is at
+  // its one level, which the resolver finds; false is no concern, as in a contact's JSON.
   std::vector<ConcernEntry> concern_entries(const Node& n) {
     std::vector<ConcernEntry> out;
+    if (n.is_seq()) {
+      for (auto& id : n.children) out.push_back({text(id, "a concern id"), ""});
+      return out;
+    }
     if (!expect_kind(n, Node::Kind::mapping, "concerns")) return out;
-    for (std::size_t i = 0; i < n.size(); ++i) out.push_back({n.key(i).value, text(n.val(i), "a concern's level")});
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const Node& v = n.val(i);
+      if (v.is_scalar() && !v.quoted && (v.value == "true" || v.value == "false")) {
+        if (v.value == "true") out.push_back({n.key(i).value, ""});
+        continue;
+      }
+      out.push_back({n.key(i).value, text(v, "a concern's level")});
+    }
     return out;
   }
 

@@ -178,12 +178,40 @@ bool concerns_cell(sj::ondemand::object obj, Part& part, Column& column, Cell& c
     if (field.value().get(v)) return false;
     sj::ondemand::json_type t;
     if (v.type().get(t)) return false;
+    if (t == sj::ondemand::json_type::boolean) {  // true: at its one level (the resolver's to find); false: not there
+      bool there = false;
+      if (v.get_bool().get(there)) return false;
+      if (there) column.entries.emplace_back(k, std::string_view());
+      continue;
+    }
     if (t != sj::ondemand::json_type::string) {
       cell = bad_cell(column, not_a_mapping());
       return true;
     }
     if (!text_of(v, part, level)) return false;
     column.entries.emplace_back(k, level);
+  }
+  cell.tag = Tag::entries;
+  cell.i = static_cast<std::int64_t>(start);
+  cell.len = static_cast<std::uint32_t>(column.entries.size() - start);
+  return true;
+}
+
+// `concerns` as a list of ids, each at its one level: entries with no level.
+bool concern_ids_cell(sj::ondemand::array list, Part& part, Column& column, Cell& cell) {
+  auto start = column.entries.size();
+  for (auto item : list) {
+    sj::ondemand::value v;
+    sj::ondemand::json_type t;
+    if (item.get(v) || v.type().get(t)) return false;
+    if (t != sj::ondemand::json_type::string) {
+      column.entries.resize(start);
+      cell = bad_cell(column, not_a_mapping());
+      return true;
+    }
+    std::string_view id;
+    if (!text_of(v, part, id)) return false;
+    column.entries.emplace_back(id, std::string_view());
   }
   cell.tag = Tag::entries;
   cell.i = static_cast<std::int64_t>(start);
@@ -271,12 +299,16 @@ bool parse_line(sj::ondemand::parser& parser, const char* at, std::size_t len, s
       case sj::ondemand::json_type::array: {
         sj::ondemand::array inner;
         std::string_view raw;
+        if (column.name == "concerns") {
+          if (v.get_array().get(inner) || !concern_ids_cell(inner, part, column, cell)) return false;
+          break;
+        }
         if (v.get_array().get(inner) || inner.raw_json().get(raw)) return false;
         if (column.name == "history") {
           // Read in full later (and strictly) by the engine's history reader.
           cell = Cell::text(raw);
         } else {
-          cell = bad_cell(column, column.name == "concerns" ? not_a_mapping() : not_a_value(column.name));
+          cell = bad_cell(column, not_a_value(column.name));
         }
         break;
       }

@@ -12,8 +12,10 @@
 
 namespace frontdoor::detail {
 
-// "a=level;b=level" (the CSV form), a JSON object of concerns (or that text), and a JSON list of
-// earlier contacts. On failure, history_from_json and the parse_ functions say what is wrong, typed.
+// "a=level;b" (the CSV form), a JSON object of concerns or list of concern ids (or that text), and a
+// JSON list of earlier contacts. A concern named without its level (`b`, `"b": true`, an item of a
+// list) is an entry with an empty level, which the resolver reads as the concern's one level;
+// `"b": false` is no entry. On failure, history_from_json and the parse_ functions say what is wrong, typed.
 bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out);
 bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out);
 bool history_from_json(const nlohmann::json& v, std::vector<HistoryRecord>& out, Rejection& problem);

@@ -45,7 +45,10 @@ bool parse_concern_cell(const std::string& cell, std::vector<ConcernEntry>& out)
     item = trim(item);
     if (item.empty()) continue;
     auto eq = item.find('=');
-    if (eq == std::string::npos) return false;
+    if (eq == std::string::npos) {  // a concern named without its level: the resolver finds its one level
+      out.push_back({item, ""});
+      continue;
+    }
     std::string c = trim(item.substr(0, eq)), l = trim(item.substr(eq + 1));
     if (c.empty() || l.empty()) return false;
     out.push_back({c, l});
@@ -60,8 +63,19 @@ bool concerns_from_json(const nlohmann::json& v, std::vector<ConcernEntry>& out)
     Rejection unused;
     return parse_concerns(v.get<std::string>(), out, unused);
   }
+  if (v.is_array()) {  // a list of concern ids, each at its one level
+    for (auto& id : v) {
+      if (!id.is_string()) return false;
+      out.push_back({id.get<std::string>(), ""});
+    }
+    return true;
+  }
   if (!v.is_object()) return false;
   for (auto& [k, lv] : v.items()) {
+    if (lv.is_boolean()) {  // true: at its one level; false: not there (an unticked box)
+      if (lv.get<bool>()) out.push_back({k, ""});
+      continue;
+    }
     if (!lv.is_string()) return false;
     out.push_back({k, lv.get<std::string>()});
   }
@@ -237,7 +251,7 @@ ContactRecord record_from_json(std::string_view json) {
 
 bool detail::parse_concerns(std::string_view text, std::vector<ConcernEntry>& out, Rejection& problem) {
   auto b = text.find_first_not_of(" \t\r\n");
-  if (b != std::string_view::npos && text[b] == '{') {
+  if (b != std::string_view::npos && (text[b] == '{' || text[b] == '[')) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !concerns_from_json(j, out)) return problem = words::concerns_not_a_mapping(), false;
     return true;

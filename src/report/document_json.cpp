@@ -81,6 +81,11 @@ struct DocumentWriter {
     w.key("concerns").open('[');
     for (auto& c : doc.concerns) {
       w.open('{').key("id").string(c.id).key("domain").string(doc.domains[c.domain]);
+      w.key("domains").open('[');
+      for (auto d : c.domains) w.string(doc.domains[d]);
+      w.close(']').key("tags").open('[');
+      for (auto t : c.tags) w.string(doc.tags[t]);
+      w.close(']').key("indicator").boolean(c.indicator);
       w.key("levels").open('{');
       for (auto& d : c.descriptors) w.key(doc.levels[d.level].id).string(d.text);
       w.close('}');
@@ -89,6 +94,7 @@ struct DocumentWriter {
     }
     w.close(']');
     strings("domains", doc.domains);
+    strings("tags", doc.tags);
     w.key("counters").open('[');
     for (auto& k : doc.counters) w.string(k.id);
     w.close(']');

@@ -28,6 +28,7 @@ std::string_view to_string(RejectionCode code) noexcept {
     case RejectionCode::duplicate_concern: return "duplicate_concern";
     case RejectionCode::unknown_outcome: return "unknown_outcome";
     case RejectionCode::too_much_history: return "too_much_history";
+    case RejectionCode::level_not_given: return "level_not_given";
     case RejectionCode::unknown_override_reason: return "unknown_override_reason";
   }
   return "unreadable";
@@ -112,6 +113,29 @@ Rejection unknown_history_level(const std::string& level) {
   return Rejection::at(RejectionCode::unknown_level, "level", "unknown level " + shown_id(level));
 }
 
+namespace {
+
+std::string levels_of(const detail::Program& p, std::uint16_t concern) {
+  std::string levels;
+  for (auto& d : p.doc.concerns[concern].descriptors) levels += (levels.empty() ? "" : ", ") + p.doc.levels[d.level].id;
+  return levels;
+}
+
+// A concern named without a level (`true`, an item of a list, a CSV item without `=`) is at its one
+// level; with several, the contact must say which, and the message lists them (ids of the document,
+// never the row's values).
+std::optional<Rejection> one_level(const detail::Program& p, std::uint16_t concern, const ConcernEntry& e, std::uint16_t& level) {
+  const auto& descriptors = p.doc.concerns[concern].descriptors;
+  if (descriptors.size() == 1) {
+    level = descriptors[0].level;
+    return std::nullopt;
+  }
+  return Rejection::at(RejectionCode::level_not_given, "concerns." + e.concern,
+                       "this concern has several levels, so the contact must say which: one of " + levels_of(p, concern));
+}
+
+}  // namespace
+
 std::optional<Rejection> find_concern(const detail::Program& p, const ConcernEntry& e, std::uint16_t& concern, std::uint16_t& level) {
   auto ci = p.concern_by_name.find(e.concern);
   if (ci == p.concern_by_name.end()) {
@@ -119,22 +143,21 @@ std::optional<Rejection> find_concern(const detail::Program& p, const ConcernEnt
     return Rejection::at(RejectionCode::unknown_concern, "concerns",
                          "unknown concern " + shown_id(e.concern) + detail::did_you_mean(e.concern, ids));
   }
+  concern = ci->second;
+  if (e.level.empty()) return one_level(p, concern, e, level);
   auto li = p.level_by_name.find(e.level);
   if (li == p.level_by_name.end()) {
     std::vector<std::string_view> ids(p.env.levels.begin(), p.env.levels.end());
     return Rejection::at(RejectionCode::unknown_level, "concerns." + e.concern,
                          "unknown level " + shown_id(e.level) + detail::did_you_mean(e.level, ids));
   }
-  concern = ci->second;
   level = li->second;
   return std::nullopt;
 }
 
 Rejection no_descriptor(const detail::Program& p, std::uint16_t concern, const ConcernEntry& e) {
-  std::string levels;
-  for (auto& d : p.doc.concerns[concern].descriptors) levels += (levels.empty() ? "" : ", ") + p.doc.levels[d.level].id;
   return Rejection::at(RejectionCode::level_not_in_concern, "concerns." + e.concern,
-                       "the document has no descriptor at level '" + e.level + "' (it has " + levels + ")");
+                       "the document has no descriptor at level '" + e.level + "' (it has " + levels_of(p, concern) + ")");
 }
 
 Rejection too_long_history(std::size_t items) {
@@ -151,10 +174,12 @@ Rejection too_much_history() {
 Rejection not_a_single_value(std::string_view name) {
   return Rejection::at(RejectionCode::wrong_type, std::string(name), "must be a single value, not a list or object");
 }
-Rejection concerns_not_a_mapping() { return Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels"); }
+Rejection concerns_not_a_mapping() {
+  return Rejection::at(RejectionCode::wrong_type, "concerns", "must map concern ids to levels (or true, false), or list concern ids");
+}
 Rejection history_not_json() { return Rejection::at(RejectionCode::unreadable, "history", "not valid JSON"); }
 Rejection bad_concern_cell() {
-  return Rejection::at(RejectionCode::wrong_type, "concerns", "expected 'concern=level' items separated by ';'");
+  return Rejection::at(RejectionCode::wrong_type, "concerns", "expected 'concern=level' or 'concern' items separated by ';'");
 }
 Rejection history_not_a_list() { return Rejection::at(RejectionCode::wrong_type, "history", "must be a list of earlier contacts"); }
 

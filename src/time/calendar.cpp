@@ -6,6 +6,7 @@
 #include <bit>
 
 #include "time/civil.hpp"
+#include "time/posix_tz.hpp"
 
 namespace frontdoor::detail {
 
@@ -53,12 +54,28 @@ void WorkCalendar::read_zone(const std::string& timezone) {
     }
     t = end;
   }
+  extend_by_footer(timezone, kTo);
   change_at_.push_back(kTo);  // past the table: ask the database
   offset_.push_back(offset_.back());
   std::size_t entry = 0;
   for (std::int64_t day = 0; day < kIndexedDays; ++day) {
     while (entry + 1 < change_at_.size() && change_at_[entry + 1] <= day * 86400) ++entry;
     day_entry_.push_back(static_cast<std::uint16_t>(entry));
+  }
+}
+
+// The tz library stops at the last transition its files list (2037 for Europe/London); after it,
+// the zone's own rule (the TZif footer) gives each year's changes.
+void WorkCalendar::extend_by_footer(const std::string& timezone, std::int64_t until) {
+  auto rule = zone_footer_rule(timezone);
+  if (!rule || !rule->has_dst) return;
+  const std::int64_t last = change_at_.size() > 1 ? change_at_.back() : 0;
+  const int from_year = civil_from_days(static_cast<std::int32_t>(floor_div(last, 86400))).year;
+  const int to_year = civil_from_days(static_cast<std::int32_t>(floor_div(until, 86400))).year;
+  for (auto [at, offset] : rule_changes(*rule, from_year, to_year)) {
+    if (at <= last || at >= until || offset == offset_.back()) continue;
+    change_at_.push_back(at);
+    offset_.push_back(offset);
   }
 }
 

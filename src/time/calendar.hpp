@@ -50,6 +50,7 @@ class WorkCalendar {
   std::vector<std::int32_t> settled_offset_;
   static constexpr std::int32_t kUnsettled = INT32_MIN;
   void read_zone(const std::string& timezone);
+  void extend_by_footer(const std::string& timezone, std::int64_t until);
   void index_days();
   std::int32_t day_start_, day_end_;
   std::vector<std::int32_t> holidays_;

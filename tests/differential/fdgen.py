@@ -139,23 +139,25 @@ class FieldSpec:
 @dataclass
 class Model:
     levels: list[str]
-    concerns: dict            # id -> (domain, [level ids])
+    concerns: dict            # id -> ([domain ids], [level ids])
     fields: dict              # name -> FieldSpec
     counters: list[str]
     outcomes: list[str]
     clock: Clock
     features: frozenset = FEATURES_ALL
+    tags: list = field(default_factory=list)
 
     @property
     def domains(self):
-        return sorted({d for d, _ in self.concerns.values()})
+        return sorted({d for ds, _ in self.concerns.values() for d in ds})
 
 
 def model_from_reference(doc: "ref.Document") -> Model:
     fields = {n: FieldSpec(n, f.type, f.values, f.min, f.max, f.default) for n, f in doc.fields.items()}
-    concerns = {c.id: (c.domain, list(c.levels)) for c in doc.concerns.values()}
+    concerns = {c.id: (list(c.domains), list(c.levels)) for c in doc.concerns.values()}
     clock = Clock(doc.tz(), doc.work_start, doc.work_end, sorted(doc.holidays))
-    return Model([l.id for l in doc.levels], concerns, fields, list(doc.counters), list(doc.outcomes), clock)
+    return Model([l.id for l in doc.levels], concerns, fields, list(doc.counters), list(doc.outcomes), clock,
+                 tags=sorted(doc.tags()))
 
 
 # ================================================================================================
@@ -214,8 +216,10 @@ class ExprGen:
             return self.int_lit()
         if r < 0.8:
             return (self.r.choice(self.int_names), 7)
-        if r < 0.9:
+        if r < 0.86:
             return (f"count_at_least({self.q(self.r.choice(self.m.levels))})", 7)
+        if self.m.tags and r < 0.94:
+            return (f"tag_count({self.q(self.r.choice(self.m.tags))})", 7)
         return (f"domain_count({self.q(self.r.choice(self.m.domains))})", 7)
 
     def gen_int(self, d):
@@ -247,6 +251,8 @@ class ExprGen:
         if r < 0.6:
             c = self.r.choice(list(m.concerns))
             return (f"concern_at_least({self.q(c)}, {self.q(self.r.choice(m.levels))})", 7)
+        if m.tags and r < 0.68:
+            return (f"tagged({self.q(self.r.choice(m.tags))})", 7)
         if r < 0.75:
             return self.level_cmp()
         if r < 0.88:
@@ -418,6 +424,7 @@ def gen_document(seed: int, features=FEATURES_ALL) -> str:
         concerns[c] = {"domain": r.choice(domains),
                        "levels": {levels[i]: f"{c} at {levels[i]}" for i in lvls}}
     doc["concerns"] = concerns
+    _councils_shapes(random.Random(seed * 31 + 7), doc, levels, domains)
 
     counters = {}
     for i in range(r.randint(0, 3)):
@@ -433,8 +440,7 @@ def gen_document(seed: int, features=FEATURES_ALL) -> str:
 
     fspecs = {n: FieldSpec(n, f["type"], f.get("values"), f.get("min"), f.get("max"), f.get("default"))
               for n, f in fields.items()}
-    model = Model(levels, {c: (v["domain"], list(v["levels"])) for c, v in concerns.items()}, fspecs,
-                  list(counters), list(outcomes), Clock(UTC, dt.time(9), dt.time(17), []), features)
+    model = generated_model(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10 ** 6), features)
     eg = ExprGen(r, model)
 
     def when():
@@ -468,6 +474,56 @@ def gen_document(seed: int, features=FEATURES_ALL) -> str:
         doc["routing"] = routing
     spec7(random.Random(f"spec7|{seed}"), doc, eg)
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=10 ** 6)
+
+
+TAG_POOL = ["harm", "education", "health", "online", "money"]
+INDICATOR_POOL = ["late_school", "no_gp", "rent_arrears", "bruise_baby", "lonely", "self_harm", "runaway",
+                  "poor_diet", "unsafe_home", "young_carer"]
+
+
+def _councils_shapes(r: random.Random, doc: dict, levels: list, domains: list):
+    """SPEC 7.1 and 7.2 in most documents, from a stream of their own (so the rest of a seed's
+    document is as before): concerns in several domains, several texts at a level, tags, and
+    indicators listed by level and domain, in both forms."""
+    if r.random() < 0.2:
+        return
+    tags = r.sample(TAG_POOL, r.randint(1, 3))
+    for c, v in doc["concerns"].items():
+        k = r.random()
+        if k < 0.2:
+            v["domain"] = _unique([v["domain"]] + r.sample(domains, r.randint(1, len(domains))))
+        elif k < 0.3:
+            v["also_in"] = r.sample(domains, r.randint(1, len(domains)))
+        if r.random() < 0.4:
+            v["tags"] = r.sample(tags, r.randint(1, len(tags)))
+        if r.random() < 0.2:
+            lv = r.choice(list(v["levels"]))
+            v["levels"][lv] = [v["levels"][lv], f"{c} also at {lv}"]
+    indicators = {}
+    for iid in r.sample(INDICATOR_POOL, r.randint(1, 6)):
+        lv, dom = r.choice(levels), r.choice(domains)
+        text = f"{iid} at {lv}" if r.random() < 0.8 else [f"{iid} at {lv}", f"{iid}, more"]
+        if r.random() < 0.5:
+            item = {iid: text}
+        else:
+            item = {"id": iid, "text": text}
+            if r.random() < 0.7:
+                item["tags"] = r.sample(tags, r.randint(1, len(tags)))
+            if r.random() < 0.4:
+                item["also_in"] = r.sample(domains, 1)
+        indicators.setdefault(lv, {}).setdefault(dom, []).append(item)
+    if not any("tags" in v for v in doc["concerns"].values()) and not any(
+            "tags" in i for ds in indicators.values() for items in ds.values() for i in items):
+        next(iter(doc["concerns"].values()))["tags"] = [tags[0]]     # so tagged() has a tag to name
+    doc["indicators"] = indicators
+
+
+def _unique(xs):
+    out = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
 
 
 def spec7(r: random.Random, doc: dict, eg: "ExprGen"):
@@ -525,7 +581,21 @@ def _concerns(r: random.Random, m: Model, most=4):
     out = {}
     for c in r.sample(list(m.concerns), min(len(m.concerns), r.choice([0, 1, 1, 1, 2, 2, 3, most]))):
         out[c] = r.choice(m.concerns[c][1])
+    k = r.random()
+    if k < 0.15 and all(len(m.concerns[c][1]) == 1 for c in out):
+        return list(out)                                     # SPEC 7.1: a list of ids
+    if k < 0.35:                                             # `true` for one level, `false` for not there
+        out = {c: (True if len(m.concerns[c][1]) == 1 and r.random() < 0.7 else lv) for c, lv in out.items()}
+        if r.random() < 0.3:
+            out[r.choice(list(m.concerns))] = False
     return out
+
+
+def _as_map(row: dict) -> dict:
+    cs = row.get("concerns")
+    if isinstance(cs, list):
+        row["concerns"] = {c: True for c in cs}
+    return row.setdefault("concerns", {})
 
 
 def _field_value(r: random.Random, f: FieldSpec):
@@ -583,6 +653,10 @@ def _history_items(r: random.Random, m: Model, received: dt.datetime):
         cs = {}
         for c in r.sample(list(m.concerns), min(len(m.concerns), r.randint(0, 2))):
             cs[c] = r.choice(m.levels)      # any level of the document: need not be a descriptor level
+            if len(m.concerns[c][1]) == 1 and r.random() < 0.3:
+                cs[c] = True                # SPEC 7.1: at its one level
+        if cs and r.random() < 0.15 and all(v is True for v in cs.values()):
+            cs = list(cs)
         if cs or r.random() < 0.5:
             it["concerns"] = cs
         if r.random() < 0.6:
@@ -607,14 +681,18 @@ def _history_items(r: random.Random, m: Model, received: dt.datetime):
 
 
 def _invalidate(r: random.Random, row: dict, m: Model):
-    k = r.choice(["concern", "level", "field", "timestamp", "enum", "noid", "noreceived", "range", "source"])
+    k = r.choice(["concern", "level", "field", "timestamp", "enum", "noid", "noreceived", "range", "source",
+                  "several"])
+    several = [c for c, (_, lvls) in m.concerns.items() if len(lvls) > 1]
     if k == "concern":
-        row.setdefault("concerns", {})["no_such_concern"] = m.levels[0]
+        _as_map(row)["no_such_concern"] = m.levels[0]
     elif k == "level":
         # a level the concern has no descriptor at (or no such level)
         c = r.choice(list(m.concerns))
         missing = [lv for lv in m.levels if lv not in m.concerns[c][1]] or ["no_such_level"]
-        row.setdefault("concerns", {})[c] = r.choice(missing)
+        _as_map(row)[c] = r.choice(missing)
+    elif k == "several" and several:    # SPEC 7.1: a concern with several levels named without one
+        _as_map(row)[r.choice(several)] = True
     elif k == "field":
         row["no_such_field"] = "x"
     elif k == "timestamp":

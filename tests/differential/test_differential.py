@@ -100,6 +100,18 @@ def test_default_document_generator_reaches_the_interesting_cases():
     assert len({r.get("child") for r in rows}) > 50
 
 
+@pytest.mark.parametrize("name", ["riverside-indicators.yaml", "riverside-tags.yaml"])
+def test_indicator_documents_random_contacts(tmp_path, name):
+    """The documents written as councils publish theirs (SPEC 7.1, 7.2: indicators, several domains
+    and texts, tags), with random contacts naming concerns every short way."""
+    path = fdgen.REPO / "tests" / "documents" / name
+    text = path.read_text(encoding="utf-8")
+    rows = fdgen.gen_contacts(DEFAULT_SEED + 17, fdgen.generated_model(text), 600)
+    assert sum(1 for r in rows if isinstance(r.get("concerns"), list)) > 10
+    assert sum(1 for r in rows if isinstance(r.get("concerns"), dict) and True in r["concerns"].values()) > 10
+    assert_agree(tmp_path, text, rows, doc_path=str(path), label=name)
+
+
 # ================================================================================================
 # (b) random documents
 # ================================================================================================
@@ -131,13 +143,18 @@ def test_generated_documents_cover_the_grammar():
             src = r.when_src
             for tok in ["&&", "||", "!", "?", " in [", "<=", "+", "-", "*", "concern(", "concern_at_least(",
                         "count_at_least(", "domain_count(", "level", "9223372036854775807", "source", "channel",
-                        "age_months", "age_years", "unborn"]:
+                        "age_months", "age_years", "unborn", "tagged(", "tag_count("]:
                 if tok in src:
                     seen[tok] += 1
+        if "indicators:" in text:
+            seen["indicators"] += 1
+        seen["several_domains"] += any(len(c.domains) > 1 for c in doc.concerns.values())
+        seen["several_texts"] += any("; " in t for c in doc.concerns.values() for t in c.levels.values())
     for k in ["levels3", "levels4", "levels5", "levels6", "field_bool", "field_int", "field_string", "field_enum",
               "&&", "||", "!", "?", " in [", "<=", "+", "-", "*", "concern(", "concern_at_least(",
               "count_at_least(", "domain_count(", "level", "9223372036854775807", "source", "channel",
-              "age_months", "unborn", "tz_UTC", "tz_Europe/London"]:
+              "age_months", "unborn", "tz_UTC", "tz_Europe/London", "tagged(", "tag_count(", "indicators",
+              "several_domains", "several_texts"]:
         assert seen[k] > 0, (k, seen)
     assert any(k.startswith("counter_referrals") for k in seen)
     assert any(k.startswith("counter_contacts_concern") for k in seen)

@@ -30,6 +30,7 @@ fields:
   worried: {type: bool}
 concerns:
   neglect: {domain: care, levels: {mid: "Some", high: "Much"}}
+  injury: {domain: health, levels: {high: "Unexplained injury"}}
 rules:
   - {id: big_family, when: 'siblings >= 4', raise_to: mid}
   - {id: worry, when: 'worried', raise_to: high}
@@ -83,9 +84,17 @@ CASES = [
     ("id", 10**30, "id: a contact needs an id", None),
     ("id", 42, None, "low"),
     ("id", "", "id: a contact needs an id", None),
-    ("concerns", ["neglect"], "concerns: must map concern ids to levels", None),
+    ("concerns", ["neglect"], "concerns.neglect: this concern has several levels, so the contact must say which: one of mid, high", None),
+    ("concerns", {"neglect": True}, "concerns.neglect: this concern has several levels", None),
+    ("concerns", "neglect", "concerns.neglect: this concern has several levels", None),
+    ("concerns", {"neglect": False}, None, "low"),
+    ("concerns", ["injury"], None, "high"),
+    ("concerns", {"injury": True, "neglect": False}, None, "high"),
+    ("concerns", "injury;neglect=mid", None, "high"),
+    ('concerns', '["injury"]', None, "high"),
+    ("concerns", [3], "concerns: must map concern ids to levels", None),
     ("concerns", {"neglect": 3}, "concerns: must map concern ids to levels", None),
-    ("concerns", "neglect", "concerns: expected 'concern=level'", None),
+    ("concerns", "=high", "concerns: expected 'concern=level'", None),
     ("concerns", '{"neglect": "high"}', None, "high"),
     ("concerns", "neglect=high", None, "high"),
     ("concerns", {"neglect": "low"}, "concerns.neglect: the document has no descriptor at level 'low'", None),

@@ -111,6 +111,28 @@ CLI
  R26. `decide` reads JSON Lines only (a path or `-`); CSV and Parquet are not implemented here.
       Exit codes follow SPEC 4: 0 all decided, 1 some rejected, 2 could not run. `test` exits 1
       on any failure (or a document that does not load) and ends with "N passed, N failed".
+Threshold documents as councils write them (SPEC 7.1, 7.2)
+ R30. `indicators:` is level -> domain -> list; each item `id: text` or {id, text, tags, also_in}
+      is a concern with that one level, after `concerns` in one namespace (an id in both, or twice,
+      is a load error). A concern's `domain` may be a list and it may have `also_in`: it counts
+      once in `domain_count` of each of its domains and shares each for `sharing: domain`.
+ R31. A level's descriptor may be a list of texts; the concern reason quotes them joined by "; ".
+ R32. `tags:` on concerns and indicators; `tagged("t")` is true when a concern of the contact
+      carries t, `tag_count("t")` counts those concerns, each once. An unknown tag is a load error.
+ R33. In a contact or a history item, `concerns` may be a list of ids or map an id to `true`
+      (`false`: not there): a concern with one level is at that level; one with several is an
+      error for the contact.
+Calendar presets (SPEC 7.7)
+ R34. `calendar: {preset: england-and-wales | scotland | northern-ireland}` means time zone
+      Europe/London, working hours 09:00-17:00 and that nation's bank holidays for 2010-2040: the
+      statutory days (New Year's Day, Scotland's 2 January, Northern Ireland's St Patrick's Day and
+      Battle of the Boyne, Good Friday, Easter Monday outside Scotland, the first Monday of May, the
+      last Monday of May, the last Monday of August or Scotland's first, Scotland's St Andrew's Day,
+      Christmas Day, Boxing Day), a day fixed by date that falls on a weekend or on an earlier
+      holiday moving to the next weekday that is neither; the early May Monday of 2020 moved to
+      8 May, the late May Monday of 2012 to 4 June and of 2022 to 2 June; plus the days proclaimed
+      once in all three nations (2011-04-29, 2012-06-05, 2022-06-03, 2022-09-19, 2023-05-08). Keys
+      given beside `preset` override it, except `holidays`, which are added.
 
 Alignment with the C++ engine (for tests/differential)
  R3, R4, R7 and R19 were changed to follow the engine's deliberate choices. The engine is also
@@ -260,6 +282,54 @@ def _parse_timestamp_str(v: str) -> _dt.datetime:
     return dt.astimezone(UTC)
 
 
+
+# ---- calendar presets (R34) -------------------------------------------------------------------------
+
+PRESET_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
+PROCLAIMED_ONCE = {_dt.date(2011, 4, 29), _dt.date(2012, 6, 5), _dt.date(2022, 6, 3), _dt.date(2022, 9, 19), _dt.date(2023, 5, 8)}
+
+
+def _mondays(year: int, month: int) -> list:
+    days = [_dt.date(year, month, d) for d in range(1, _calendar.monthrange(year, month)[1] + 1)]
+    return [d for d in days if d.weekday() == 0]
+
+
+def _bank_holidays(nation: str, year: int) -> set:
+    from dateutil.easter import easter  # the Western (Gregorian) Easter
+    days: set = set()
+
+    def fixed(d):  # a date-fixed day at a weekend, or on an earlier holiday, moves to the next weekday free of both
+        while d.weekday() >= 5 or d in days:
+            d += _dt.timedelta(days=1)
+        days.add(d)
+
+    fixed(_dt.date(year, 1, 1))
+    if nation == "scotland":
+        fixed(_dt.date(year, 1, 2))
+    if nation == "northern-ireland":
+        fixed(_dt.date(year, 3, 17))
+    sunday = easter(year)
+    days.add(sunday - _dt.timedelta(days=2))
+    if nation != "scotland":
+        days.add(sunday + _dt.timedelta(days=1))
+    days.add(_dt.date(2020, 5, 8) if year == 2020 else _mondays(year, 5)[0])
+    days.add({2012: _dt.date(2012, 6, 4), 2022: _dt.date(2022, 6, 2)}.get(year, _mondays(year, 5)[-1]))
+    if nation == "northern-ireland":
+        fixed(_dt.date(year, 7, 12))
+    days.add(_mondays(year, 8)[0] if nation == "scotland" else _mondays(year, 8)[-1])
+    if nation == "scotland":
+        fixed(_dt.date(year, 11, 30))
+    fixed(_dt.date(year, 12, 25))
+    fixed(_dt.date(year, 12, 26))
+    return days
+
+
+def preset_holidays(nation: str) -> set:
+    out = set(PROCLAIMED_ONCE)
+    for year in range(2010, 2041):
+        out |= _bank_holidays(nation, year)
+    return out
+
 def parse_date(v) -> _dt.date:
     if isinstance(v, _dt.datetime):
         raise ValueError("expected a date, got a timestamp")
@@ -363,8 +433,9 @@ class FieldDef:
 @dataclass
 class Concern:
     id: str
-    domain: str
-    levels: dict[str, str]    # level id -> descriptor
+    domains: list[str]        # R30: every domain it sits in (domain: [a, b], also_in)
+    levels: dict[str, str]    # level id -> descriptor (several texts joined by "; ", R31)
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -431,11 +502,14 @@ class Document:
         return ZoneInfo(self.timezone)
 
     def domains(self) -> set:
-        return {c.domain for c in self.concerns.values()}
+        return {d for c in self.concerns.values() for d in c.domains}
+
+    def tags(self) -> set:
+        return {t for c in self.concerns.values() for t in c.tags}
 
 
 TOP_KEYS = ["frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions",
-            "always", "calendar", "fields", "concerns", "history", "rules", "routing", "tests"]
+            "always", "calendar", "fields", "concerns", "indicators", "history", "rules", "routing", "tests"]
 
 
 def _kept(only_with, outcome) -> bool:
@@ -465,6 +539,60 @@ def _parse_hhmm(s: str) -> _dt.time:
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ValueError(f"bad time {s!r}")
     return _dt.time(int(m.group(1)), int(m.group(2)))
+
+
+def _texts(v, what) -> str:
+    """R31: a descriptor is one text or a list of texts for the same level, quoted joined by "; "."""
+    if isinstance(v, list):
+        if not v:
+            raise ValueError(f"{what}: an empty list of texts")
+        return "; ".join(_s(t) for t in v)
+    return _s(v)
+
+
+def _unique_ids(xs) -> list[str]:
+    out = []
+    for x in xs:
+        if _s(x) not in out:
+            out.append(_s(x))
+    return out
+
+
+def _load_indicators(ind, level_index, concerns):
+    """R30: `indicators:` is level -> domain -> list of `id: text` or {id, text, tags, also_in}; each
+    is a concern with that one level, in one namespace with `concerns` (an id twice is an error)."""
+    if ind is None:
+        return
+    if not isinstance(ind, dict):
+        raise ValueError("indicators: expected a mapping of level to domains")
+    for lk, by_domain in ind.items():
+        lk = _s(lk)
+        if lk not in level_index:
+            raise ValueError(f"indicators: {lk!r} is not a level")
+        if not isinstance(by_domain, dict):
+            raise ValueError(f"indicators.{lk}: expected a mapping of domain to a list")
+        for dom, items in by_domain.items():
+            if not isinstance(items, list):
+                raise ValueError(f"indicators.{lk}.{dom}: expected a list")
+            for it in items:
+                if not isinstance(it, dict):
+                    raise ValueError(f"indicators.{lk}.{dom}: an indicator is `id: text` or a mapping")
+                if "id" in it:
+                    _check_keys(it, ["id", "text", "tags", "also_in"], f"indicators.{lk}.{dom}")
+                    if "text" not in it:
+                        raise ValueError(f"indicators.{lk}.{dom}: an indicator needs a text")
+                    iid, txt = _s(it["id"]), it["text"]
+                    also = _str_list(it.get("also_in") or [], "also_in")
+                    tags = _str_list(it.get("tags") or [], "tags")
+                elif len(it) == 1:
+                    (iid, txt), also, tags = next(iter(it.items())), [], []
+                    iid = _s(iid)
+                else:
+                    raise ValueError(f"indicators.{lk}.{dom}: an indicator is `id: text` or a mapping with id")
+                if iid in concerns:
+                    raise ValueError(f"indicators: duplicate concern or indicator id {iid!r}")
+                concerns[iid] = Concern(iid, _unique_ids([dom] + also), {lk: _texts(txt, f"indicator {iid}")},
+                                        _unique_ids(tags))
 
 
 def load(path: str) -> Document:
@@ -566,8 +694,11 @@ def loads(raw, path: str = "<string>") -> Document:
 
     # ---- calendar
     cal = data.get("calendar") or {}
-    _check_keys(cal, ["timezone", "working_hours", "holidays"], "calendar")
-    tzname = _s(cal.get("timezone", "UTC"))
+    _check_keys(cal, ["preset", "timezone", "working_hours", "holidays"], "calendar")
+    preset = cal.get("preset")
+    if preset is not None and preset not in PRESET_NATIONS:
+        raise ValueError(f"calendar.preset: unknown preset {preset!r}")
+    tzname = _s(cal.get("timezone", "Europe/London" if preset else "UTC"))
     if tzname != "UTC":
         try:
             ZoneInfo(tzname)
@@ -580,7 +711,7 @@ def loads(raw, path: str = "<string>") -> Document:
     ws, we = _parse_hhmm(parts[0]), _parse_hhmm(parts[1])
     if not ws < we:
         raise ValueError("calendar.working_hours: start must be before end")
-    holidays = set()
+    holidays = preset_holidays(preset) if preset else set()
     for h in cal.get("holidays") or []:
         holidays.add(parse_date(h))
 
@@ -620,7 +751,7 @@ def loads(raw, path: str = "<string>") -> Document:
     concerns = {}
     for k, c in (data.get("concerns") or {}).items():
         k = _s(k)
-        _check_keys(c, ["domain", "levels", "name", "text"], f"concerns.{k}")
+        _check_keys(c, ["domain", "also_in", "levels", "name", "text", "tags"], f"concerns.{k}")
         if "domain" not in c or not isinstance(c.get("levels"), dict) or not c["levels"]:
             raise ValueError(f"concerns.{k}: `domain` and a non-empty `levels` map are required")
         lvls = {}
@@ -628,8 +759,11 @@ def loads(raw, path: str = "<string>") -> Document:
             lk = _s(lk)
             if lk not in level_index:
                 raise ValueError(f"concerns.{k}: {lk!r} is not a level")
-            lvls[lk] = _s(txt)
-        concerns[k] = Concern(k, _s(c["domain"]), lvls)
+            lvls[lk] = _texts(txt, f"concerns.{k}.levels.{lk}")
+        doms = c["domain"] if isinstance(c["domain"], list) else [c["domain"]]
+        concerns[k] = Concern(k, _unique_ids(doms + _str_list(c.get("also_in") or [], f"concerns.{k}.also_in")), lvls,
+                              _unique_ids(_str_list(c.get("tags") or [], f"concerns.{k}.tags")))
+    _load_indicators(data.get("indicators"), level_index, concerns)
 
     # ---- history counters
     counters = {}
@@ -1028,7 +1162,8 @@ def _join(a, b):
     return None
 
 
-FUNCS = {"concern": 1, "concern_at_least": 2, "count_at_least": 1, "domain_count": 1, "rule": 1}
+FUNCS = {"concern": 1, "concern_at_least": 2, "count_at_least": 1, "domain_count": 1, "rule": 1, "tagged": 1,
+         "tag_count": 1}
 
 
 def typecheck(node, doc: Document):
@@ -1068,11 +1203,13 @@ def typecheck(node, doc: Document):
             raise ValueError(f"{f}(): {vals[0]!r} is not a level")
         if f == "domain_count" and vals[0] not in doc.domains():
             raise ValueError(f"{f}(): unknown domain {vals[0]!r}")
+        if f in ("tagged", "tag_count") and vals[0] not in doc.tags():
+            raise ValueError(f"{f}(): unknown tag {vals[0]!r}")
         if f == "rule":   # SPEC 7.3: a rule may name only the rules above it; routing any rule
             above = [r.id for r in doc.rules] if doc.rules_above is None else [r.id for r in doc.rules[:doc.rules_above]]
             if vals[0] not in above:
                 raise ValueError(f"rule(): {vals[0]!r} is no rule above this one")
-        return "bool" if f in ("concern", "concern_at_least", "rule") else "int"
+        return "bool" if f in ("concern", "concern_at_least", "rule", "tagged") else "int"
     if k == "not":
         t = typecheck(node[1], doc)
         if t not in ("bool", "dyn"):
@@ -1285,8 +1422,12 @@ def _ev_call(node, env):
     if f == "count_at_least":
         t = doc.level_index[args[0]]
         return sum(1 for lv in env.concerns.values() if doc.level_index[lv] >= t)
-    if f == "domain_count":
-        return sum(1 for c in env.concerns if doc.concerns[c].domain == args[0])
+    if f == "domain_count":  # R30: a concern in several domains counts once in each
+        return sum(1 for c in env.concerns if args[0] in doc.concerns[c].domains)
+    if f == "tag_count":  # R32: each concern carrying the tag once, at whatever level
+        return sum(1 for c in env.concerns if args[0] in doc.concerns[c].tags)
+    if f == "tagged":
+        return any(args[0] in doc.concerns[c].tags for c in env.concerns)
     if f == "rule":   # never unknown: a rule whose when was unknown did not hold
         return args[0] in env.held
     raise ValueError(f"unknown function {f}")
@@ -1490,14 +1631,15 @@ def check_contact(doc: Document, c: dict) -> Checked:
         values[name] = EnumV(name, v) if fd.type == "enum" else v
 
     concerns = {}
-    cs = present.get("concerns", {})
-    if not isinstance(cs, dict):
-        errors.append("field 'concerns': expected a map of concern to level")
-        cs = {}
+    cs = _short_forms(doc, present.get("concerns", {}), errors)
     for k, lv in cs.items():
         k = _s(k)
         if k not in doc.concerns:
             errors.append(f"unknown concern {k!r}")
+            continue
+        if lv is True:
+            lvls = sorted(doc.concerns[k].levels, key=doc.level_index.get)
+            errors.append(f"concern {k!r} has several levels, so the contact must say which: one of {', '.join(lvls)}")
             continue
         if not isinstance(lv, str):
             errors.append(f"concern {k!r}: expected a level id, got {type(lv).__name__}")
@@ -1510,6 +1652,29 @@ def check_contact(doc: Document, c: dict) -> Checked:
             continue
         concerns[k] = lv
     return Checked(cid, child, received, concerns, values, errors)
+
+
+def _short_forms(doc: Document, cs, errors: list) -> dict:
+    """R33: concerns named without a level: a list of ids, or `id: true` (`false`: not there). A
+    concern with one level is at that level; one with several stays True, for the caller to reject."""
+    if cs is None:
+        return {}
+    if isinstance(cs, list):
+        if not all(isinstance(c, str) for c in cs):
+            errors.append("field 'concerns': expected a list of concern ids")
+            return {}
+        cs = {c: True for c in cs}
+    if not isinstance(cs, dict):
+        errors.append("field 'concerns': expected a map of concern to level")
+        return {}
+    out = {}
+    for k, lv in cs.items():
+        if lv is False:
+            continue
+        if lv is True and _s(k) in doc.concerns and len(doc.concerns[_s(k)].levels) == 1:
+            lv = next(iter(doc.concerns[_s(k)].levels))
+        out[k] = lv
+    return out
 
 
 @dataclass
@@ -1536,13 +1701,16 @@ def check_history(doc: Document, items) -> tuple[list, list]:
         except (ValueError, OverflowError) as e:
             errors.append(f"history[{i}].received: {e}")
             continue
-        cs = it.get("concerns") or {}
-        if not isinstance(cs, dict):
+        short_errors = []
+        cs = _short_forms(doc, it.get("concerns") or {}, short_errors)
+        if short_errors:
             errors.append(f"history[{i}].concerns: expected a map")
             continue
         bad = [f"history[{i}].concerns: unknown concern {_s(c)!r}" for c in cs if _s(c) not in doc.concerns]
+        bad += [f"history[{i}].concerns.{_s(c)}: several levels, say which" for c, lv in cs.items()
+                if _s(c) in doc.concerns and lv is True]
         bad += [f"history[{i}].concerns.{_s(c)}: {_s(lv)!r} is not a level" for c, lv in cs.items()
-                if _s(c) in doc.concerns and _s(lv) not in doc.level_index]
+                if _s(c) in doc.concerns and lv is not True and _s(lv) not in doc.level_index]
         if bad:
             errors += bad
             continue
@@ -1571,7 +1739,7 @@ def check_history(doc: Document, items) -> tuple[list, list]:
 
 def count_history(doc: Document, ctr: Counter, received, concerns: dict, items: list) -> int:
     start = window_start(received, *ctr.within)
-    my_domains = {doc.concerns[c].domain for c in concerns}
+    my_domains = {d for c in concerns for d in doc.concerns[c].domains}
     n = 0
     for it in items:
         if not (start <= it.received < received):
@@ -1579,7 +1747,7 @@ def count_history(doc: Document, ctr: Counter, received, concerns: dict, items: 
         if ctr.count == "referrals" and not it.referral:
             continue
         if ctr.sharing == "domain":
-            doms = {doc.concerns[c].domain for c in it.concerns if c in doc.concerns}
+            doms = {d for c in it.concerns if c in doc.concerns for d in doc.concerns[c].domains}
             if not doms & my_domains:
                 continue
         elif ctr.sharing == "concern":

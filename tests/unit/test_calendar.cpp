@@ -2,6 +2,7 @@
 
 #include "time/calendar.hpp"
 #include "time/civil.hpp"
+#include "time/posix_tz.hpp"
 
 using namespace frontdoor;
 using namespace frontdoor::detail;
@@ -90,4 +91,40 @@ TEST_CASE("the precomputed offset table agrees with the tz database") {
       CHECK((start + offset) % 86400 == 9 * 3600);
     }
   }
+}
+
+TEST_CASE("summer time continues after the tz files' last listed transition (2037), by the zone's own rule") {
+  WorkCalendar cal(london());
+  // Tuesday 5 June 2040, British Summer Time: 09:00 local is 08:00Z, four working hours reach 12:00Z.
+  CHECK(deadline(cal, "2040-06-05T08:00:00Z", 4, U::working_hours) == "2040-06-05T12:00:00Z");
+  // Summer time starts on the last Sunday of March (2039: the 27th) and ends on the last of October:
+  // 09:00 local is 09:00Z the Friday before, 08:00Z the Monday after, 09:00Z again in November.
+  CHECK(deadline(cal, "2039-03-25T09:00:00Z", 1, U::working_hours) == "2039-03-25T10:00:00Z");
+  CHECK(deadline(cal, "2039-03-28T08:00:00Z", 1, U::working_hours) == "2039-03-28T09:00:00Z");
+  CHECK(deadline(cal, "2039-10-31T09:00:00Z", 1, U::working_hours) == "2039-10-31T10:00:00Z");
+  Calendar sydney;  // the southern hemisphere: summer time from October to April
+  sydney.timezone = "Australia/Sydney";
+  WorkCalendar syd(sydney);
+  CHECK(deadline(syd, "2045-01-15T22:00:00Z", 1, U::working_hours) == "2045-01-15T23:00:00Z");  // 09:00 AEDT, UTC+11
+  CHECK(deadline(syd, "2045-07-16T23:00:00Z", 1, U::working_hours) == "2045-07-17T00:00:00Z");  // 09:00 AEST, UTC+10
+}
+
+TEST_CASE("a POSIX TZ rule is read as RFC 8536 writes it") {
+  auto london_rule = parse_posix_rule("GMT0BST,M3.5.0/1,M10.5.0");
+  REQUIRE(london_rule);
+  CHECK(london_rule->has_dst);
+  CHECK(london_rule->std_offset == 0);
+  CHECK(london_rule->dst_offset == 3600);
+  CHECK(london_rule->start.time == 3600);
+  CHECK(london_rule->end.time == 7200);
+  auto new_york = parse_posix_rule("EST5EDT,M3.2.0,M11.1.0");
+  REQUIRE(new_york);
+  CHECK(new_york->std_offset == -5 * 3600);
+  CHECK(new_york->dst_offset == -4 * 3600);
+  auto plain = parse_posix_rule("<+03>-3");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->has_dst);
+  CHECK(plain->std_offset == 3 * 3600);
+  CHECK_FALSE(parse_posix_rule("CET-1CEST,J60,J300"));  // the Julian forms are not read: no extension
+  CHECK_FALSE(parse_posix_rule(""));
 }

@@ -70,11 +70,15 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
       {base({{"concerns", text("neglect=severe")}}), C::unknown_level, "concerns.neglect"},
       {base({{"concerns", text("housing=acute")}}), C::level_not_in_concern, "concerns.housing"},
       {base({{"concerns", text("neglect=complex;neglect=acute")}}), C::duplicate_concern, "concerns.neglect"},
-      {base({{"concerns", text("neglect")}}), C::wrong_type, "concerns"},
+      {base({{"concerns", text("=complex")}}), C::wrong_type, "concerns"},
+      {base({{"concerns", text("neglect")}}), C::level_not_given, "concerns.neglect"},
       {base({{"history", text(R"([{"received":"2026-01-01T00:00:00Z","outcome":"nope"}])")}}), C::unknown_outcome, "history[0].outcome"},
       {base({{"history", text(R"([{"received":"last week"}])")}}), C::bad_timestamp, "history[0].received"},
       {base({{"history", text("[1")}}), C::unreadable, "history"},
       {base({{"history", text(history)}}), C::too_much_history, "history"},
+      // SPEC 7.8: what the front door recorded must be the document's own ids.
+      {base({{"recorded_outcome", text("nope")}}), C::unknown_outcome, "recorded_outcome"},
+      {base({{"override_reason", text("gut_feeling")}}), C::unknown_override_reason, "override_reason"},
   };
   // The batch: one column per name any case gives, a case without it unset; a good row between.
   std::map<std::string, std::unique_ptr<Column>> by_name;
@@ -117,7 +121,7 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
     CHECK(why.message == d.error);
     ++seen[c.code];
   }
-  CHECK(seen.size() == 15);  // every code but none, unreadable-row, duplicate_field (not a column's)
+  CHECK(seen.size() == 16);  // every code but none, unreadable-row, duplicate_field (not a column's)
 }
 
 TEST_CASE("rejections are typed: a name given twice, and a row no reader could read") {
