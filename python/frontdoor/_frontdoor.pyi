@@ -6,7 +6,7 @@ frontdoor's C++ engine (use the `frontdoor` package, not this module)
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['DecidedContact', 'HAVE_ANALYSIS', 'RuleSet', 'audit', 'check_file', 'compile_file', 'compile_text', 'diff', 'figures', 'iso_timestamp']
+__all__: list[str] = ['DecidedContact', 'HAVE_ANALYSIS', 'RuleSet', 'audit', 'check_file', 'compile_file', 'compile_text', 'diff', 'figures', 'iso_timestamp', 'symbolic_diff']
 class DecidedContact:
     """
     One contact's decision, as the package's Decision reads it
@@ -83,6 +83,8 @@ def diff(a: RuleSet, side_a: dict, b: RuleSet, side_b: dict, ids: typing.Any, ex
 def figures(input: dict, repeat_flag: str = 'repeat_contact', re_referral_months: typing.SupportsInt | typing.SupportsIndex = 12) -> tuple:
     ...
 def iso_timestamp(ms: typing.SupportsInt | typing.SupportsIndex, zoned: bool = True) -> str:
+    ...
+def symbolic_diff(a: RuleSet, b: RuleSet, timeout_ms: typing.SupportsInt | typing.SupportsIndex = 10000) -> tuple[str, str]:
     ...
 HAVE_ANALYSIS: bool
 __version__: str
