@@ -4,10 +4,7 @@
 
 namespace frontdoor::detail {
 
-namespace {
-
-using Words = std::optional<std::string>;
-
+// "domestic_abuse" -> "Domestic abuse": the model has ids, not names, for concerns and domains.
 std::string humanise(std::string_view id) {
   std::string s(id);
   for (char& c : s)
@@ -15,6 +12,10 @@ std::string humanise(std::string_view id) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
 }
+
+namespace {
+
+using Words = std::optional<std::string>;
 
 std::string lower_first(std::string s) {
   if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z' && !(s.size() > 1 && s[1] >= 'A' && s[1] <= 'Z')) s[0] = static_cast<char>(s[0] - 'A' + 'a');

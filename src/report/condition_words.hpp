@@ -15,4 +15,7 @@ namespace frontdoor::detail {
 // page then shows the expression alone, never a guess.
 std::optional<std::string> condition_words(std::string_view when, const ThresholdDocument&);
 
+// An id as words: "domestic_abuse" -> "Domestic abuse".
+std::string humanise(std::string_view id);
+
 }  // namespace frontdoor::detail

@@ -14,6 +14,8 @@ namespace frontdoor {
 
 namespace {
 
+using detail::humanise;
+
 // The page's CSS: GOV.UK plainness, a table that turns into stacked cards below 40em, and a print
 // layout (landscape, no colour needed, rows never split across pages).
 constexpr std::string_view kStyle = R"css(
@@ -62,15 +64,6 @@ void escape_into(std::string& out, std::string_view s) {
       default: out += c;
     }
   }
-}
-
-// "domestic_abuse" -> "Domestic abuse": the model has ids, not names, for concerns and domains.
-std::string humanise(std::string_view id) {
-  std::string s(id);
-  for (char& c : s)
-    if (c == '_') c = ' ';
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
 }
 
 // The span as the page says it: "within 1 working day", or that there is none.

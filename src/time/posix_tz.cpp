@@ -61,7 +61,8 @@ class Reader {
 std::int32_t day_of(int year, const PosixZoneRule::Change& c) {
   std::int32_t first = days_from_civil({year, static_cast<std::uint32_t>(c.month), 1});
   std::int32_t d = first + (c.weekday - static_cast<int>(weekday(first)) + 7) % 7 + (c.week - 1) * 7;
-  std::int32_t last = days_from_civil({year, static_cast<std::uint32_t>(c.month), last_day_of_month(year, static_cast<std::uint32_t>(c.month))});
+  std::int32_t last =
+      days_from_civil({year, static_cast<std::uint32_t>(c.month), last_day_of_month(year, static_cast<std::uint32_t>(c.month))});
   while (d > last) d -= 7;
   return d;
 }
@@ -78,7 +79,7 @@ std::optional<PosixZoneRule> parse_posix_rule(std::string_view s) {
   if (!r.name()) return std::nullopt;
   rule.has_dst = true;
   rule.dst_offset = rule.std_offset + 3600;
-  if (!r.peek_name() && !r.eat(',') ) {
+  if (!r.peek_name() && !r.eat(',')) {
     std::int32_t dst_west = 0;
     if (!r.time(dst_west)) return std::nullopt;
     rule.dst_offset = -dst_west;

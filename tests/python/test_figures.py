@@ -87,6 +87,21 @@ def test_diff_of_a_document_with_itself_is_empty(doc, contacts):
     assert d.changed == 0 and d.moves.empty and d.changes.empty
 
 
+def test_diff_without_contacts_is_the_proof_the_command_line_gives(doc, variant, cli):
+    d = fd.diff(doc, variant)
+    r = run_cli(cli, "diff", "--format", "json", DOC, VARIANT)
+    assert r.returncode == 0, r.stderr
+    theirs = json.loads(r.stdout)
+    theirs.pop("milliseconds"), d.data.pop("milliseconds")
+    assert d.data == theirs
+    assert d.complete and len(d.regions) == 2 and all(r["confirmed"] for r in d.regions)
+    assert {r["b"]["routing"] for r in d.regions} == {"early_help_agreed_in_conversation", "step_down_agreed_in_conversation"}
+    assert "no other contact is decided differently (proven)" in str(d)
+    assert "<table" in d._repr_html_() and "2 regions" in repr(d)
+    same = fd.diff(doc, doc)
+    assert same.complete and same.regions == []
+
+
 def test_audit(doc, contacts, decisions, cli, tmp_path):
     recorded = decisions["outcome"].astype(object).to_numpy().copy()
     n = len(recorded)
