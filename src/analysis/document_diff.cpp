@@ -78,7 +78,9 @@ class DocumentDiffer {
       z3::expr has_a = has_action(ctx, da, pa_, action), has_b = has_action(ctx, db, pb_, action);
       complete = regions(DiffAspect::actions, same && has_a != has_b, da, db, action) && complete;
     }
-    out_.other_differences = complete ? ProofAnswer::no : ProofAnswer::unknown;
+    // With two calendars the deadline of a contact depends on when it was received in a way the
+    // proofs do not encode: nothing can be proven about deadlines then.
+    out_.other_differences = complete && !calendars_differ_ ? ProofAnswer::no : ProofAnswer::unknown;
     out_.milliseconds = prover.elapsed_ms();
   }
 
@@ -339,10 +341,13 @@ class DocumentDiffer {
     note("history counter", ids_only_in(pa_.doc.counters, pb_.doc.counters), "A");
     note("history counter", ids_only_in(pb_.doc.counters, pa_.doc.counters), "B");
     const Calendar &ka = pa_.doc.calendar, &kb = pb_.doc.calendar;
-    if (ka.timezone != kb.timezone || ka.day_start != kb.day_start || ka.day_end != kb.day_end || ka.holidays != kb.holidays)
+    calendars_differ_ =
+        ka.timezone != kb.timezone || ka.day_start != kb.day_start || ka.day_end != kb.day_end || ka.holidays != kb.holidays;
+    if (calendars_differ_)
       out_.notes.push_back(
           "the documents' calendars differ (time zone, working hours or holidays): the same decide_within can give a different "
-          "deadline; the regions compare decide_within as written");
+          "deadline for a contact received at some times, which these regions do not show; the comparison of deadlines is "
+          "therefore incomplete");
     level_notes(pa_.doc, pb_.doc, "A", "B");
     level_notes(pb_.doc, pa_.doc, "B", "A");
   }
@@ -382,6 +387,7 @@ class DocumentDiffer {
   const DocumentDiffOptions& opt_;
   DocumentDiff& out_;
   std::map<std::string, int> b_only_outcomes_;
+  bool calendars_differ_ = false;
   detail::Prover* prover_ = nullptr;
   Encoder *enc_a_ = nullptr, *enc_b_ = nullptr;
   detail::SymHistory* h_ = nullptr;

@@ -237,3 +237,14 @@ def test_a_one_word_edit_to_a_council_document_finds_exactly_that_edit(doc: Path
     for r in d["regions"]:
         assert r["confirmed"], r
         assert rule["id"] in r["a"]["rules"], (rule["id"], r)
+
+
+def test_another_nations_calendar_is_reported_and_never_proven_the_same(tmp_path: Path):
+    """England and Wales against Scotland: the same decide_within gives other deadlines on some days
+    (2 January, St Andrew's Day), which the regions cannot show; the diff says so and proves nothing."""
+    scotland = tmp_path / "scotland.yaml"
+    scotland.write_text(SHIPPED.read_text().replace("preset: england-and-wales", "preset: scotland"))
+    d = symbolic_diff(SHIPPED, scotland)
+    assert not d["complete"]
+    assert any("calendars differ" in n for n in d["notes"])
+    run("diff", str(SHIPPED), str(scotland), "--summary", "--fail-on-change", ok=(1,))
