@@ -109,7 +109,7 @@ std::vector<std::string> strings(const ojson& list) {
 std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
   std::vector<Change> out;
   auto get = [](const ojson& d, const char* key) { return d.contains(key) ? d[key] : ojson(); };
-  for (const char* key : {"contact", "error", "level", "outcome", "category", "referral", "deadline", "routing"}) {
+  for (const char* key : {"contact", "error", "level", "outcome", "category", "referral", "deadline", "routing", "override"}) {
     ojson a = get(recorded, key), b = get(replayed, key);
     if (a != b) out.push_back({key, a, b, std::string(key) + " " + show(a) + " -> " + show(b)});
   }
@@ -147,13 +147,13 @@ std::vector<Change> compare(const ojson& recorded, const ojson& replayed) {
 }  // namespace
 
 bool write_audit_file(const std::string& path, const RuleSet& rules, const std::vector<ContactRecord>& records,
-                      const std::vector<Decision>& decisions) {
+                      const std::vector<Decision>& decisions, HistoryFrom history) {
   std::ofstream out(path, std::ios::binary);
   if (!out) {
     std::cerr << "frontdoor: " << path << ": cannot open the audit file for writing\n";
     return false;
   }
-  ix::write_audit(out, rules, records, decisions);
+  ix::write_audit(out, rules, records, decisions, history);
   out.flush();
   if (!out) {
     std::cerr << "frontdoor: " << path << ": writing the audit records failed\n";
@@ -186,6 +186,9 @@ int run_replay(const ReplayOptions& o) {
   std::size_t records = 0, identical = 0, unreadable = 0, line_no = 0;
   ojson changes = ojson::array();
   std::map<std::pair<std::string, std::string>, std::size_t> moves;  // outcome recorded -> replayed
+  // SPEC 7.8: overrides the document now agrees with (the worker's outcome is now the document's),
+  // and overrides it creates (it now decides otherwise than the outcome the worker recorded).
+  ojson unnecessary = ojson::array(), created = ojson::array();
   std::vector<std::string> unreadable_lines;
   std::string line;
   while (std::getline(audit, line)) {
@@ -229,6 +232,10 @@ int run_replay(const ReplayOptions& o) {
 
     Decision d = rules->decide(contact, history);
     ojson replayed = ojson::parse(rules->view(d).to_json());
+    const bool was = j["decision"].contains("override") && j["decision"]["override"].is_object();
+    const bool is = replayed["override"].is_object();
+    if (was && !is && d.ok()) unnecessary.push_back(j["decision"].value("contact", ""));
+    if (!was && is) created.push_back(j["decision"].value("contact", ""));
     std::vector<Change> diff = compare(j["decision"], replayed);
     if (diff.empty()) {
       ++identical;
@@ -261,6 +268,7 @@ int run_replay(const ReplayOptions& o) {
     out["outcome_moves"] = ojson::array();
     for (auto& [m, n] : moves) out["outcome_moves"].push_back({{"from", m.first}, {"to", m.second}, {"count", n}});
     out["changes"] = changes;
+    out["overrides"] = {{"unnecessary", unnecessary}, {"created", created}};
     std::cout << dump(out) << "\n";
   } else {
     std::cout << "replay under " << doc.id << (doc.version.empty() ? "" : " " + doc.version) << " (sha256 " << rules->sha256().substr(0, 12)
@@ -291,6 +299,14 @@ int run_replay(const ReplayOptions& o) {
       std::cout << "  outcomes that moved:\n";
       for (auto& [n, what] : by_count) std::cout << "    " << what << ": " << n << "\n";
     }
+    auto list = [&](const char* what, const ojson& ids) {
+      if (ids.empty()) return;
+      std::cout << "  " << ids.size() << " " << what << ":";
+      for (std::size_t k = 0; k < ids.size() && k < o.examples; ++k) std::cout << " " << ids[k].get<std::string>();
+      std::cout << (ids.size() > o.examples ? " ...\n" : "\n");
+    };
+    list("overrides no longer needed (the document now gives the outcome the worker recorded)", unnecessary);
+    list("new overrides (the document now decides otherwise than the outcome recorded)", created);
     std::cout << records << " record" << (records == 1 ? "" : "s") << ": " << identical << " identical, " << changed << " changed\n";
   }
   if (unreadable) {

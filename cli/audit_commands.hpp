@@ -14,7 +14,9 @@ namespace frontdoor::cli {
 
 // `decide --audit FILE`: one audit record per decision. False (with a message on stderr) when the
 // file cannot be written.
-bool write_audit_file(const std::string& path, const RuleSet&, const std::vector<ContactRecord>&, const std::vector<Decision>&);
+// `history`: which outcome each row's history items carry (decide --history).
+bool write_audit_file(const std::string& path, const RuleSet&, const std::vector<ContactRecord>&, const std::vector<Decision>&,
+                      HistoryFrom history);
 
 struct ReplayOptions {
   std::string document, audit, format = "text";  // text | json

@@ -116,7 +116,7 @@ int run_decide(const DecideOptions& o) {
     if (!text.read(o.contacts)) return kCannotRun;
     Output out;
     if (!out.open(o.output)) return kCannotRun;
-    const auto summary = columns::decide_json_lines(*rules, text.text(), *out.out, o.threads, progress_bar());
+    const auto summary = columns::decide_json_lines(*rules, text.text(), *out.out, o.threads, progress_bar(), history_from(o.history));
     if (!out.finish()) return kCannotRun;
     return report_rejected(summary.rejected, summary.rows);
   }
@@ -124,13 +124,16 @@ int run_decide(const DecideOptions& o) {
   std::vector<Decision> decisions;
   run_watched(
       [&](BatchProgress& progress) {
-        decisions = rules->decide_batch(records, [&](std::size_t done, std::size_t total) {
-          progress.total = total;
-          progress.done = done;
-        });
+        decisions = rules->decide_batch(
+            records,
+            [&](std::size_t done, std::size_t total) {
+              progress.total = total;
+              progress.done = done;
+            },
+            history_from(o.history));
       },
       progress_bar());
-  if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions)) return kCannotRun;
+  if (!o.audit.empty() && !write_audit_file(o.audit, *rules, records, decisions, history_from(o.history))) return kCannotRun;
 
   Output out;
   if (!out.open(o.output)) return kCannotRun;
@@ -195,6 +198,16 @@ int run_explain(const ExplainOptions& o) {
             : d.deadline_from.kind == DeadlineSource::Kind::rule  ? "rule "
                                                                   : "routing ")
         << v.deadline_from() << ")\n";
+  if (v.overridden()) {  // SPEC 7.8: what the front door recorded instead, and why
+    const Outcome& rec = doc.outcomes[d.recorded.outcome];
+    out << "  Override: The front door recorded " << rec.id << " instead (" << to_string(d.recorded.direction) << "), reason: ";
+    if (v.override_reason().empty())
+      out << "none given\n";
+    else
+      out << v.override_reason() << " — " << v.override_reason_text() << "\n";
+  } else if (!v.recorded_outcome().empty()) {
+    out << "  Recorded: " << v.recorded_outcome() << ", as the document decides (no override)\n";
+  }
   out << "  Actions:\n";
   for (auto a : v.actions())
     for (auto& decl : doc.actions)

@@ -19,6 +19,7 @@ struct DecideOptions {
   std::string document, contacts, output, format;  // format: jsonl | csv (default from output's extension)
   std::string audit;                               // --audit FILE: one audit record per decision (cli/audit_commands.hpp)
   unsigned threads = 0;                            // --threads: 0 is one per core
+  std::string history = "decided";                 // --history decided | recorded (SPEC 7.8)
 };
 int run_decide(const DecideOptions&);
 

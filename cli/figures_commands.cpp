@@ -23,23 +23,20 @@ int run_stats(const StatsOptions& o) {
   if (!rules) return kCannotRun;
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
-  std::vector<Decision> decisions = rules->decide_batch(records);
+  std::vector<Decision> decisions = rules->decide_batch(records, {}, history_from(o.history));
   FigureInput in = figure_input(*rules, records, decisions);
   Figures figures = compute_figures(in);
 
-  // The consistency audit, when the contacts carry the outcome the front door recorded.
+  // The consistency audit, when the contacts carry the outcome the front door recorded: as the
+  // resolver read it into each decision (SPEC 7.8), the one path the override figures take too.
   std::vector<std::int32_t> recorded(records.size(), -1);
   std::vector<std::string> values;
-  std::unordered_map<std::string, std::int32_t> index;
+  for (const Outcome& oc : rules->document().outcomes) values.push_back(oc.id);
   bool any_recorded = false;
-  const std::vector<std::string> given = recorded_outcomes(records);
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::string& v = given[i];
-    if (v.empty()) continue;
+    if (!decisions[i].ok() || decisions[i].recorded.outcome == kNoIndex) continue;
     any_recorded = true;
-    auto [it, added] = index.emplace(v, static_cast<std::int32_t>(values.size()));
-    if (added) values.push_back(v);
-    recorded[i] = it->second;
+    recorded[i] = decisions[i].recorded.outcome;
   }
   auto contact_id = [&](std::size_t i) {
     return decisions[i].contact.empty() ? "(row " + std::to_string(i + 1) + ")" : decisions[i].contact;
@@ -82,8 +79,8 @@ int run_diff(const DiffCommandOptions& o) {
   if (o.contacts.empty()) return run_symbolic_diff(*a, *b, o);
   std::vector<ContactRecord> records;
   if (!read_contacts(o.contacts, records)) return kCannotRun;
-  std::vector<Decision> da = a->decide_batch(records);
-  std::vector<Decision> db = b->decide_batch(records);
+  std::vector<Decision> da = a->decide_batch(records, {}, history_from(o.history));
+  std::vector<Decision> db = b->decide_batch(records, {}, history_from(o.history));
   auto contact_id = [&](std::size_t i) {
     const std::string& id = da[i].contact.empty() ? db[i].contact : da[i].contact;
     return id.empty() ? "(row " + std::to_string(i + 1) + ")" : id;

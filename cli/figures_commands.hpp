@@ -10,6 +10,7 @@ namespace frontdoor::cli {
 struct StatsOptions {
   std::string document, contacts, format = "text";  // text | json
   std::size_t examples = 20;                        // disagreeing contacts listed by the audit
+  std::string history = "decided";                  // --history decided | recorded (SPEC 7.8)
 };
 int run_stats(const StatsOptions&);
 
@@ -19,6 +20,7 @@ struct DiffCommandOptions {
   unsigned timeout_ms = 10000;                                    // symbolic diff: bound on the proofs
   bool summary = false;                                           // symbolic diff: one line per region
   bool fail_on_change = false;                                    // symbolic diff: exit 1 when the documents differ
+  std::string history = "decided";                                // with contacts: --history decided | recorded
 };
 int run_diff(const DiffCommandOptions&);
 

@@ -11,6 +11,8 @@
 namespace frontdoor::cli {
 
 bool ends_with(std::string_view s, std::string_view suffix);
+// --history's word (decided | recorded, checked by the parser) as the batch's option.
+inline HistoryFrom history_from(std::string_view word) { return word == "recorded" ? HistoryFrom::recorded : HistoryFrom::decided; }
 
 // Compile a document to decide with: its diagnostics go to stderr; nullptr when it cannot be used.
 std::shared_ptr<const RuleSet> load_for_use(const std::string& path);

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   d->add_option("--format", decide.format, "Output: jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
   d->add_option("--threads", decide.threads, "Threads to decide on (default: one per core)");
   d->add_option("--audit", decide.audit, "Also write an audit record per decision (JSON Lines) for 'frontdoor replay'");
+  d->add_option("--history", decide.history,
+                "History from earlier rows' outcomes: decided (default, this run's decisions) or recorded (recorded_outcome where given)")
+      ->check(CLI::IsMember({"decided", "recorded"}));
 
   frontdoor::cli::ExplainOptions explain;
   auto* e = app.add_subcommand("explain", "Explain the decision for one contact (a JSON object)");
@@ -47,6 +50,8 @@ int main(int argc, char** argv) {
   st->add_option("contacts", stats.contacts, "Contacts file (.csv, .jsonl) or -")->required();
   st->add_option("--format", stats.format, "Output: text or json")->check(CLI::IsMember({"text", "json"}));
   st->add_option("--examples", stats.examples, "Disagreeing contacts the audit lists (default 20)");
+  st->add_option("--history", stats.history, "History from earlier rows' decided (default) or recorded outcomes")
+      ->check(CLI::IsMember({"decided", "recorded"}));
 
   frontdoor::cli::DiffCommandOptions diff;
   auto* df = app.add_subcommand(
@@ -59,6 +64,8 @@ int main(int argc, char** argv) {
   df->add_option("--timeout-ms", diff.timeout_ms, "Without contacts: bound on the proofs in ms (default 10000)");
   df->add_flag("--summary", diff.summary, "Without contacts: one line per region");
   df->add_flag("--fail-on-change", diff.fail_on_change, "Without contacts: exit 1 when the documents decide any contact differently");
+  df->add_option("--history", diff.history, "With contacts: history from earlier rows' decided (default) or recorded outcomes")
+      ->check(CLI::IsMember({"decided", "recorded"}));
 
   // --- embedding: replay and convert (cli/audit_commands.hpp) ---
   frontdoor::cli::ReplayOptions replay;

@@ -43,6 +43,15 @@ How a year is built (the numbers are the PARAMS below):
 The generator does not decide anything: the outcome mix comes from running the document over the
 file (`frontdoor decide ... | python3 examples/summarise.py`). PARAMS were tuned that way so that the
 default document gives a national-looking year; see examples/README.md.
+
+* Professional judgement (SPEC 7.8), last and from a random stream of its own (so every other column
+  is what it was without it): each row gets a `recorded_outcome`, the outcome a synthetic front door
+  "gave", and where that differs from the document's an `override_reason`. To know the document's
+  outcome this step decides the rows with the frontdoor package (import it from the build tree:
+  PYTHONPATH=build/python); `--no-recorded` leaves both columns out. Overrides are a minority of
+  about 8%: mostly down from an assessment to early help for family strengths, some early help cut
+  to advice, some up with new information, a few strategy discussions a manager turns into an
+  assessment, and one in ten overrides with no reason recorded. All of it is synthetic.
 """
 
 from __future__ import annotations
@@ -73,6 +82,15 @@ YEAR_START = dt.date(2026, 4, 1)   # the reporting year, 1 April to 31 March
 YEAR_END = dt.date(2027, 3, 31)
 UTC = dt.timezone.utc
 BUILTINS = ["id", "child", "received", "dob", "unborn", "source", "channel", "concerns"]
+# SPEC 7.8: what the synthetic front door recorded, written after the document's own fields.
+RECORDED = ["recorded_outcome", "override_reason"]
+# (decided category, recorded category, reason, chance) per decided row: overrides of the shipped
+# year, about 8% of decided contacts. The reason is dropped for OVERRIDE_UNEXPLAINED of them.
+OVERRIDES = [("assessment", "early_help", "strengths", 0.33), ("early_help", "nfa", "strengths", 0.05),
+             ("nfa", "early_help", "new_information", 0.03), ("early_help", "assessment", "new_information", 0.04),
+             ("s47", "assessment", "manager_judgement", 0.10)]
+OVERRIDE_UNEXPLAINED = 0.10
+NOT_YET_RECORDED = 0.02  # rows whose outcome the front door has not recorded yet
 
 # ------------------------------------------------------------------------------------------------
 # Tunable parameters. Shares are relative weights (they need not add up to 1).
@@ -691,10 +709,55 @@ def cell(v) -> str:
     return str(v)
 
 
-def write(rows: list[dict], doc: Document, out_dir: str, stem: str) -> tuple[str, str]:
+def record_outcomes(rows: list[dict], doc: Document, seed: int) -> None:
+    """Each row's recorded outcome and override reason (SPEC 7.8), from the document's decision of
+    it and a random stream of their own. Rows the document rejects get neither."""
+    try:
+        import frontdoor as fd
+    except ImportError:
+        raise SystemExit("recorded outcomes need the frontdoor package (PYTHONPATH=build/python), or pass --no-recorded")
+    engine = fd.load(doc.path)
+    contacts = [contact_object(r, doc, with_recorded=False) for r in rows]
+    decided = engine.decide_many(contacts, progress=False)
+    by_category: dict[str, str] = {}
+    for o in engine.outcomes:
+        by_category.setdefault(o["category"], o["id"])
+    rng = random.Random(seed * 7919 + 78)
+    for r, outcome, category, error in zip(rows, decided["outcome"], decided["category"], decided["error"]):
+        draw, pick = rng.random(), rng.random()
+        if error is not None or draw < NOT_YET_RECORDED:
+            continue
+        r["recorded_outcome"] = str(outcome)
+        at = 0.0
+        for frm, to, reason, chance in OVERRIDES:
+            if frm != category or to not in by_category:
+                continue
+            if pick < at + chance:
+                r["recorded_outcome"] = by_category[to]
+                r["override_reason"] = None if rng.random() < OVERRIDE_UNEXPLAINED else reason
+                break
+            at += chance
+
+
+def contact_object(r: dict, doc: Document, with_recorded: bool = True) -> dict:
+    """A row as the JSON Lines file gives it: an empty cell is an absent key (unknown)."""
+    concerns = {c: doc.levels[lv] for c, lv in r["concerns"].items()}
+    values = {"id": r["id"], "child": r["child"], "received": r["received"], "dob": r["dob"],
+              "unborn": r["unborn"], "source": r["source"], "channel": r["channel"]}
+    values.update(r["_fields"])
+    obj = {}
+    for h in BUILTINS + [f for f in doc.fields if f not in BUILTINS] + (RECORDED if with_recorded else []):
+        if h == "concerns":
+            obj["concerns"] = concerns
+        elif values.get(h, r.get(h)) is not None:
+            obj[h] = values.get(h, r.get(h))
+    return obj
+
+
+def write(rows: list[dict], doc: Document, out_dir: str, stem: str, recorded: bool = True) -> tuple[str, str]:
     os.makedirs(out_dir, exist_ok=True)
     field_ids = [f for f in doc.fields if f not in BUILTINS]
-    header = BUILTINS + field_ids
+    header = BUILTINS + field_ids + (RECORDED if recorded else [])
     csv_path = os.path.join(out_dir, stem + ".csv")
     jsonl_path = os.path.join(out_dir, stem + ".jsonl")
     with open(csv_path, "w", encoding="utf-8", newline="") as fc, \
@@ -706,15 +769,10 @@ def write(rows: list[dict], doc: Document, out_dir: str, stem: str) -> tuple[str
             values = {"id": r["id"], "child": r["child"], "received": r["received"], "dob": r["dob"],
                       "unborn": r["unborn"], "source": r["source"], "channel": r["channel"]}
             values.update(r["_fields"])
+            values.update({k: r.get(k) for k in RECORDED})
             w.writerow([cell(values[h]) if h != "concerns" else ";".join(f"{c}={l}" for c, l in concerns.items())
                         for h in header])
-            obj = {}
-            for h in header:
-                if h == "concerns":
-                    obj["concerns"] = concerns
-                elif values[h] is not None:   # an empty cell is an absent key: unknown
-                    obj[h] = values[h]
-            fj.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+            fj.write(json.dumps(contact_object(r, doc, recorded), ensure_ascii=False, separators=(",", ":")) + "\n")
     return csv_path, jsonl_path
 
 
@@ -725,12 +783,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out-dir", default=HERE, help="where to write the files (default: this directory)")
     ap.add_argument("--document", default=DEFAULT_DOCUMENT, help="threshold document whose concerns and fields to use")
     ap.add_argument("--stem", default="contacts-2026", help="file name without extension (default contacts-2026)")
+    ap.add_argument("--no-recorded", action="store_true", help="leave out recorded_outcome and override_reason (SPEC 7.8)")
     args = ap.parse_args(argv)
     if args.rows < 1:
         ap.error("--rows must be at least 1")
     doc = Document(args.document)
     rows = Generator(doc, args.seed, args.rows).generate()
-    csv_path, jsonl_path = write(rows, doc, args.out_dir, args.stem)
+    if not args.no_recorded:
+        record_outcomes(rows, doc, args.seed)
+    csv_path, jsonl_path = write(rows, doc, args.out_dir, args.stem, recorded=not args.no_recorded)
     bad = sum(1 for r in rows if "_bad" in r)
     children = len({r["child"] for r in rows if r["child"]})
     print(f"wrote {len(rows)} contacts about {children} children ({bad} deliberately bad rows) to "

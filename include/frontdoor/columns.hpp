@@ -304,7 +304,8 @@ class PagePool {
 };
 
 struct BatchOptions {
-  unsigned threads = 0;                      // 0: one per core (one for small frames)
+  unsigned threads = 0;  // 0: one per core (one for small frames)
+  HistoryFrom history = HistoryFrom::decided;
   bool reasons = false;                      // also intern the reasons of each decision
   std::atomic<std::size_t>* done = nullptr;  // rows decided so far, for a progress bar
   std::atomic<bool>* cancel = nullptr;       // set to stop early (KeyboardInterrupt)
@@ -316,9 +317,12 @@ struct BatchResult {
   std::vector<std::int16_t> level, outcome, routing, category;  // document indices; -1: rejected / none
   std::vector<std::uint8_t> referral;                           // 1 when the outcome is a referral
   std::vector<std::int64_t> received, deadline, decided;        // ms since the epoch, UTC; kNoTime
-  std::vector<std::int32_t> combo;                              // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
-  std::vector<Decision> combos;                                 // one decision per combo, to put it into words
-  std::vector<std::int32_t> reason;                             // into `reasons` (with BatchOptions::reasons); -1: rejected
+  // SPEC 7.8, when the rows carry them (else empty): the recorded outcome and the override reason
+  // (document indices; -1: none, or the row was rejected).
+  std::vector<std::int16_t> recorded_outcome, override_reason;
+  std::vector<std::int32_t> combo;   // into `combos` (outcome + rules: actions, flags, rules); -1: rejected
+  std::vector<Decision> combos;      // one decision per combo, to put it into words
+  std::vector<std::int32_t> reason;  // into `reasons` (with BatchOptions::reasons); -1: rejected
   std::vector<Decision> reasons;
   struct Rejected {
     std::size_t row = 0;
@@ -371,7 +375,8 @@ struct JsonLinesSummary {
 };
 // `watch` (frontdoor/progress.hpp's ProgressWatch) sees the deciding, as the command line's bar does.
 JsonLinesSummary decide_json_lines(const RuleSet&, std::string_view text, std::ostream& out, unsigned threads = 0,
-                                   const std::function<bool(std::size_t, std::size_t)>& watch = {});
+                                   const std::function<bool(std::size_t, std::size_t)>& watch = {},
+                                   HistoryFrom history = HistoryFrom::decided);
 
 // ISO 8601 text for an instant (ms since the epoch): with "Z" when zoned, without an offset when
 // not (which the engine rejects as ambiguous, as it should). Milliseconds are written when not zero.

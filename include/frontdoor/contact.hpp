@@ -20,6 +20,13 @@ using Scalar = std::variant<std::monostate, bool, std::int64_t, double, std::str
 // The built-in name a contact carries the outcome its front door recorded under (for the consistency
 // audit): carried with the contact, never decided on.
 inline constexpr std::string_view kRecordedOutcome = "recorded_outcome";
+// Why the recorded outcome differs from the document's (SPEC 7.8): a code of override_reasons.
+inline constexpr std::string_view kOverrideReason = "override_reason";
+
+// Which outcome a child's earlier row counts with in a batch's later rows (SPEC 7.8): the one this
+// run decided (a faithful what-if), or the one the front door recorded where the row has one (what
+// really happened; this run's where it has none). A rejected row never counts.
+enum class HistoryFrom : std::uint8_t { decided, recorded };
 
 struct NamedValue {
   std::string name;
@@ -79,6 +86,10 @@ struct Contact {
   std::uint64_t domains = 0;                 // bit d set: a concern in domain d is present
   std::uint64_t concern_bits = 0;            // bit k set: concern k (of the first 64) is present
   std::vector<std::string> strings;          // the values of string fields; values[slot] indexes here
+  // What the front door recorded (SPEC 7.8), never decided on: an outcome index and an
+  // override_reasons index, 0xFFFF when not given.
+  std::uint16_t recorded_outcome = 0xFFFF;
+  std::uint16_t override_reason = 0xFFFF;
 };
 
 // An earlier contact resolved against one RuleSet.

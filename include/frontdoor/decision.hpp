@@ -30,6 +30,22 @@ struct DeadlineSource {
   bool operator==(const DeadlineSource&) const = default;
 };
 
+// What the front door recorded against what the document decided (SPEC 7.8). The recorded outcome
+// and reason are kept whenever the contact gives them (audit records keep a reason given for an
+// outcome that agrees); it is an override only when the recorded outcome differs from the decided.
+// Direction compares categories (nfa < early_help < assessment < s47); across when they share one
+// or either is open_case or other.
+enum class OverrideDirection : std::uint8_t { none, up, down, across };
+std::string_view to_string(OverrideDirection) noexcept;  // "none", "up", "down", "across"
+
+struct RecordedOutcome {
+  Index outcome = kNoIndex;                               // the outcome the front door gave; kNoIndex: not recorded
+  Index reason = kNoIndex;                                // into override_reasons; kNoIndex: none given
+  OverrideDirection direction = OverrideDirection::none;  // none: no override
+  bool overrides() const noexcept { return direction != OverrideDirection::none; }
+  bool operator==(const RecordedOutcome&) const = default;
+};
+
 struct Decision {
   std::string contact;                             // the contact's id
   std::string error;                               // empty when decided; else names the field or concern at fault
@@ -45,6 +61,7 @@ struct Decision {
   std::int64_t received = 0;  // milliseconds since the Unix epoch, UTC
   std::int64_t deadline = 0;  // milliseconds since the Unix epoch, UTC; meaningful when deadline_from has one
   DeadlineSource deadline_from;
+  RecordedOutcome recorded;  // what the front door recorded, and whether it overrides the decision
 
   bool ok() const noexcept { return error.empty(); }
   void reject(Rejection r) {
@@ -64,6 +81,7 @@ struct Decision {
     unknowns.clear();
     received = deadline = 0;
     deadline_from = {};
+    recorded = {};
   }
 };
 

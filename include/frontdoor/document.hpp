@@ -60,6 +60,13 @@ struct Outcome {
   SourceOffset at = kNoOffset;
 };
 
+// Why a worker may decide otherwise than the document (SPEC 7.8): a code and its words.
+struct OverrideReason {
+  std::string id;
+  std::string text;
+  SourceOffset at = kNoOffset;
+};
+
 struct Action {
   std::string id;
   std::string text;
@@ -183,6 +190,7 @@ struct ThresholdDocument {
   std::vector<std::string> flags;
   std::vector<Rule> rules;
   std::vector<Routing> routing;
+  std::vector<OverrideReason> override_reasons;
   std::vector<WorkedExample> tests;
 };
 

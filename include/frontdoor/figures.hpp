@@ -55,6 +55,14 @@ struct FigureInput {
   std::vector<std::int64_t> decided;   // when the front door actually decided; kNoTime: not given
   std::vector<std::int32_t> flag_set;  // into `flag_sets`; -1: no flags
 
+  // SPEC 7.8, when the contacts carry recorded outcomes (else empty). Per contact: the override's
+  // direction as OverrideDirection (none: recorded and agrees with the decision), or -1 when nothing
+  // was recorded or the contact was rejected; the reason given with an override (into `reasons`,
+  // -1: none); the level decided (into `levels`, -1: rejected).
+  std::vector<std::string> reasons, levels;
+  std::vector<std::int8_t> override_direction;
+  std::vector<std::int32_t> override_reason, level;
+
   std::size_t size() const noexcept { return outcome.size(); }
 };
 
@@ -79,12 +87,30 @@ struct FigureCounts {
   std::int64_t decided() const noexcept { return contacts - rejected; }
 };
 
+// SPEC 7.8's override figures for one slice: overrides as a share of the decided contacts with a
+// recorded outcome, by direction, and those with no reason.
+struct OverrideCounts {
+  std::string key;             // "all", a level id, a source code, a month YYYY-MM, or "unknown"
+  std::int64_t recorded = 0;   // decided contacts with a recorded outcome
+  std::int64_t overrides = 0;  // ... whose recorded outcome differs from the decided one
+  std::int64_t up = 0, down = 0, across = 0;
+  std::int64_t unexplained = 0;  // overrides with no reason given
+};
+
+struct OverrideFigures {
+  bool present = false;  // the contacts carried recorded outcomes
+  OverrideCounts all;
+  std::vector<std::pair<std::string, std::int64_t>> by_reason;  // overrides by reason, in the order of FigureInput::reasons
+  std::vector<OverrideCounts> by_level, by_source, by_month;    // in level, source and time order (as Figures')
+};
+
 struct Figures {
   FigureCounts all;
   std::vector<FigureCounts> by_source;                         // in DfE code order, "unknown" last
   std::vector<FigureCounts> by_month;                          // in time order, "unknown" last
   std::vector<std::pair<std::string, std::int64_t>> outcomes;  // decided contacts by outcome id
   std::vector<std::pair<std::string, std::int64_t>> flags;     // decided contacts carrying each flag
+  OverrideFigures overrides;
   FigureOptions options;
   bool has_children = false, has_decided = false, has_sources = false, has_months = false;
 };
@@ -94,10 +120,6 @@ Figures compute_figures(const FigureInput&, const FigureOptions& = {});
 
 // The input for a batch decided by `rules` (records and decisions in the same order).
 FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord>, std::span<const Decision>);
-
-// What each record says its front door recorded (kRecordedOutcome), read as the engine reads text;
-// "" when it says nothing.
-std::vector<std::string> recorded_outcomes(std::span<const ContactRecord>);
 
 // year * 12 + month - 1 of an instant (ms since the epoch, UTC) in the document's time zone.
 std::int32_t local_month(const RuleSet& rules, std::int64_t utc_ms);

@@ -105,6 +105,15 @@ FD_API fd_status fd_decide(const fd_ruleset* rules, const char* contact_json, co
    gets the number of rejected rows; FD_REJECTED when there are any. */
 FD_API fd_status fd_decide_batch(const fd_ruleset* rules, const char* contacts_jsonl, char** decisions_jsonl, size_t* rejected);
 
+/* Which outcome earlier rows count with in a batch's history (SPEC 7.8): the one decided here
+   (FD_HISTORY_DECIDED, fd_decide_batch's), or each row's recorded_outcome where it has one
+   (FD_HISTORY_RECORDED: what really happened). */
+#define FD_HISTORY_DECIDED 0
+#define FD_HISTORY_RECORDED 1
+/* fd_decide_batch with the history taken as `history` says; any other value is FD_INVALID_ARGUMENT. */
+FD_API fd_status fd_decide_batch_history(const fd_ruleset* rules, const char* contacts_jsonl, int history, char** decisions_jsonl,
+                                         size_t* rejected);
+
 /* The decision with its trace, as `frontdoor explain --format json`. */
 FD_API fd_status fd_explain(const fd_ruleset* rules, const char* contact_json, const char* history_json, char** explanation);
 

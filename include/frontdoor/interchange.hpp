@@ -120,7 +120,10 @@ std::string audit_record(const RuleSet&, const ContactRecord&, std::span<const H
 
 // Audit records for a batch decided with RuleSet::decide_batch, one line per row in input order,
 // each row with exactly the history the batch gave it (SPEC 2.2). Memory is linear in the rows.
-void write_audit(std::ostream&, const RuleSet&, std::span<const ContactRecord>, std::span<const Decision>);
+// `history` as the batch counted it (SPEC 7.8): each row's history items carry the outcome this run
+// decided, or with HistoryFrom::recorded the recorded one where the row has it.
+void write_audit(std::ostream&, const RuleSet&, std::span<const ContactRecord>, std::span<const Decision>,
+                 HistoryFrom history = HistoryFrom::decided);
 
 // --- referrer feedback -----------------------------------------------------------------------------
 

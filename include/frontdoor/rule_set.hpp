@@ -72,6 +72,12 @@ class DecisionView {
   std::string_view deadline_from() const;
   const Span& deadline_span() const;
   std::vector<Reason> reasons() const;
+  // SPEC 7.8: the outcome the front door recorded and the reason given (empty when none), and
+  // whether that overrides the decision.
+  std::string_view recorded_outcome() const;
+  std::string_view override_reason() const;
+  std::string_view override_reason_text() const;
+  bool overridden() const noexcept { return ok() && d_->recorded.overrides(); }
   std::string to_json() const;  // SPEC section 4, one line, byte-for-byte deterministic
 
  private:
@@ -115,8 +121,9 @@ class RuleSet {
   // batch engine (columns::decide_columns, on one thread per core for a large batch), so a batch
   // decides the same whichever front end hands it over. `progress`, when given, is called now and
   // then with (decided so far, total), from the calling thread.
-  std::vector<Decision> decide_batch(std::span<const ContactRecord>,
-                                     const std::function<void(std::size_t, std::size_t)>& progress = {}) const;
+  // `history` says which outcome earlier rows count with (SPEC 7.8).
+  std::vector<Decision> decide_batch(std::span<const ContactRecord>, const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                     HistoryFrom history = HistoryFrom::decided) const;
 
   // The traced evaluation: the decision and, for every rule and routing entry, what its `when` read.
   Explanation explain(const ContactRecord&, std::span<const HistoryRecord> history = {}) const;

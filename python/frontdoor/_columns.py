@@ -25,6 +25,10 @@ INT64_MAX = np.iinfo(np.int64).max
 CATEGORIES = ["nfa", "early_help", "assessment", "s47", "open_case", "other"]
 # Decision columns, in the order of the command line's JSON.
 DECISION_COLUMNS = ["contact", "level", "outcome", "category", "referral", "actions", "deadline", "flags", "rules", "routing"]
+# SPEC 7.8, when the input carries recorded_outcome or override_reason: where the recorded outcome
+# overrides the decision, which outcome, which way and why.
+OVERRIDE_COLUMNS = ["override_outcome", "override_direction", "override_reason"]
+DIRECTIONS = ["up", "down", "across"]
 # Input columns carried into the output, so that fd.stats and fd.audit can work from decisions alone.
 CARRIED = ["child", "source", "recorded_outcome"]
 
@@ -272,6 +276,10 @@ def to_pandas(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reaso
     cols["flags"] = raw["flags"]
     cols["rules"] = raw["rules"]
     cols["routing"] = _categorical(raw["routing"], info["routing_ids"])
+    if raw["override_outcome"] is not None:
+        cols["override_outcome"] = _categorical(raw["override_outcome"].astype(np.int32), info["outcome_ids"])
+        cols["override_direction"] = _categorical(raw["override_direction"].astype(np.int32), DIRECTIONS)
+        cols["override_reason"] = _categorical(raw["override_reason"].astype(np.int32), info["reason_ids"])
     if reasons:
         cols["reasons"] = table_of(list(raw["reasons"]))[raw["reason"]]
     cols["error"] = raw["error"]
@@ -324,6 +332,10 @@ def to_arrow(raw: Mapping[str, Any], frame: Any, info: Mapping[str, Any], reason
     arrays["flags"] = pa.array([list(c[1]) for c in combos], type=strings).take(code)
     arrays["rules"] = pa.array([list(c[2]) for c in combos], type=strings).take(code)
     arrays["routing"] = dictionary(raw["routing"], info["routing_ids"])
+    if raw["override_outcome"] is not None:
+        arrays["override_outcome"] = dictionary(raw["override_outcome"], info["outcome_ids"])
+        arrays["override_direction"] = dictionary(raw["override_direction"], DIRECTIONS)
+        arrays["override_reason"] = dictionary(raw["override_reason"], info["reason_ids"])
     if reasons:
         reason_type = pa.list_(pa.struct([("kind", pa.string()), ("id", pa.string()), ("text", pa.string()), ("at", pa.string())]))
         table = pa.array([[{"kind": r[0], "id": r[1], "text": r[2], "at": r[3]} for r in rs] for rs in raw["reasons"]], type=reason_type)

@@ -44,7 +44,9 @@ class Decision:
     """A decision, as the command line writes it (`to_dict()` is the same JSON object).
 
     Attributes: contact, level, outcome, category, referral, actions, deadline (ISO 8601, UTC),
-    deadline_from (the outcome, rule or routing entry it comes from), flags, rules, routing, reasons, error. A rejected contact has `error` set and the others None;
+    deadline_from (the outcome, rule or routing entry it comes from), flags, rules, routing,
+    override (SPEC 7.8: a dict of the recorded outcome, its category, direction and reason when the
+    contact's recorded_outcome differs from the decision, else None), reasons, error. A rejected contact has `error` set and the others None;
     `error_code` says why, typed ("unknown_concern", "bad_timestamp", ...), and `error_field` names
     the field at fault.
     """
@@ -136,6 +138,13 @@ class Decision:
     @property
     def routing(self) -> Optional[str]:
         return self._data["routing"]
+
+    @property
+    def override(self) -> Optional[dict[str, Any]]:
+        """SPEC 7.8: {"outcome", "category", "direction" (up | down | across), "reason" (or None)}
+        when the contact's recorded_outcome differs from the decided one; None otherwise."""
+        v = self._data["override"]
+        return None if v is None else dict(v)
 
     @property
     def reasons(self) -> Optional[list[Reason]]:

@@ -63,12 +63,18 @@ class Document:
             "level_ids": [lv["id"] for lv in self._info["levels"]],
             "outcome_ids": [o["id"] for o in self._info["outcomes"]],
             "routing_ids": [r["id"] for r in self._info["routing"]],
+            "reason_ids": [r["id"] for r in self._info["override_reasons"]],
         }
 
     # --- what the document says -------------------------------------------------------------------
     @property
     def id(self) -> str:
         return self._handle.id
+
+    @property
+    def override_reasons(self) -> dict[str, str]:
+        """SPEC 7.8: the codes a worker may give for recording another outcome, with their words."""
+        return {r["id"]: r["text"] for r in self._info["override_reasons"]}
 
     @property
     def title(self) -> str:
@@ -142,7 +148,7 @@ class Document:
         return Decision(self._handle.explain(names, values, _history_json(history), _convert.normalize, _convert.BAD), self)
 
     def _decide_raw(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,
-                    ignore: Iterable[str] = (), objects: bool = False) -> tuple[dict[str, Any], Any]:
+                    ignore: Iterable[str] = (), objects: bool = False, history: str = "decided") -> tuple[dict[str, Any], Any]:
         """The batch's raw columns; `objects`: also the pandas frame's object columns (actions, flags,
         rules, error), made by the module in one pass."""
         if not (_columns.is_pandas(frame) or _columns.is_arrow(frame)):
@@ -157,15 +163,18 @@ class Document:
         specs, n = _columns.column_specs(frame, ignore)
         if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool) or threads < 0):
             raise ValueError("threads must be a whole number (0 for one per core)")
+        if history not in ("decided", "recorded"):
+            raise ValueError("history must be 'decided' (this run's decisions) or 'recorded' (each row's recorded_outcome)")
         callback, close = _progress(progress, n)
         try:
-            raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD, objects)
+            raw = self._handle.decide_columns(specs, n, threads or 0, reasons, callback, _convert.normalize, _convert.BAD, objects,
+                                              history == "recorded")
         finally:
             close()
         return raw, frame
 
     def decide_many(self, frame: Any, *, reasons: bool = False, progress: Progress = None, threads: Optional[int] = None,
-                    ignore: Iterable[str] = ()) -> Any:
+                    ignore: Iterable[str] = (), history: str = "decided") -> Any:
         """Decide every row of a pandas DataFrame or a pyarrow Table (a list of contact dicts gives a
         DataFrame). Returns the same kind of frame, one row per input row in input order (a
         DataFrame keeps its index): the decision columns of `frontdoor decide` (contact, level,
@@ -183,9 +192,16 @@ class Document:
         none, a callable to be given the number of rows decided so far; by default a bar is shown
         for long frames when tqdm is installed. `threads`: how many (default: one per core).
         `ignore`: input columns to leave out (any column the document does not declare rejects
-        every row, as it does on the command line)."""
+        every row, as it does on the command line).
+
+        SPEC 7.8: rows may carry `recorded_outcome` and `override_reason`; the output then has
+        `override_outcome`, `override_direction` and `override_reason` (null where the recorded
+        outcome agrees with the decision, or none was recorded). `history="recorded"` counts each
+        earlier row with its recorded outcome where it has one (what really happened) instead of
+        the outcome decided here (the default, a faithful what-if)."""
         as_pandas = _columns.is_pandas(frame) or isinstance(frame, (list, tuple))
-        raw, frame = self._decide_raw(frame, reasons=reasons, progress=progress, threads=threads, ignore=ignore, objects=as_pandas)
+        raw, frame = self._decide_raw(frame, reasons=reasons, progress=progress, threads=threads, ignore=ignore, objects=as_pandas,
+                                      history=history)
         info = dict(self._ids, attrs=self._attrs())
         if _columns.is_pandas(frame):
             return _columns.to_pandas(raw, frame, info, reasons)

@@ -189,7 +189,43 @@ def figure_input(decisions: Any, contacts: Any = None, timezone: Optional[str] =
     flags = column("flags")
     if flags is not None:
         inp["flag_set"], inp["flags"], inp["flag_sets"] = _flag_sets(flags)
+    _override_input(inp, column, rejected | (outcome_codes < 0), n)
     return inp, attrs
+
+
+_DIRECTION_CODES = {"up": 1, "down": 2, "across": 3}  # OverrideDirection; 0 is none: recorded and agrees
+
+
+def _override_input(inp: dict[str, Any], column: Any, rejected: np.ndarray, n: int) -> None:
+    """SPEC 7.8's columns of FigureInput: each decided row's override direction (-1 where nothing was
+    recorded), its reason and its level. From decide_many's override_direction and override_reason,
+    or from the `override` objects of `frontdoor decide`'s JSON Lines read into a frame."""
+    recorded = column("recorded_outcome")
+    if recorded is None:
+        return
+    has = (recorded.notna().to_numpy() & ~rejected)
+    direction = column("override_direction")
+    reason = column("override_reason")
+    if direction is None and column("override") is not None:
+        objs = column("override").tolist()
+        direction = _pd().Series([o.get("direction") if isinstance(o, dict) else None for o in objs], dtype=object)
+        reason = _pd().Series([o.get("reason") if isinstance(o, dict) else None for o in objs], dtype=object)
+    dirs = np.zeros(n, dtype=np.int8)
+    if direction is not None:
+        dirs = np.array([_DIRECTION_CODES.get(str(v), 0) if isinstance(v, str) else 0 for v in direction.astype(object).tolist()],
+                        dtype=np.int8)
+    inp["override_direction"] = np.where(has, dirs, -1).astype(np.int8)
+    inp["override_reason"], inp["reasons"] = np.full(n, -1, np.int32), []
+    if reason is not None:
+        codes, uniques = _factorize(_text(reason))
+        inp["override_reason"] = np.where(has & (dirs > 0), codes, -1).astype(np.int32)
+        inp["reasons"] = [str(u) for u in uniques]
+    level = column("level")
+    inp["level"], inp["levels"] = np.full(n, -1, np.int32), []
+    if level is not None:
+        codes, uniques = _factorize(_text(level))
+        inp["level"] = codes.astype(np.int32)
+        inp["levels"] = [str(u) for u in uniques]
 
 
 class Figures:
@@ -232,6 +268,21 @@ class Figures:
     @property
     def by_month(self) -> Any:
         return self._table(self.data["by_month"], "month")
+
+    @property
+    def overrides(self) -> Optional[dict[str, Any]]:
+        """SPEC 7.8, when the contacts carry `recorded_outcome`: overrides as a share of the decided
+        contacts with a recorded outcome (`all`), by direction, `by_reason`, `unexplained`, and the
+        `by_level`, `by_source` and `by_month` lists; None otherwise."""
+        o = self.data.get("overrides")
+        return None if o is None else json.loads(json.dumps(o))
+
+    def overrides_by(self, what: str) -> Any:
+        """The override figures by "level", "source" or "month" as a frame (empty without them)."""
+        if what not in ("level", "source", "month"):
+            raise ValueError("overrides_by takes 'level', 'source' or 'month'")
+        o = self.data.get("overrides")
+        return self._table(o[f"by_{what}"] if o else [], what)
 
     @property
     def outcomes(self) -> Any:
@@ -500,7 +551,10 @@ def audit(doc: Document, frame: Any, *, recorded: str = "recorded_outcome", exam
     compare."""
     if not isinstance(doc, Document):
         raise TypeError("audit takes a Document (fd.load) and a frame of contacts")
-    raw, f = doc._decide_raw(frame, reasons=True, threads=threads, progress=progress)
+    # Another column than recorded_outcome may hold a council's own words for what it recorded: the
+    # engine leaves it alone (recorded_outcome itself must name an outcome of the document).
+    ignore = [recorded] if recorded != "recorded_outcome" else []
+    raw, f = doc._decide_raw(frame, reasons=True, threads=threads, progress=progress, ignore=ignore)
     pf = _as_pandas(f)
     if recorded not in pf.columns:
         raise ValueError(f"the contacts have no `{recorded}` column (the outcome the front door recorded)")

@@ -6,7 +6,7 @@ frontdoor's C++ engine (use the `frontdoor` package, not this module)
 from __future__ import annotations
 import collections.abc
 import typing
-__all__: list[str] = ['DecidedContact', 'HAVE_ANALYSIS', 'RuleSet', 'audit', 'check_file', 'compile_file', 'compile_text', 'diff', 'figures', 'iso_timestamp']
+__all__: list[str] = ['DecidedContact', 'HAVE_ANALYSIS', 'RuleSet', 'audit', 'check_file', 'compile_file', 'compile_text', 'diff', 'figures', 'iso_timestamp', 'symbolic_diff']
 class DecidedContact:
     """
     One contact's decision, as the package's Decision reads it
@@ -37,7 +37,7 @@ class RuleSet:
     """
     def decide(self, names: collections.abc.Sequence[str], values: list, history_json: str | None, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
         ...
-    def decide_columns(self, columns: list, rows: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, reasons: bool, progress: collections.abc.Callable[[int], typing.Any] | None, normalize: typing.Any, bad: typing.Any, objects: bool = False) -> dict[str, typing.Any]:
+    def decide_columns(self, columns: list, rows: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex, reasons: bool, progress: collections.abc.Callable[[int], typing.Any] | None, normalize: typing.Any, bad: typing.Any, objects: bool = False, recorded_history: bool = False) -> dict[str, typing.Any]:
         ...
     def explain(self, names: collections.abc.Sequence[str], values: list, history_json: str | None, normalize: typing.Any, bad: typing.Any) -> DecidedContact:
         ...
@@ -83,6 +83,8 @@ def diff(a: RuleSet, side_a: dict, b: RuleSet, side_b: dict, ids: typing.Any, ex
 def figures(input: dict, repeat_flag: str = 'repeat_contact', re_referral_months: typing.SupportsInt | typing.SupportsIndex = 12) -> tuple:
     ...
 def iso_timestamp(ms: typing.SupportsInt | typing.SupportsIndex, zoned: bool = True) -> str:
+    ...
+def symbolic_diff(a: RuleSet, b: RuleSet, timeout_ms: typing.SupportsInt | typing.SupportsIndex = 10000) -> tuple[str, str]:
     ...
 HAVE_ANALYSIS: bool
 __version__: str

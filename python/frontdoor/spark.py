@@ -68,6 +68,8 @@ def output_schema(input_schema: "StructType", *, reasons: bool = False, ignore: 
         T.StructField("deadline", time), T.StructField("flags", texts), T.StructField("rules", texts),
         T.StructField("routing", text),
     ]
+    if "recorded_outcome" in by_name or "override_reason" in by_name:  # SPEC 7.8, as decide_many adds them
+        fields += [T.StructField(k, text) for k in ("override_outcome", "override_direction", "override_reason")]
     if reasons:
         reason = T.StructType([T.StructField(k, text) for k in ("kind", "id", "text", "at")])
         fields.append(T.StructField("reasons", T.ArrayType(reason, containsNull=True)))
@@ -163,7 +165,7 @@ class _Decider:
     reference with only its fields (the document's bytes, the options, the output schema)."""
 
     def __init__(self, data: bytes, path: str, sha256: str, schema: "pa.Schema", *, child: Optional[str],
-                 reasons: bool, ignore: list[str], threads: int, batch_rows: int) -> None:
+                 reasons: bool, ignore: list[str], threads: int, batch_rows: int, history: str = "decided") -> None:
         self.version = _core.__version__  # the driver's; the executors' must be the same
         self.data = data
         self.path = path
@@ -174,6 +176,7 @@ class _Decider:
         self.ignore = ignore
         self.threads = threads
         self.batch_rows = batch_rows
+        self.history = history
 
     def __call__(self, batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
         import pyarrow as pa
@@ -223,7 +226,8 @@ class _Decider:
     def _decide(self, doc: Document, table: "pa.Table") -> Iterator["pa.RecordBatch"]:
         import pyarrow as pa
 
-        out = doc.decide_many(table, reasons=self.reasons, progress=False, threads=self.threads, ignore=self.ignore)
+        out = doc.decide_many(table, reasons=self.reasons, progress=False, threads=self.threads, ignore=self.ignore,
+                              history=self.history)
         names = set(out.column_names)
         arrays = []
         for field in self.schema:
@@ -240,7 +244,7 @@ class _Decider:
 
 def decide(df: "DataFrame", document: Union[Document, PathLike, None] = None, *, text: Union[str, bytes, None] = None,
            partitions: Optional[int] = None, reasons: bool = False, ignore: Iterable[str] = (), keep: Sequence[str] = (),
-           threads: int = 1, batch_rows: int = DEFAULT_BATCH_ROWS) -> "DataFrame":
+           threads: int = 1, batch_rows: int = DEFAULT_BATCH_ROWS, history: str = "decided") -> "DataFrame":
     """Decide every row of a PySpark DataFrame of contacts; returns a PySpark DataFrame (lazy, like
     any transformation) with one row per input row and the schema `output_schema` gives.
 
@@ -260,7 +264,8 @@ def decide(df: "DataFrame", document: Union[Document, PathLike, None] = None, *,
     rejected, as on the command line). `threads`: decide_many's threads per Spark task (default
     1: Spark already runs one task per core). `batch_rows`: rows per decide_many call on an
     executor (a child's rows are never split between calls, so a child with more rows makes a
-    bigger call)."""
+    bigger call). `history`: "decided" (default) or "recorded", as for `Document.decide_many`
+    (SPEC 7.8: earlier rows count with their recorded outcome where they have one)."""
     from pyspark.sql import functions as F
 
     data, path = _document_source(document, text)
@@ -268,6 +273,8 @@ def decide(df: "DataFrame", document: Union[Document, PathLike, None] = None, *,
     ignore = list(ignore)
     if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
         raise ValueError("threads must be a whole number (0 for one per core of the executor)")
+    if history not in ("decided", "recorded"):
+        raise ValueError("history must be 'decided' or 'recorded'")
     if not isinstance(batch_rows, int) or isinstance(batch_rows, bool) or batch_rows < 1:
         raise ValueError("batch_rows must be a positive whole number")
     if partitions is not None and (not isinstance(partitions, int) or isinstance(partitions, bool) or partitions < 1):
@@ -292,7 +299,7 @@ def decide(df: "DataFrame", document: Union[Document, PathLike, None] = None, *,
     elif partitions:
         df = df.repartition(partitions)
     decider = _Decider(data, path, doc.sha256, _arrow_schema(schema, large), child=child, reasons=reasons,
-                       ignore=ignore, threads=threads, batch_rows=batch_rows)
+                       ignore=ignore, threads=threads, batch_rows=batch_rows, history=history)
     return df.mapInArrow(decider, schema)
 
 

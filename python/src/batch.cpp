@@ -8,6 +8,7 @@
 
 #include "binding.hpp"
 #include "cells.hpp"
+#include "decide/judge.hpp"
 
 namespace frontdoor::python {
 
@@ -121,6 +122,33 @@ py::object array_or_none(std::vector<T>&& v) {
   return v.empty() ? py::object(py::none()) : py::object(to_numpy(std::move(v)));
 }
 
+// SPEC 7.8, per row: the recorded outcome where it overrides the decision (else -1), the direction
+// (-1 none, else OverrideDirection - 1: up 0, down 1, across 2) and the reason given with it (-1).
+void put_override_columns(const RuleSet& rs, const BatchResult& result, py::dict& out) {
+  if (result.recorded_outcome.empty()) {
+    out["override_outcome"] = py::none();
+    out["override_direction"] = py::none();
+    out["override_reason"] = py::none();
+    return;
+  }
+  const std::size_t n = result.rows;
+  std::vector<std::int16_t> outcome(n, -1), reason(n, -1);
+  std::vector<std::int8_t> direction(n, -1);
+  auto index = [](std::int16_t x) { return x < 0 ? kNoIndex : static_cast<Index>(x); };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (result.outcome[i] < 0 || result.recorded_outcome[i] < 0) continue;
+    const RecordedOutcome r =
+        detail::judge(rs.document(), index(result.outcome[i]), index(result.recorded_outcome[i]), index(result.override_reason[i]));
+    if (!r.overrides()) continue;
+    outcome[i] = result.recorded_outcome[i];
+    reason[i] = result.override_reason[i];
+    direction[i] = static_cast<std::int8_t>(static_cast<int>(r.direction) - 1);
+  }
+  out["override_outcome"] = to_numpy(std::move(outcome));
+  out["override_direction"] = to_numpy(std::move(direction));
+  out["override_reason"] = to_numpy(std::move(reason));
+}
+
 void put_code_columns(BatchResult& result, py::dict& out) {
   out["level"] = to_numpy(std::move(result.level));
   out["outcome"] = to_numpy(std::move(result.outcome));
@@ -138,7 +166,7 @@ void put_code_columns(BatchResult& result, py::dict& out) {
 }  // namespace
 
 JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
-                          py::object normalize, py::object bad, bool objects) {
+                          py::object normalize, py::object bad, bool objects, bool recorded_history) {
   columns::PhaseTimer timer;
   std::vector<py::object> keep;
   Converter cv{normalize, bad, &keep, threads ? threads : std::max(1u, std::thread::hardware_concurrency())};
@@ -153,6 +181,7 @@ JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, uns
   options.reasons = reasons;
   options.pages = h.pages.get();
   timer.lap("cells");
+  options.history = recorded_history ? HistoryFrom::recorded : HistoryFrom::decided;
   BatchResult result = decide_watched(*h.rules, columns, rows, options, progress);
 
   columns::PhaseTimer after;  // the engine's phases are timed on their own
@@ -161,6 +190,7 @@ JsonObject decide_columns(const Handle& h, py::list specs, std::size_t rows, uns
   put_errors(result, out);
   if (objects) put_object_columns(result, rows, out);
   out["contact"] = engine_ids(columns, rows);
+  put_override_columns(*h.rules, result, out);
   put_code_columns(result, out);
   after.lap("out");
   return out;

@@ -105,7 +105,7 @@ DecidedContact explain_one(const Handle&, const std::vector<std::string>& names,
 
 // --- batch.cpp --------------------------------------------------------------------------------------
 JsonObject decide_columns(const Handle&, py::list specs, std::size_t rows, unsigned threads, bool reasons, Progress progress,
-                          py::object normalize, py::object bad, bool objects);
+                          py::object normalize, py::object bad, bool objects, bool recorded_history);
 
 // --- runner.cpp -------------------------------------------------------------------------------------
 

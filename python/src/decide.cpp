@@ -49,6 +49,17 @@ py::object reason_dicts(const DecisionView& v) {
   return out;
 }
 
+// SPEC 7.8's "override", as decision_json.cpp writes it.
+py::object override_dict(const DecisionView& v, const Decision& d, const ThresholdDocument& doc) {
+  if (!v.overridden()) return py::none();
+  py::dict o;
+  o["outcome"] = text(v.recorded_outcome());
+  o["category"] = text(to_string(doc.outcomes[d.recorded.outcome].category));
+  o["direction"] = text(to_string(d.recorded.direction));
+  o["reason"] = text_or_none(!v.override_reason().empty(), v.override_reason());
+  return o;
+}
+
 py::dict step_dict(const TraceStep& s) {
   py::dict d, values;
   d["kind"] = text(to_string(s.kind));
@@ -131,6 +142,7 @@ JsonObject DecidedContact::fields() const {
   out["flags"] = text_list(decided, v.flags());
   out["rules"] = text_list(decided, v.rules());
   out["routing"] = text_or_none(decided && d_.routing != kNoIndex, v.routing());
+  out["override"] = override_dict(v, d_, doc);
   out["reasons"] = decided ? reason_dicts(v) : py::object(py::none());
   document["id"] = text(doc.id);
   document["version"] = text(doc.version);

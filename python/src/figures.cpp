@@ -38,6 +38,13 @@ FigureInput figure_input_from(py::dict d) {
   in.deadline = vector_of<std::int64_t>(d["deadline"]);
   in.decided = vector_of<std::int64_t>(d["decided"]);
   in.flag_set = vector_of<std::int32_t>(d["flag_set"]);
+  if (d.contains("override_direction")) {  // SPEC 7.8, when the frame carries recorded outcomes
+    in.reasons = d["reasons"].cast<std::vector<std::string>>();
+    in.levels = d["levels"].cast<std::vector<std::string>>();
+    in.override_direction = vector_of<std::int8_t>(d["override_direction"]);
+    in.override_reason = vector_of<std::int32_t>(d["override_reason"]);
+    in.level = vector_of<std::int32_t>(d["level"]);
+  }
   return in;
 }
 

@@ -30,7 +30,7 @@ void register_rule_set(py::module_& m) {
       .def("decide", &fp::decide_one, "names"_a, "values"_a, "history_json"_a, "normalize"_a, "bad"_a)
       .def("explain", &fp::explain_one, "names"_a, "values"_a, "history_json"_a, "normalize"_a, "bad"_a)
       .def("decide_columns", &fp::decide_columns, "columns"_a, "rows"_a, "threads"_a, "reasons"_a, "progress"_a, "normalize"_a, "bad"_a,
-           "objects"_a = false);
+           "objects"_a = false, "recorded_history"_a = false);
 }
 
 void register_decided_contact(py::module_& m) {

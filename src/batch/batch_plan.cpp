@@ -17,6 +17,8 @@ BatchPlan::BatchPlan(const RuleSet& rs, const std::vector<const columns::Column*
       case Role::child: child_col = k; break;
       case Role::received: received_col = k; break;
       case Role::decided: decided_col = k; break;
+      case Role::recorded: recorded_col = k; break;
+      case Role::reason: reason_col = k; break;
       default: break;
     }
   }

@@ -24,7 +24,7 @@ struct BatchPlan {
   const detail::RowPlan& rows;    // p.rows
   std::vector<ColumnPlan> plans;  // per column
   bool usable = true;             // false: a column given twice, which the engine must word an error about
-  std::optional<std::size_t> id_col, child_col, received_col, decided_col;
+  std::optional<std::size_t> id_col, child_col, received_col, decided_col, recorded_col, reason_col;
 
   BatchPlan(const RuleSet& rs, const std::vector<const columns::Column*>& columns);
 };

@@ -63,7 +63,20 @@ void read_times(const Column& col, std::size_t from, std::size_t to, std::vector
   });
 }
 
-// 1. In input order: each row's child, received (and decided) time, and owner.
+// The recorded outcome or override reason of each row (SPEC 7.8), -1 where none (or not the
+// document's: the fast path leaves such a row to the engine, which rejects it).
+void read_judgements(const BatchPlan& plan, const Column& col, resolve::Builtin which, std::size_t from, std::size_t to,
+                     std::vector<std::int16_t>& into) {
+  Reader reader(&col);
+  std::string text;
+  batch::for_each_cell(col, reader, from, to - from, [&](std::size_t i, const Cell& x) {
+    std::uint16_t index = 0xFFFF;
+    if (resolve::judgement_value(plan.p, which, resolve::CellValue{x}, text, index) == RejectionCode::none && index != 0xFFFF)
+      into[from + i] = static_cast<std::int16_t>(index);
+  });
+}
+
+// 1. In input order: each row's child, received (and decided) time, recorded outcome and reason, and owner.
 Keys read_keys(const BatchPlan& plan, const std::vector<const Column*>& columns, std::size_t n, unsigned threads, BatchResult& out) {
   Keys keys(n);
   detail::run_threads(threads, [&](unsigned t) {
@@ -72,6 +85,10 @@ Keys read_keys(const BatchPlan& plan, const std::vector<const Column*>& columns,
     if (plan.child_col) read_children(*columns[*plan.child_col], from, to, threads, keys);
     if (plan.received_col) read_times(*columns[*plan.received_col], from, to, out.received);
     if (plan.decided_col) read_times(*columns[*plan.decided_col], from, to, out.decided);
+    if (plan.recorded_col)
+      read_judgements(plan, *columns[*plan.recorded_col], resolve::Builtin::recorded_outcome, from, to, out.recorded_outcome);
+    if (plan.reason_col)
+      read_judgements(plan, *columns[*plan.reason_col], resolve::Builtin::override_reason, from, to, out.override_reason);
   });
   return keys;
 }
@@ -118,6 +135,10 @@ void gather(std::vector<batch::ThreadDecisions>& decided, const Keys& keys, cons
   for (auto& d : decided)
     out.errors.insert(out.errors.end(), std::make_move_iterator(d.errors.begin()), std::make_move_iterator(d.errors.end()));
   std::sort(out.errors.begin(), out.errors.end(), [](auto& a, auto& b) { return a.row < b.row; });
+  for (auto& e : out.errors) {  // a rejected row has no decision, so nothing it overrides
+    if (!out.recorded_outcome.empty()) out.recorded_outcome[e.row] = -1;
+    if (!out.override_reason.empty()) out.override_reason[e.row] = -1;
+  }
   for (auto& d : decided) out.engine_rows += d.engine_rows;
 }
 
@@ -132,6 +153,10 @@ BatchResult empty_result(std::size_t n, const BatchPlan& plan, const BatchOption
   out.received.assign(n, kNoTime);
   out.deadline.assign(n, kNoTime);
   if (plan.decided_col) out.decided.assign(n, kNoTime);
+  if (plan.recorded_col || plan.reason_col) {
+    out.recorded_outcome.assign(n, -1);
+    out.override_reason.assign(n, -1);
+  }
   out.combo.assign(n, -1);
   if (options.reasons) out.reason.assign(n, -1);
   return out;
@@ -189,6 +214,7 @@ BatchResult decide_source(const RuleSet& rs, const std::vector<const Column*>& c
 
   // 4. Each thread decides its rows in its order.
   batch::DecideShared shared(plan, columns, options, strings, records ? records->records : std::span<const ContactRecord>{});
+  if (options.history == HistoryFrom::recorded && !out.recorded_outcome.empty()) shared.recorded = out.recorded_outcome.data();
   std::vector<batch::ThreadDecisions> decided(threads);
   detail::run_threads(threads, [&](unsigned t) { batch::decide_thread(shared, packed[t], order[t], decided[t]); });
   out.cancelled = shared.stopped;

@@ -103,7 +103,7 @@ class RowDecider {
     return &earlier_;
   }
 
-  void remember_history(bool in_group, const Decided& d) {
+  void remember_history(std::size_t row, bool in_group, const Decided& d) {
     if (!in_group) return;
     if (past_ == pool_.size()) pool_.emplace_back();
     PastContact& h = pool_[past_++];
@@ -113,6 +113,10 @@ class RowDecider {
     h.referral = d.referral != 0;
     h.outcome = static_cast<std::uint16_t>(d.outcome);  // what this run decided, for counters that filter on it
     h.level = static_cast<std::uint16_t>(d.level);
+    if (s_.recorded && s_.recorded[row] >= 0) {  // what really happened, where the front door recorded it
+      h.outcome = static_cast<std::uint16_t>(s_.recorded[row]);
+      h.referral = p_.doc.outcomes[h.outcome].referral;
+    }
   }
 
   void decide_row(std::size_t row, std::size_t pos, bool in_group) {
@@ -134,14 +138,14 @@ class RowDecider {
       r.decided = *known;
       const Outcome& oc = p_.doc.outcomes[static_cast<std::size_t>(known->outcome)];
       r.deadline = oc.decide_within.unit == Span::Unit::none ? kNoTime : p_.calendar->add(c_.received, oc.decide_within);
-      return remember_history(in_group, *known);
+      return remember_history(row, in_group, *known);
     }
     detail::decide_counted(p_, c_, counted, d_, no_trace_);
     const Outcome& oc = p_.doc.outcomes[d_.outcome];
     r.deadline = d_.deadline_from.kind == DeadlineSource::Kind::none ? kNoTime : d_.deadline;  // no decide_within: no deadline
     r.decided = intern(oc);
     if (keyed) memo_.add(key, key_hash, r.decided);
-    remember_history(in_group, r.decided);
+    remember_history(row, in_group, r.decided);
   }
 
   // The decision's codes, and its combo and reason interned by this thread.

@@ -29,6 +29,9 @@ struct DecideShared {
   std::span<const ContactRecord> records;                // when the rows are records: the engine resolves these
   MemoPlan memo_plan;
   std::int64_t reach;  // detail::window_reach's
+  // With history from recorded outcomes (SPEC 7.8): each row's recorded outcome by input row, -1
+  // where none; null: earlier rows count with what this run decided.
+  const std::int16_t* recorded = nullptr;
   std::atomic<bool> stopped{false};
 
   DecideShared(const BatchPlan& p, const std::vector<const columns::Column*>& c, const columns::BatchOptions& o,

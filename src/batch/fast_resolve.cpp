@@ -127,8 +127,14 @@ class Fast {
   void read_column(std::size_t k, std::size_t from, std::size_t m, const std::int64_t* received) {
     const ColumnPlan& pl = s_.plans[k];
     switch (pl.role) {
-      case Role::decided:
-      case Role::recorded: return;  // read by the keys phase and the caller; nothing the engine decides on
+      case Role::decided: return;  // read by the keys phase and the caller; nothing the engine decides on
+      case Role::recorded:         // read by the keys phase too; a value that is not the document's is the engine's to word
+      case Role::reason:
+        return for_each_cell(k, from, m, [&](std::size_t i, const Cell& x) {
+          const auto which = pl.role == Role::recorded ? resolve::Builtin::recorded_outcome : resolve::Builtin::override_reason;
+          std::uint16_t index = 0;
+          if (resolve::judgement_value(s_.p, which, resolve::CellValue{x}, scratch_, index) != RejectionCode::none) fail(i);
+        });
       case Role::field:
         if (pl.type == FieldType::string) return read_texts(k, from, m);
         return read_scalars(k, pl, from, m);

@@ -6,9 +6,11 @@
 #include <thread>
 #include <unordered_map>
 
+#include "decide/judge.hpp"
 #include "frontdoor/columns.hpp"
 #include "frontdoor/detail/threads.hpp"
 #include "report/decision_fragments.hpp"
+#include "report/write.hpp"
 #include "time/civil.hpp"
 #include "util/json.hpp"
 
@@ -126,6 +128,15 @@ void write_json_lines(const RuleSet& rules, const BatchResult& r, const Column* 
             s += '"';
           }
           s += f.middle;
+          if (r.recorded_outcome.empty() || r.recorded_outcome[row] < 0) {
+            s += "null";
+          } else {
+            const auto index = [](std::int16_t x) { return x < 0 ? kNoIndex : static_cast<Index>(x); };
+            const Index reason = r.override_reason.empty() ? kNoIndex : index(r.override_reason[row]);
+            detail::append_override(s, rules,
+                                    detail::judge(rules.document(), index(r.outcome[row]), index(r.recorded_outcome[row]), reason));
+          }
+          s += f.before_reasons;
           s += '[';
           for (std::size_t j = frames.item_at[k]; j < frames.item_at[k + 1]; ++j) {
             if (j != frames.item_at[k]) s += ',';

@@ -1,4 +1,5 @@
 #include "batch/record_rows.hpp"
+#include "decide/judge.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -71,10 +72,11 @@ RecordRows::RecordRows(std::span<const ContactRecord> rows) : records(rows), eng
 }
 
 std::vector<Decision> decide_records(const RuleSet& rs, std::span<const ContactRecord> rows,
-                                     const std::function<void(std::size_t, std::size_t)>& progress) {
+                                     const std::function<void(std::size_t, std::size_t)>& progress, HistoryFrom history) {
   const RecordRows source(rows);
   columns::BatchOptions options;
   options.reasons = true;
+  options.history = history;
   std::atomic<std::size_t> done{0};
   options.done = &done;
   columns::BatchResult result;
@@ -115,6 +117,8 @@ std::vector<Decision> decide_records(const RuleSet& rs, std::span<const ContactR
     d = result.reasons[static_cast<std::size_t>(result.reason[row])];
     resolve::id_value(resolve::ScalarValue{*rows[row].find("id")}, d.contact);
     d.received = result.received[row];
+    auto index = [&](const std::vector<std::int16_t>& v) { return v.empty() || v[row] < 0 ? kNoIndex : static_cast<Index>(v[row]); };
+    d.recorded = detail::judge(p.doc, d.outcome, index(result.recorded_outcome), index(result.override_reason));
     d.deadline =
         result.deadline[row] != kNoTime ? result.deadline[row] : p.calendar->add(d.received, p.doc.outcomes[d.outcome].decide_within);
   }

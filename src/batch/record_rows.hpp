@@ -33,6 +33,6 @@ columns::BatchResult decide_source(const RuleSet&, const std::vector<const colum
 // RuleSet::decide_batch: the records decided by decide_source, each row's decision made whole
 // (its id, received time, deadline and reasons). `progress` is called from the calling thread.
 std::vector<Decision> decide_records(const RuleSet&, std::span<const ContactRecord>,
-                                     const std::function<void(std::size_t, std::size_t)>& progress);
+                                     const std::function<void(std::size_t, std::size_t)>& progress, HistoryFrom history);
 
 }  // namespace frontdoor::batch

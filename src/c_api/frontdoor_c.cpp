@@ -223,18 +223,26 @@ FD_API fd_status fd_decide(const fd_ruleset* r, const char* contact_json, const 
 }
 
 FD_API fd_status fd_decide_batch(const fd_ruleset* r, const char* contacts_jsonl, char** decisions_jsonl, size_t* rejected) {
+  return fd_decide_batch_history(r, contacts_jsonl, FD_HISTORY_DECIDED, decisions_jsonl, rejected);
+}
+
+FD_API fd_status fd_decide_batch_history(const fd_ruleset* r, const char* contacts_jsonl, int history, char** decisions_jsonl,
+                                         size_t* rejected) {
   if (decisions_jsonl) *decisions_jsonl = nullptr;
   if (rejected) *rejected = 0;
   return guarded([&] {
     if (!r || !contacts_jsonl || !decisions_jsonl)
       return fail(FD_INVALID_ARGUMENT, "fd_decide_batch: rules, contacts_jsonl and decisions_jsonl are required");
+    if (history != FD_HISTORY_DECIDED && history != FD_HISTORY_RECORDED)
+      return fail(FD_INVALID_ARGUMENT, "fd_decide_batch_history: history must be FD_HISTORY_DECIDED or FD_HISTORY_RECORDED");
+    const auto from = history == FD_HISTORY_RECORDED ? frontdoor::HistoryFrom::recorded : frontdoor::HistoryFrom::decided;
     // The library's JSON Lines batch, as `frontdoor decide` runs it; its reader needs readable
     // padding past the text, so the text is copied with it.
     const std::string_view given(contacts_jsonl);
     std::string padded(given.size() + frontdoor::columns::kJsonLinesPadding, '\0');
     std::copy(given.begin(), given.end(), padded.begin());
     std::ostringstream out;
-    const auto summary = frontdoor::columns::decide_json_lines(*r->rules, std::string_view(padded.data(), given.size()), out);
+    const auto summary = frontdoor::columns::decide_json_lines(*r->rules, std::string_view(padded.data(), given.size()), out, 0, {}, from);
     *decisions_jsonl = copy_out(out.str());
     const std::size_t bad = summary.rejected;
     if (rejected) *rejected = bad;

@@ -55,6 +55,7 @@ RowPlan plan_rows(const Program& p) {
                                                           {"dob", Role::dob},
                                                           {"decided", Role::decided},
                                                           {kRecordedOutcome.data(), Role::recorded},
+                                                          {kOverrideReason.data(), Role::reason},
                                                           {"concerns", Role::concerns},
                                                           {"history", Role::history}};
   for (auto& [name, role] : kBuiltIn) plan.names.emplace(name, NamePlan{role, 0, 0, FieldType::boolean});

@@ -15,9 +15,9 @@
 
 namespace frontdoor::detail {
 
-// What a name in a row is. `decided` and `recorded_outcome` are carried for figures (when the
-// front door decided, what it recorded) and never decided on.
-enum class Role : std::uint8_t { id, child, received, dob, decided, recorded, concerns, history, field, unknown };
+// What a name in a row is. `decided`, `recorded_outcome` and `override_reason` are carried for
+// figures and overrides (when the front door decided, what it recorded and why) and never decided on.
+enum class Role : std::uint8_t { id, child, received, dob, decided, recorded, reason, concerns, history, field, unknown };
 
 struct NamePlan {
   Role role = Role::unknown;

@@ -209,8 +209,8 @@ Explanation RuleSet::explain(const ContactRecord& record, std::span<const Histor
 // One batch engine (src/batch/): the records are one more row source of decide_columns, so a batch
 // decides the same whichever front end hands it over.
 std::vector<Decision> RuleSet::decide_batch(std::span<const ContactRecord> rows,
-                                            const std::function<void(std::size_t, std::size_t)>& progress) const {
-  return batch::decide_records(*this, rows, progress);
+                                            const std::function<void(std::size_t, std::size_t)>& progress, HistoryFrom history) const {
+  return batch::decide_records(*this, rows, progress, history);
 }
 
 }  // namespace frontdoor

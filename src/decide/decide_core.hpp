@@ -10,6 +10,7 @@
 
 #include "compile/program.hpp"
 #include "decide/evaluate.hpp"
+#include "decide/judge.hpp"
 #include "frontdoor/decision.hpp"
 
 namespace frontdoor::detail {
@@ -276,6 +277,7 @@ void decide_core(const Program& p, const Contact& c, std::span<const PastContact
   std::int64_t counters[kMaxCounters];
   count_history(p, c, history, counters);
   decide_counted(p, c, counters, out, trace);
+  out.recorded = judge(p.doc, out.outcome, c.recorded_outcome, c.override_reason);
 }
 
 }  // namespace frontdoor::detail

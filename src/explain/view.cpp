@@ -31,6 +31,16 @@ std::string_view to_string(ReasonKind k) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(OverrideDirection d) noexcept {
+  switch (d) {
+    case OverrideDirection::none: return "none";
+    case OverrideDirection::up: return "up";
+    case OverrideDirection::down: return "down";
+    case OverrideDirection::across: return "across";
+  }
+  return "none";
+}
+
 std::string_view to_string(StepKind k) noexcept { return k == StepKind::routing ? "routing" : "rule"; }
 
 std::string_view to_string(ConditionResult r) noexcept {
@@ -106,6 +116,19 @@ std::string to_string(const Span& s) {
 std::string DecisionView::deadline() const {
   bool has = ok() && d_->deadline_from.kind != DeadlineSource::Kind::none;
   return has ? detail::format_timestamp(d_->deadline) : std::string();
+}
+
+std::string_view DecisionView::recorded_outcome() const {
+  const Index o = d_->recorded.outcome;
+  return ok() && o < doc_of(*rules_).outcomes.size() ? std::string_view(doc_of(*rules_).outcomes[o].id) : "";
+}
+std::string_view DecisionView::override_reason() const {
+  const Index r = d_->recorded.reason;
+  return ok() && r < doc_of(*rules_).override_reasons.size() ? std::string_view(doc_of(*rules_).override_reasons[r].id) : "";
+}
+std::string_view DecisionView::override_reason_text() const {
+  const Index r = d_->recorded.reason;
+  return ok() && r < doc_of(*rules_).override_reasons.size() ? std::string_view(doc_of(*rules_).override_reasons[r].text) : "";
 }
 
 std::string_view DecisionView::deadline_from() const {

@@ -58,13 +58,7 @@ std::tuple<int, long, std::string> source_sort_key(const std::string& code) {
   return {0, std::stol(code.substr(0, i)), code.substr(i)};
 }
 
-std::string month_key(std::int32_t m) {
-  std::int32_t year = m >= 0 ? m / 12 : -((-m + 11) / 12);
-  std::int32_t month = m - year * 12 + 1;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", static_cast<int>(year), static_cast<int>(month));
-  return buf;
-}
+using detail::month_key;
 
 template <class T>
 void check_length(const std::vector<T>& v, std::size_t n, const char* name) {
@@ -78,6 +72,25 @@ std::string scalar_text(const Scalar* v) {
   std::string out;
   if (v) coerce::text_of(*v, out);
   return out;
+}
+
+// SPEC 7.8's columns, when any decided contact carries a recorded outcome.
+void add_override_columns(const ThresholdDocument& doc, std::span<const Decision> decisions, FigureInput& in) {
+  if (std::none_of(decisions.begin(), decisions.end(), [](const Decision& d) { return d.ok() && d.recorded.outcome != kNoIndex; })) return;
+  for (auto& r : doc.override_reasons) in.reasons.push_back(r.id);
+  for (auto& l : doc.levels) in.levels.push_back(l.id);
+  const std::size_t n = decisions.size();
+  in.override_direction.assign(n, -1);
+  in.override_reason.assign(n, -1);
+  in.level.assign(n, -1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Decision& d = decisions[i];
+    if (!d.ok()) continue;
+    in.level[i] = d.level;
+    if (d.recorded.outcome == kNoIndex) continue;
+    in.override_direction[i] = static_cast<std::int8_t>(d.recorded.direction);
+    if (d.recorded.overrides() && d.recorded.reason != kNoIndex) in.override_reason[i] = d.recorded.reason;
+  }
 }
 
 }  // namespace
@@ -227,13 +240,7 @@ Figures compute_figures(const FigureInput& in, const FigureOptions& options) {
   for (std::size_t f = 0; f < in.flags.size(); ++f)
     if (flag_count[f]) out.flags.emplace_back(in.flags[f], flag_count[f]);
   std::stable_sort(out.flags.begin(), out.flags.end(), [](auto& a, auto& b) { return a.second > b.second; });
-  return out;
-}
-
-std::vector<std::string> recorded_outcomes(std::span<const ContactRecord> records) {
-  std::vector<std::string> out;
-  out.reserve(records.size());
-  for (const ContactRecord& r : records) out.push_back(scalar_text(r.find(kRecordedOutcome)));
+  detail::count_overrides(in, out);
   return out;
 }
 
@@ -302,6 +309,7 @@ FigureInput figure_input(const RuleSet& rules, std::span<const ContactRecord> re
   }
   if (!any_decided) in.decided.clear();
   if (children.empty()) in.child.clear();
+  add_override_columns(doc, decisions, in);
   return in;
 }
 
@@ -356,6 +364,7 @@ std::string to_json(const Figures& f) {
   w.key("has_children").boolean(f.has_children);
   w.key("has_decided").boolean(f.has_decided);
   w.close('}');
+  detail::write_overrides(w, f);
   w.close('}');
   return std::move(w).str();
 }
@@ -422,6 +431,7 @@ std::string to_text(const Figures& f) {
   };
   table("By source (shares of decided contacts; re-referral of referrals)", f.by_source, true);
   table("By month", f.by_month, false);
+  detail::append_overrides_text(o, f);
   return o;
 }
 

@@ -8,7 +8,25 @@
 #include <string_view>
 #include <vector>
 
+#include "frontdoor/figures.hpp"
+#include "util/json.hpp"
+
 namespace frontdoor::detail {
+
+// A month (year * 12 + month - 1) as YYYY-MM.
+inline std::string month_key(std::int32_t m) {
+  std::int32_t year = m >= 0 ? m / 12 : -((-m + 11) / 12);
+  std::int32_t month = m - year * 12 + 1;
+  std::string s = std::to_string(year);
+  while (s.size() < 4) s.insert(s.begin(), '0');
+  return s + (month < 10 ? "-0" : "-") + std::to_string(month);
+}
+
+// SPEC 7.8's override figures (src/figures/overrides.cpp): counted once the other figures' slices
+// are known, written into the figures' JSON object and appended to their text.
+void count_overrides(const FigureInput&, Figures&);
+void write_overrides(JsonWriter&, const Figures&);
+void append_overrides_text(std::string&, const Figures&);
 
 // 24000 -> "24,000"
 inline std::string thousands(std::int64_t v) {

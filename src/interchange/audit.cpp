@@ -64,7 +64,8 @@ std::string audit_record(const RuleSet& rules, const ContactRecord& contact, std
   return record_line(document_json(rules), without_history(contact), history_to_json(seen), source, rules.view(d).to_json(), d, row);
 }
 
-void write_audit(std::ostream& out, const RuleSet& rules, std::span<const ContactRecord> rows, std::span<const Decision> decisions) {
+void write_audit(std::ostream& out, const RuleSet& rules, std::span<const ContactRecord> rows, std::span<const Decision> decisions,
+                 HistoryFrom history_from) {
   const std::string document = document_json(rules);
   const ThresholdDocument& doc = rules.document();
   // The batch's history (RuleSet::decide_batch, SPEC 2.2): a row sees the earlier decided rows of
@@ -83,8 +84,10 @@ void write_audit(std::ostream& out, const RuleSet& rules, std::span<const Contac
     const Scalar* r = rows[i].find("received");
     h.received = r ? detail::text_of(*r) : std::string();
     h.concerns = rows[i].concerns;
-    h.outcome = doc.outcomes[decisions[i].outcome].id;
-    h.referral = doc.outcomes[decisions[i].outcome].referral;
+    const Decision& d = decisions[i];
+    const Index counted = history_from == HistoryFrom::recorded && d.recorded.outcome != kNoIndex ? d.recorded.outcome : d.outcome;
+    h.outcome = doc.outcomes[counted].id;
+    h.referral = doc.outcomes[counted].referral;
     std::string one = history_to_json(std::span<const HistoryRecord>(&h, 1));
     item[i] = one.substr(1, one.size() - 2);  // without the brackets
   }

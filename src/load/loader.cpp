@@ -61,7 +61,9 @@ class Loader : public NodeReader {
     if (auto* n = root.find("always")) doc_.always = refs(*n, "always", "action", action_ids());
     if (auto* n = root.find("rules")) load_rules(*n);
     if (auto* n = root.find("routing")) load_routing(*n);
+    if (auto* n = root.find("override_reasons")) load_override_reasons(*n);
     if (auto* n = root.find("tests")) load_worked_examples(src_, opt_, *n, doc_, out_);
+    warn_unused_override_reasons();
     load_outcome_links(src_, opt_, root, doc_, out_);
   }
 
@@ -104,6 +106,32 @@ class Loader : public NodeReader {
       identifier(n.key(i), a.id, "action id");
       if (!n.val(i).is_map()) a.text = text(n.val(i), "action '" + a.id + "'");  // the mapping form: load_outcome_links
       doc_.actions.push_back(std::move(a));
+    }
+  }
+
+  // SPEC 7.8: the codes a worker may give for deciding otherwise, each with its words.
+  void load_override_reasons(const Node& n) {
+    if (!expect_kind(n, Node::Kind::mapping, "override_reasons") || !limit(n, "override_reasons")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      OverrideReason r;
+      r.id = n.key(i).value;
+      r.at = n.key(i).at;
+      identifier(n.key(i), r.id, "override reason id");
+      r.text = text(n.val(i), "override reason '" + r.id + "'");
+      doc_.override_reasons.push_back(std::move(r));
+    }
+  }
+
+  // A reason no worked example gives is untested words, as an action nothing names is (FD303): a
+  // worked example that records an outcome with it shows how the document expects it to be used.
+  void warn_unused_override_reasons() {
+    for (const OverrideReason& r : doc_.override_reasons) {
+      bool used = std::any_of(doc_.tests.begin(), doc_.tests.end(), [&](const WorkedExample& t) {
+        const Scalar* v = t.contact.find(kOverrideReason);
+        const auto* s = v ? std::get_if<std::string>(v) : nullptr;
+        return s && *s == r.id;
+      });
+      if (!used) d_.warning("FD303", r.at, "unused override reason '" + r.id + "': no worked example records an outcome with it");
     }
   }
 
@@ -180,7 +208,7 @@ class Loader : public NodeReader {
     static const std::set<std::string, std::less<>> reserved = {"id", "child", "received", "dob", "unborn", "source", "channel", "concerns",
                                                                 "history", "level", "age_months", "age_years",
                                                                 // carried with contacts for figures, never decided on
-                                                                "decided", "recorded_outcome"};
+                                                                "decided", "recorded_outcome", "override_reason"};
     for (std::size_t i = 0; i < n.size(); ++i) {
       Field f;
       f.id = n.key(i).value;

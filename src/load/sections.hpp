@@ -13,9 +13,9 @@ struct Section {
   std::span<const std::string_view> allowed, required;
 };
 
-inline constexpr std::string_view kDocumentAllowed[] = {"frontdoor",  "id",      "title",  "version",  "effective_from", "levels",
-                                                        "outcomes",   "actions", "always", "calendar", "fields",         "concerns",
-                                                        "indicators", "history", "rules",  "routing",  "tests"};
+inline constexpr std::string_view kDocumentAllowed[] = {
+    "frontdoor", "id",     "title",    "version",    "effective_from", "levels", "outcomes", "actions", "always",
+    "calendar",  "fields", "concerns", "indicators", "history",        "rules",  "routing",  "tests",   "override_reasons"};
 inline constexpr std::string_view kDocumentRequired[] = {"frontdoor", "id", "levels", "outcomes"};
 inline constexpr Section kDocument{"document", "", kDocumentAllowed, kDocumentRequired};
 

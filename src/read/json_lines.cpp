@@ -419,12 +419,12 @@ namespace {
 
 // Every row through the record reader and RuleSet::decide_batch (itself decide_columns over the
 // records), each decision as DecisionView::to_json writes it.
-JsonLinesSummary decide_records(const RuleSet& rules, std::string_view text, std::ostream& out) {
+JsonLinesSummary decide_records(const RuleSet& rules, std::string_view text, std::ostream& out, HistoryFrom history) {
   std::istringstream in{std::string(text)};
   const std::vector<ContactRecord> records = read_json_lines(in);
   JsonLinesSummary summary;
   summary.rows = records.size();
-  for (const Decision& d : rules.decide_batch(records)) {
+  for (const Decision& d : rules.decide_batch(records, {}, history)) {
     summary.rejected += !d.ok();
     out << rules.view(d).to_json() << '\n';
   }
@@ -434,10 +434,10 @@ JsonLinesSummary decide_records(const RuleSet& rules, std::string_view text, std
 }  // namespace
 
 JsonLinesSummary decide_json_lines(const RuleSet& rules, std::string_view text, std::ostream& out, unsigned threads,
-                                   const std::function<bool(std::size_t, std::size_t)>& watch) {
+                                   const std::function<bool(std::size_t, std::size_t)>& watch, HistoryFrom history) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto read = read::json_lines_columns(text, threads);
-  if (!read) return decide_records(rules, text, out);
+  if (!read) return decide_records(rules, text, out, history);
   const std::size_t n = read->rows;
   std::vector<const Column*> views;
   const Column* ids = nullptr;
@@ -448,6 +448,7 @@ JsonLinesSummary decide_json_lines(const RuleSet& rules, std::string_view text, 
   BatchOptions options;
   options.threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 10000)));
   options.reasons = true;
+  options.history = history;
   const BatchResult result = watch ? decide_columns(rules, views, n, options, watch) : decide_columns(rules, views, n, options);
   write_json_lines(rules, result, ids, out, threads);
   return {n, result.errors.size()};

@@ -384,7 +384,8 @@ std::string joined(const std::vector<std::string_view>& v) {
 }  // namespace
 
 void write_csv_header(std::ostream& o) {
-  o << "contact,level,outcome,category,referral,actions,deadline,flags,rules,routing,document_sha256,error\n";
+  o << "contact,level,outcome,category,referral,actions,deadline,flags,rules,routing,override_outcome,override_direction,override_reason,"
+       "document_sha256,error\n";
 }
 
 void write_csv_row(std::ostream& o, const RuleSet& rs, const Decision& d) {
@@ -398,9 +399,14 @@ void write_csv_row(std::ostream& o, const RuleSet& rs, const Decision& d) {
     csv_cell(o, joined(v.flags()));
     o << ',';
     csv_cell(o, joined(v.rules()));
-    o << ',' << v.routing() << ',' << rs.sha256() << ",\n";
+    o << ',' << v.routing() << ',';
+    if (v.overridden())  // SPEC 7.8: the recorded outcome, its direction and reason, where it overrides
+      o << v.recorded_outcome() << ',' << to_string(d.recorded.direction) << ',' << v.override_reason();
+    else
+      o << ",,";
+    o << ',' << rs.sha256() << ",\n";
   } else {
-    o << ",,,,,,,,,," << rs.sha256() << ',';
+    o << std::string(12, ',') << rs.sha256() << ',';  // the twelve empty decision columns, level .. override_reason
     csv_cell(o, d.error);
     o << '\n';
   }

@@ -15,10 +15,15 @@
 
 namespace frontdoor::detail {
 
-// Where the per-row values went: before and after the contact's id, the deadline and the reasons.
+// Where the per-row values went: before and after the contact's id, the deadline, the override and
+// the reasons.
 struct Marks {
-  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0, reasons = 0, after_reasons = 0;
+  std::size_t contact = 0, after_contact = 0, deadline = 0, after_deadline = 0, override_at = 0, after_override = 0, reasons = 0,
+              after_reasons = 0;
 };
+
+// SPEC 7.8's "override" (report/decision_json.cpp).
+void write_override(JsonWriter&, const ThresholdDocument&, const RecordedOutcome&);
 
 template <class Parts>
 void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks& at, Parts&& parts) {
@@ -67,6 +72,13 @@ void write_fields(JsonWriter& w, const RuleSet& rules, const Decision& d, Marks&
     w.string(v.routing());
   else
     w.null();
+  w.key("override");  // the row's own, as its id and deadline are
+  at.override_at = w.str().size();
+  if (decided)
+    write_override(w, rules.document(), d.recorded);
+  else
+    w.null();
+  at.after_override = w.str().size();
   w.key("reasons");
   at.reasons = w.str().size();
   if (decided)

@@ -70,7 +70,8 @@ DecisionFrame DecisionParts::frame(const Decision& d) const {
   w.close('}');
   const std::string& s = w.str();
   auto part = [&](std::size_t from, std::size_t to) { return s.substr(from, to - from); };
-  return {part(0, at.contact), part(at.after_contact, at.deadline), part(at.after_deadline, at.reasons), s.substr(at.after_reasons)};
+  return {part(0, at.contact), part(at.after_contact, at.deadline), part(at.after_deadline, at.override_at),
+          part(at.after_override, at.reasons), s.substr(at.after_reasons)};
 }
 
 }  // namespace frontdoor::detail

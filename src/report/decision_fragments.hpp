@@ -1,7 +1,7 @@
 // A batch's decisions put into words from parts rendered once per document: each reason's JSON
 // object (its text escaped and its source position looked up once) and the document's reference.
 // A row is then written as a frame (what its level, outcome, rules, routing and deadline's source
-// give, the same for many rows) around its own id, deadline and reasons, byte for byte what
+// give, the same for many rows) around its own id, deadline, override and reasons, byte for byte what
 // DecisionView::to_json writes: both go through write_fields (report/decision_fields.hpp), and the
 // reasons through visit_reasons (report/reasons.hpp).
 #pragma once
@@ -17,9 +17,9 @@
 namespace frontdoor::detail {
 
 // A decision's object in parts around what differs from row to row: a row is
-// open + <id> + head + <deadline> + middle + <reasons> + tail.
+// open + <id> + head + <deadline> + middle + <override> + before_reasons + <reasons> + tail.
 struct DecisionFrame {
-  std::string open, head, middle, tail;
+  std::string open, head, middle, before_reasons, tail;
 };
 
 class DecisionParts {

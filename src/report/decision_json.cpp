@@ -22,6 +22,35 @@ struct Words {
 
 }  // namespace
 
+// SPEC 7.8's "override": null unless the recorded outcome differs from the decided one.
+void write_override(JsonWriter& w, const ThresholdDocument& doc, const RecordedOutcome& r) {
+  if (!r.overrides() || r.outcome >= doc.outcomes.size()) {
+    w.null();
+    return;
+  }
+  const Outcome& o = doc.outcomes[r.outcome];
+  w.open('{');
+  w.key("outcome").string(o.id);
+  w.key("category").string(to_string(o.category));
+  w.key("direction").string(to_string(r.direction));
+  w.key("reason");
+  if (r.reason < doc.override_reasons.size())
+    w.string(doc.override_reasons[r.reason].id);
+  else
+    w.null();
+  w.close('}');
+}
+
+void append_override(std::string& out, const RuleSet& rules, const RecordedOutcome& r) {
+  if (!r.overrides()) {
+    out += "null";
+    return;
+  }
+  JsonWriter w;
+  write_override(w, rules.document(), r);
+  out += w.str();
+}
+
 void write_document_reference(JsonWriter& w, const RuleSet& rules) {
   const ThresholdDocument& doc = rules.document();
   w.open('{');

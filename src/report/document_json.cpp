@@ -123,6 +123,16 @@ struct DocumentWriter {
     }
     w.close(']');
   }
+  // SPEC 7.8: why a worker may record another outcome, [{id, text}] as forms read them.
+  void override_reasons() {
+    w.key("override_reasons").open('[');
+    for (auto& r : doc.override_reasons) {
+      w.open('{').key("id").string(r.id).key("text").string(r.text);
+      at(r.at);
+      w.close('}');
+    }
+    w.close(']');
+  }
 };
 
 }  // namespace
@@ -148,6 +158,7 @@ std::string to_json(const RuleSet& rules, DocumentDetail detail) {
     d.fields();
     d.concerns();
     d.rules();
+    d.override_reasons();
     w.key("tests").number(static_cast<std::int64_t>(doc.tests.size()));
   }
   w.close('}');

@@ -12,6 +12,9 @@ void write_decision_fields(JsonWriter&, const RuleSet&, const Decision&);
 
 // A decision's reference to its document, {id, version, sha256}.
 void write_document_reference(JsonWriter&, const RuleSet&);
+// A row's "override" value (SPEC 7.8), as write_fields writes it.
+void write_override(JsonWriter&, const ThresholdDocument&, const RecordedOutcome&);
+void append_override(std::string& out, const RuleSet&, const RecordedOutcome&);
 
 inline JsonWriter::Layout layout_of(bool indented) { return indented ? JsonWriter::Layout::indented : JsonWriter::Layout::compact; }
 

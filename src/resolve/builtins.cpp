@@ -57,8 +57,21 @@ Rejection builtin_rejection(Builtin b, RejectionCode code) {
     case Builtin::child: return words::child_not_text();
     case Builtin::received: return code == RejectionCode::missing_field ? words::no_received() : words::bad_received();
     case Builtin::dob: return code == RejectionCode::dob_after_received ? words::dob_after_received() : words::bad_dob();
+    case Builtin::recorded_outcome:
+    case Builtin::override_reason: return words::bad_judgement(b == Builtin::recorded_outcome, code);
   }
   return words::no_id();
+}
+
+std::uint16_t judgement_index(const detail::Program& p, Builtin which, std::string_view id) {
+  if (which == Builtin::recorded_outcome) {
+    auto it = p.outcome_by_name.find(std::string(id));
+    return it == p.outcome_by_name.end() ? 0xFFFF : it->second;
+  }
+  const auto& reasons = p.doc.override_reasons;
+  for (std::size_t i = 0; i < reasons.size(); ++i)
+    if (reasons[i].id == id) return static_cast<std::uint16_t>(i);
+  return 0xFFFF;
 }
 
 }  // namespace frontdoor::resolve

@@ -27,7 +27,7 @@ class Calendar;
 namespace frontdoor::resolve {
 
 // The built-ins a rejection of builtin_rejection can be about.
-enum class Builtin : std::uint8_t { id, child, received, dob };
+enum class Builtin : std::uint8_t { id, child, received, dob, recorded_outcome, override_reason };
 
 // `id`: text (or a whole number, written as its digits); required, and not empty.
 template <class Value>
@@ -61,6 +61,21 @@ RejectionCode dob_value(const Value& v, std::optional<detail::CivilDate>& out) {
   if (!v.as_date(d)) return RejectionCode::bad_date;
   out = d;
   return RejectionCode::none;
+}
+
+// The index of a recorded outcome's or an override reason's id in the document (0xFFFF: none).
+std::uint16_t judgement_index(const detail::Program&, Builtin which, std::string_view id);
+
+// `recorded_outcome` and `override_reason` (SPEC 7.8): an id of the document's outcomes, of its
+// override_reasons; may be absent (out is then 0xFFFF). Carried with the contact, never decided on.
+template <class Value>
+RejectionCode judgement_value(const detail::Program& p, Builtin which, const Value& v, std::string& text, std::uint16_t& out) {
+  out = 0xFFFF;
+  if (v.absent()) return RejectionCode::none;
+  if (!v.as_text(text)) return RejectionCode::wrong_type;
+  out = judgement_index(p, which, text);
+  if (out != 0xFFFF) return RejectionCode::none;
+  return which == Builtin::recorded_outcome ? RejectionCode::unknown_outcome : RejectionCode::unknown_override_reason;
 }
 
 // The calendar date of a local day, remembered: rows in input order mostly share the previous

@@ -51,8 +51,9 @@ class RecordResolver {
       case Role::child: return builtin(Builtin::child, resolve::child_value(v, c_.child), unused_);
       case Role::received: return builtin(Builtin::received, resolve::received_value(v, c_.received, memo_), has_received_);
       case Role::dob: return builtin(Builtin::dob, resolve::dob_value(v, dob_), unused_);
-      case Role::decided:
-      case Role::recorded: return {};  // carried for figures, never decided on
+      case Role::decided: return {};  // carried for figures, never decided on
+      case Role::recorded: return judgement(Builtin::recorded_outcome, v, c_.recorded_outcome);
+      case Role::reason: return judgement(Builtin::override_reason, v, c_.override_reason);
       case Role::concerns:
       case Role::history:  // a record carries these apart from its fields
       case Role::unknown: return words::unknown_field(f.name, p_.rows.suggestions);
@@ -69,6 +70,12 @@ class RecordResolver {
     }
     c_.values[plan.slot] = x;
     c_.known[plan.slot] = 1;
+    return {};
+  }
+
+  std::optional<Rejection> judgement(resolve::Builtin b, const resolve::ScalarValue& v, std::uint16_t& out) {
+    std::string text;
+    if (auto code = resolve::judgement_value(p_, b, v, text, out); code != RejectionCode::none) return resolve::builtin_rejection(b, code);
     return {};
   }
 
@@ -133,6 +140,7 @@ bool RuleSet::resolve(const ContactRecord& r, Contact& c, Rejection& rejection) 
   const Program& p = *program_;
   c.id.clear(), c.child.clear(), c.strings.clear(), c.concerns.clear();
   c.received = 0, c.domains = 0, c.concern_bits = 0;
+  c.recorded_outcome = c.override_reason = kNoIndex;
   c.values.assign(p.slot_names.size(), 0);
   c.known.assign(p.slot_names.size(), 0);
   c.concern_levels.assign(p.doc.concerns.size(), 0);

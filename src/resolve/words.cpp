@@ -29,6 +29,7 @@ std::string_view to_string(RejectionCode code) noexcept {
     case RejectionCode::unknown_outcome: return "unknown_outcome";
     case RejectionCode::too_much_history: return "too_much_history";
     case RejectionCode::level_not_given: return "level_not_given";
+    case RejectionCode::unknown_override_reason: return "unknown_override_reason";
   }
   return "unreadable";
 }
@@ -98,6 +99,13 @@ Rejection concern_twice(const std::string& concern) {
 }
 Rejection unknown_outcome(const std::string& outcome) {
   return Rejection::at(RejectionCode::unknown_outcome, "outcome", "unknown outcome " + shown_id(outcome));
+}
+
+Rejection bad_judgement(bool recorded_outcome, RejectionCode code) {
+  std::string field(recorded_outcome ? kRecordedOutcome : kOverrideReason);
+  if (code == RejectionCode::wrong_type)
+    return Rejection::at(code, field, recorded_outcome ? "must be an outcome id (text)" : "must be a code of override_reasons (text)");
+  return Rejection::at(code, field, recorded_outcome ? "not an outcome of this document" : "not one of the document's override_reasons");
 }
 
 Rejection unknown_history_level(const std::string& level) {

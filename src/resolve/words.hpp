@@ -31,6 +31,9 @@ Rejection unknown_field(std::string_view name, const std::vector<std::string_vie
 Rejection concern_twice(const std::string& concern);
 Rejection unknown_outcome(const std::string& outcome);
 Rejection unknown_history_level(const std::string& level);  // a history item's own level
+// A contact's recorded_outcome (or override_reason) that is not text or not one of the document's:
+// the words name the field and never the value, which a worker typed.
+Rejection bad_judgement(bool recorded_outcome, RejectionCode code);
 // The concern's and level's indices, or why the entry names neither.
 std::optional<Rejection> find_concern(const detail::Program&, const ConcernEntry&, std::uint16_t& concern, std::uint16_t& level);
 Rejection no_descriptor(const detail::Program&, std::uint16_t concern, const ConcernEntry&);

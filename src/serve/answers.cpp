@@ -118,8 +118,7 @@ Answer decisions_answer(const RuleSet& rules, std::string& body, unsigned thread
 
 Answer document_answer(const RuleSet& rules) {
   Answer a;
-  // Override reasons (SPEC 7.8) are not in the model yet: an empty list keeps the shape forms read.
-  a.body = with_member(to_json(rules, DocumentDetail::full), "override_reasons", "[]");
+  a.body = to_json(rules, DocumentDetail::full);  // override_reasons included (SPEC 7.8)
   return a;
 }
 

@@ -23,20 +23,6 @@ bool is_uuid(const std::string& s) {
   return true;
 }
 
-// The seam for professional judgement (SPEC 7.8): today the resolver carries recorded_outcome
-// without checking it, so the service checks here that it names one of the document's outcomes.
-// When the resolver checks recorded_outcome and override_reason itself, this goes, and a contact
-// with an override_reason stops being refused as an unknown field.
-std::optional<Answer> recorded_outcome_problem(const RuleSet& rules, const json& contact) {
-  auto it = contact.find(kRecordedOutcome);
-  if (it == contact.end() || it->is_null())
-    return error_answer(400, "missing_field", "recorded_outcome: a record needs the outcome the front door gave", kRecordedOutcome);
-  if (!it->is_string()) return error_answer(400, "wrong_type", "recorded_outcome: must be an outcome id (a string)", kRecordedOutcome);
-  for (const Outcome& o : rules.document().outcomes)
-    if (o.id == it->get<std::string>()) return std::nullopt;
-  return error_answer(400, "unknown_outcome", "recorded_outcome: not an outcome of this document", kRecordedOutcome);
-}
-
 std::string utc_now() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -60,12 +46,15 @@ Answer record_answer(const RuleSet& rules, std::string_view body, AuditLog& audi
     decision_id = it->get<std::string>();
     contact.erase(it);
   }
-  if (auto bad = recorded_outcome_problem(rules, contact)) return *bad;
   // The body as sent reaches the reader (duplicate keys and all), unless decision_id had to come out.
   ContactRecord record =
       record_from_json(decision_id.empty() ? std::string(body) : contact.dump(-1, ' ', false, json::error_handler_t::replace));
   Decision d = rules.decide(record);
+  // The resolver checks recorded_outcome and override_reason like any other field (SPEC 7.8); a
+  // record, unlike a decision, needs the outcome the front door gave.
   if (!d.ok()) return error_answer(400, to_string(d.error_code), d.error, d.error_field);
+  if (d.recorded.outcome == kNoIndex)
+    return error_answer(400, "missing_field", "recorded_outcome: a record needs the outcome the front door gave", kRecordedOutcome);
   std::string line = interchange::audit_record(rules, record, {}, "given", d);
   line = with_member(std::move(line), "recorded_at", "\"" + utc_now() + "\"");
   if (!decision_id.empty()) line = with_member(std::move(line), "decision_id", "\"" + decision_id + "\"");

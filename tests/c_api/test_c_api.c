@@ -209,6 +209,29 @@ int main(int argc, char** argv) {
   }
   fd_string_free(decisions);
 
+  /* Professional judgement (SPEC 7.8): the override in the decision, and history from recorded
+     outcomes on request. A complex contact recorded as early help is not a referral, so the same
+     child's next complex contact is a re-referral only when history counts decided outcomes. */
+  const char* judged =
+      "{\"id\":\"J1\",\"child\":\"KJ\",\"received\":\"2026-06-01T10:00:00Z\",\"concerns\":{\"parental_mental_health\":\"complex\"},"
+      "\"recorded_outcome\":\"early_help\",\"override_reason\":\"strengths\"}\n"
+      "{\"id\":\"J2\",\"child\":\"KJ\",\"received\":\"2026-07-01T10:00:00Z\",\"concerns\":{\"parental_mental_health\":\"complex\"}}\n";
+  char* by_decided = NULL;
+  char* by_recorded = NULL;
+  CHECK(fd_decide_batch_history(rules, judged, FD_HISTORY_DECIDED, &by_decided, NULL) == FD_OK);
+  CHECK(fd_decide_batch_history(rules, judged, FD_HISTORY_RECORDED, &by_recorded, NULL) == FD_OK);
+  CHECK(CONTAINS(by_decided,
+                 "\"override\":{\"outcome\":\"early_help\",\"category\":\"early_help\",\"direction\":\"down\",\"reason\":\"strengths\"}"));
+  CHECK(CONTAINS(by_decided, "\"rules\":[\"re_referral\"]") && !CONTAINS(by_recorded, "re_referral"));
+  fd_string_free(by_recorded);
+  CHECK(fd_decide_batch_history(rules, judged, 7, &by_recorded, NULL) == FD_INVALID_ARGUMENT && by_recorded == NULL);
+  fd_string_free(by_decided);
+  char* bad_reason = NULL;
+  CHECK(fd_decide(rules, "{\"id\":\"J3\",\"received\":\"2026-06-01T10:00:00Z\",\"override_reason\":\"Mrs Smith said so\"}", NULL,
+                  &bad_reason) == FD_REJECTED);
+  CHECK(CONTAINS(bad_reason, "override_reason: ") && !CONTAINS(bad_reason, "Smith"));
+  fd_string_free(bad_reason);
+
   /* Four threads, one ruleset handle, the same batch. */
   enum { kThreads = 4 };
   pthread_t threads[kThreads];

@@ -297,10 +297,12 @@ def test_referrer_summary_in_the_documents_words():
     assert "Outcome: " + outcome["name"] in text
     steps = list(dict.fromkeys(doc.get("always", []) + outcome.get("actions", [])))
     for step in steps:
-        assert "  - " + doc["actions"][step] + "\n" in text
+        action = doc["actions"][step]
+        assert "  - " + (action["text"] if isinstance(action, dict) else action) + "\n" in text
     assert text.count("\n  - ") == len(steps)
     due = datetime.datetime.fromisoformat(decision["deadline"].replace("Z", "+00:00"))
-    zone = doc["calendar"]["timezone"]
+    calendar = doc["calendar"]
+    zone = calendar.get("timezone", "Europe/London" if calendar.get("preset") else "UTC")
     local = due.astimezone(zoneinfo.ZoneInfo(zone))
     assert f"{local:%A} {local.day} {local:%B %Y, %H:%M} {zone} time ({due:%H:%M} UTC, {decision['deadline']})" in text
     assert "within " + outcome["decide_within"] in text

@@ -47,7 +47,9 @@ def base(i):
 def hostile_contacts():
     """One contact per (place, secret): each puts one secret in one place and is otherwise valid."""
     fields = ["child", "received", "dob", "source", "channel", "unborn", "consent", "open_case", "disabled",
-              "police_protection", "telling_family_raises_risk", "decided"]
+              "police_protection", "telling_family_raises_risk", "decided",
+              # SPEC 7.8: what the front door recorded, and why it differs
+              "recorded_outcome", "override_reason"]
     out = []
     n = 0
     for secret in SECRETS:
@@ -74,7 +76,7 @@ def hostile_contacts():
             out.append(c)
             n += 1
         # Wrong types carrying the secret: lists, objects.
-        for f in ("consent", "source", "history", "concerns"):
+        for f in ("consent", "source", "history", "concerns", "recorded_outcome", "override_reason"):
             c = base(n)
             c[f] = [secret, {"x": secret}]
             out.append(c)

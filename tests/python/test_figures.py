@@ -110,8 +110,11 @@ def test_audit(doc, contacts, decisions, cli, tmp_path):
     recorded[(idx % 10 == 3) & decided] = "single_assessment"   # some recorded differently
     recorded[(idx % 10 == 5) & decided] = None                  # some not recorded
     recorded[idx % 97 == 0] = "NFA (closed)"                    # some the document does not know
-    frame = contacts.assign(recorded_outcome=recorded)
-    a = fd.audit(doc, frame)
+    # A council's own column of what it recorded, in its own words: recorded_outcome itself must
+    # name one of the document's outcomes (SPEC 7.8), so free text goes in another column.
+    plain = contacts.drop(columns=["recorded_outcome", "override_reason"])
+    frame = plain.assign(recorded=recorded)
+    a = fd.audit(doc, frame, recorded="recorded")
     data = a.to_dict()
     assert data["rows"] == n
     assert data["unrecognised_values"] == {"NFA (closed)": int(((idx % 97 == 0) & decided).sum())}
@@ -122,7 +125,11 @@ def test_audit(doc, contacts, decisions, cli, tmp_path):
     first = a.disagreeing.iloc[0]
     assert first["reasons"] and first["reasons"][0].kind in ("concern", "level")
     assert a.confusion.loc["assessment"].sum() > 0
-    # The command line reports the same audit when the contacts carry recorded_outcome.
+    # The command line reports the same audit when the contacts carry recorded_outcome (outcome ids).
+    recorded[idx % 97 == 0] = None
+    frame = plain.assign(recorded_outcome=recorded)
+    data = fd.audit(doc, frame).to_dict()
+    assert data["unrecognised_values"] == {} and data["disagreeing"] == int((differs & (idx % 97 != 0)).sum())
     path = tmp_path / "recorded.csv"
     frame.to_csv(path, index=False)
     r = run_cli(cli, "stats", "--format", "json", DOC, str(path))
@@ -134,4 +141,4 @@ def test_audit(doc, contacts, decisions, cli, tmp_path):
 
 def test_audit_needs_the_column(doc, contacts):
     with pytest.raises(ValueError):
-        fd.audit(doc, contacts.head(10))
+        fd.audit(doc, contacts.head(10).drop(columns=["recorded_outcome", "override_reason"]))

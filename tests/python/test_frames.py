@@ -60,8 +60,10 @@ def test_threads_do_not_change_anything(doc, contacts):
 
 def test_output_columns_and_types(doc, contacts):
     out = doc.decide_many(contacts.head(200), reasons=True)
-    assert list(out.columns)[:12] == ["contact", "level", "outcome", "category", "referral", "actions", "deadline", "flags",
-                                      "rules", "routing", "reasons", "error"]
+    # The shipped year carries recorded outcomes (SPEC 7.8): the override columns follow routing.
+    assert list(out.columns)[:15] == ["contact", "level", "outcome", "category", "referral", "actions", "deadline", "flags",
+                                      "rules", "routing", "override_outcome", "override_direction", "override_reason", "reasons",
+                                      "error"]
     assert {"child", "received", "source"} <= set(out.columns)
     assert out["level"].cat.ordered and list(out["level"].cat.categories) == ["universal", "early_help", "complex", "acute"]
     assert str(out["deadline"].dtype).startswith("datetime64") and str(out["deadline"].dt.tz) == "UTC"

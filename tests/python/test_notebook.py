@@ -21,4 +21,6 @@ def test_notebook_runs_top_to_bottom(tmp_path):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", "")) for o in outputs)
     assert "agreement" in text and "24,000 contacts" in text
+    # SPEC 7.8's section: the override figures and the two history modes on the shipped year.
+    assert "recorded outcomes" in text and "strengths" in text and "re-referral flags" in text
     assert any("image/png" in o.get("data", {}) for o in outputs), "the plots were not drawn"

@@ -89,15 +89,31 @@ def test_records_are_replayable_audit_records(server):
     assert replay.returncode == 0, replay.stdout + replay.stderr
 
 
+def test_records_with_an_override_reason(server):
+    # SPEC 7.8: the worker records another outcome than the document's, with a declared reason.
+    status, _, decided = server.post_json("/v1/decide", json.dumps(CONTACT))
+    ours = json.loads(decided)["outcome"]
+    other = "advice" if ours != "advice" else "early_help"
+    record = dict(CONTACT, recorded_outcome=other, override_reason="strengths")
+    status, _, answer = server.post_json("/v1/records", json.dumps(record))
+    assert status == 201, answer
+    saved = json.loads(answer)
+    assert saved["contact"]["override_reason"] == "strengths" and saved["contact"]["recorded_outcome"] == other
+    assert saved["decision"]["override"]["outcome"] == other and saved["decision"]["override"]["reason"] == "strengths"
+    assert json.loads(server.audit_path.read_text().splitlines()[-1]) == saved
+
+
 @pytest.mark.parametrize("change,field", [({"recorded_outcome": "no_such_outcome"}, "recorded_outcome"),
                                           ({"recorded_outcome": None}, "recorded_outcome"),
+                                          ({"override_reason": "no_such_reason"}, "override_reason"),
+                                          ({"override_reason": ["strengths"]}, "override_reason"),
                                           ({"decision_id": "not-a-uuid"}, "decision_id")])
 def test_records_refuse_bad_records(server, change, field):
     before = server.audit_path.read_text() if server.audit_path.exists() else ""
     record = {**CONTACT, "recorded_outcome": "advice", **change}
     status, _, answer = server.post_json("/v1/records", json.dumps(record))
     assert status == 400 and error_of(answer)["field"] == field
-    assert "no_such_outcome" not in answer.decode()
+    assert "no_such_outcome" not in answer.decode() and "no_such_reason" not in answer.decode()
     assert (server.audit_path.read_text() if server.audit_path.exists() else "") == before
 
 
@@ -108,7 +124,11 @@ def test_document_for_forms(server):
     assert doc["id"] == "exampleshire" and doc["sha256"] == server.sha()
     assert [l["id"] for l in doc["levels"]] == ["universal", "early_help", "complex", "acute"]
     assert doc["domains"] and doc["concerns"][0]["levels"] and doc["fields"][0]["type"]
-    assert doc["outcomes"] and doc["override_reasons"] == []
+    assert doc["outcomes"]
+    assert [(r["id"], r["text"]) for r in doc["override_reasons"]] == [
+        ("strengths", "Family strengths and support reduce the risk"),
+        ("new_information", "Information received after the contact changes the picture"),
+        ("manager_judgement", "Team manager's judgement, recorded on the case")]
 
 
 def test_health_metrics_and_page(server):

@@ -76,6 +76,9 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
       {base({{"history", text(R"([{"received":"last week"}])")}}), C::bad_timestamp, "history[0].received"},
       {base({{"history", text("[1")}}), C::unreadable, "history"},
       {base({{"history", text(history)}}), C::too_much_history, "history"},
+      // SPEC 7.8: what the front door recorded must be the document's own ids.
+      {base({{"recorded_outcome", text("nope")}}), C::unknown_outcome, "recorded_outcome"},
+      {base({{"override_reason", text("gut_feeling")}}), C::unknown_override_reason, "override_reason"},
   };
   // The batch: one column per name any case gives, a case without it unset; a good row between.
   std::map<std::string, std::unique_ptr<Column>> by_name;
@@ -118,7 +121,7 @@ TEST_CASE("rejections are typed: each code, with its field, the same through dec
     CHECK(why.message == d.error);
     ++seen[c.code];
   }
-  CHECK(seen.size() == 16);  // every code but none, unreadable-row, duplicate_field (not a column's)
+  CHECK(seen.size() == 17);  // every code but none, unreadable-row, duplicate_field (not a column's)
 }
 
 TEST_CASE("rejections are typed: a name given twice, and a row no reader could read") {
