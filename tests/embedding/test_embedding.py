@@ -195,7 +195,11 @@ def test_samples_round_trip(sample, mapping, derived, unread, tmp_path):
 
 
 def test_contacts_round_trip_through_a_council_export(tmp_path):
-    rows = CONTACTS.read_text().splitlines(keepends=True)[:240]
+    # This council's export has no columns for what the front door recorded (SPEC 7.8), so the
+    # shipped rows go through it without them.
+    unmapped = ("recorded_outcome", "override_reason")
+    rows = [json.dumps({k: v for k, v in json.loads(r).items() if k not in unmapped}) + "\n"
+            for r in CONTACTS.read_text().splitlines()[:240]]
     (tmp_path / "c.jsonl").write_text("".join(rows))
     mapping = SAMPLES / "council.mapping.yaml"
     export = run("convert", "--to", mapping, tmp_path / "c.jsonl")

@@ -176,7 +176,7 @@ SOURCE_CODES = ["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E"
 CHANNELS = ["conversation", "written", "notification", "online", "in_person"]
 CATEGORIES = ["nfa", "early_help", "assessment", "s47", "open_case", "other"]
 BUILTIN_FIELDS = ["id", "child", "received", "dob", "unborn", "source", "channel", "concerns"]
-EXTRA_CONTACT_KEYS = ["history", "decided"]
+EXTRA_CONTACT_KEYS = ["history", "decided", "recorded_outcome", "override_reason"]  # SPEC 7.8: recorded, never decided on
 
 
 # ================================================================================================
@@ -509,7 +509,7 @@ class Document:
 
 
 TOP_KEYS = ["frontdoor", "id", "title", "version", "effective_from", "levels", "outcomes", "actions",
-            "always", "calendar", "fields", "concerns", "indicators", "history", "rules", "routing", "tests"]
+            "always", "calendar", "fields", "concerns", "indicators", "history", "rules", "routing", "tests", "override_reasons"]
 
 
 def _kept(only_with, outcome) -> bool:
