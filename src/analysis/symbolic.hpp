@@ -38,6 +38,9 @@ struct SymHistory {
   const z3::expr& at(std::size_t kind, std::size_t share, std::size_t b) const { return n[(kind * 3 + share) * bucket_start.size() + b]; }
 };
 
+// The sum of the terms (0 for none), as one n-ary term.
+z3::expr sum(z3::context& ctx, const std::vector<z3::expr>& terms);
+
 // Whether a counter of `p` counts an item of this kind (leaving aside sharing and its window).
 bool counts(const Program& p, const Counter& k, const HistoryKind& kind);
 
