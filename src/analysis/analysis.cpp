@@ -270,11 +270,8 @@ class Analyser {
     auto ask = [&](std::size_t rule, Index a, const z3::expr& when) {
       const Action& action = doc_.actions[a];
       if (action.only_with.empty() || (rule < doc_.rules.size() && dead_rule_.count(rule))) return;
-      z3::expr kept = enc.ctx().bool_val(false);
-      for (std::size_t o = 0; o < doc_.outcomes.size(); ++o)
-        if (action.only_with.contains(static_cast<Index>(o), doc_.outcomes[o].category)) kept = kept || d.outcome == static_cast<int>(o);
       adders.push_back({rule, a});
-      goals.push_back(when && kept && domain_only_items);
+      goals.push_back(when && enc.kept_with(action.only_with, d.outcome) && domain_only_items);
       questions.push_back("can action " + action.id + " be kept" +
                           (rule < doc_.rules.size() ? " when rule " + doc_.rules[rule].id + " adds it?" : "?"));
     };

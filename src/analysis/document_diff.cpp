@@ -75,7 +75,7 @@ class DocumentDiffer {
     complete = regions(DiffAspect::deadline, same && !same_deadline, da, db, {}) && complete;
     same = same && same_deadline;
     for (auto& action : action_ids()) {
-      z3::expr has_a = has_action(ctx, da, pa_, action), has_b = has_action(ctx, db, pb_, action);
+      z3::expr has_a = has_action(ea, da, action), has_b = has_action(eb, db, action);
       complete = regions(DiffAspect::actions, same && has_a != has_b, da, db, action) && complete;
     }
     // With two calendars the deadline of a contact depends on when it was received in a way the
@@ -164,19 +164,14 @@ class DocumentDiffer {
   }
 
   // Whether the decision carries the action: `always`, its outcome's, or a rule's that held.
-  static z3::expr has_action(z3::context& ctx, const SymDecision& d, const detail::Program& p, const std::string& id) {
-    const auto& doc = p.doc;
+  static z3::expr has_action(Encoder& enc, const SymDecision& d, const std::string& id) {
+    z3::context& ctx = enc.ctx();
+    const auto& doc = enc.program().doc;
     Index k = kNoIndex;
     for (std::size_t i = 0; i < doc.actions.size(); ++i)
       if (doc.actions[i].id == id) k = static_cast<Index>(i);
     if (k == kNoIndex) return ctx.bool_val(false);
-    z3::expr kept = ctx.bool_val(true);  // only_with: kept only on some outcomes, whoever added it
-    if (!doc.actions[k].only_with.empty()) {
-      kept = ctx.bool_val(false);
-      for (std::size_t o = 0; o < doc.outcomes.size(); ++o)
-        if (doc.actions[k].only_with.contains(static_cast<Index>(o), doc.outcomes[o].category))
-          kept = kept || d.outcome == static_cast<int>(o);
-    }
+    z3::expr kept = enc.kept_with(doc.actions[k].only_with, d.outcome);  // only_with: whoever added it
     if (std::find(doc.always.begin(), doc.always.end(), k) != doc.always.end()) return kept;
     z3::expr has = ctx.bool_val(false);
     for (std::size_t o = 0; o < doc.outcomes.size(); ++o)
@@ -334,8 +329,8 @@ class DocumentDiffer {
     };
     note("concern", ids_only_in(pa_.doc.concerns, pb_.doc.concerns), "A");
     note("concern", ids_only_in(pb_.doc.concerns, pa_.doc.concerns), "B");
-    note("field", field_ids_only_in(pa_.doc.fields, pb_.doc.fields), "A");
-    note("field", field_ids_only_in(pb_.doc.fields, pa_.doc.fields), "B");
+    note("field", ids_only_in(pa_.doc.fields, pb_.doc.fields), "A");
+    note("field", ids_only_in(pb_.doc.fields, pa_.doc.fields), "B");
     note("outcome", ids_only_in(pa_.doc.outcomes, pb_.doc.outcomes), "A");
     note("outcome", ids_only_in(pb_.doc.outcomes, pa_.doc.outcomes), "B");
     note("history counter", ids_only_in(pa_.doc.counters, pb_.doc.counters), "A");
@@ -374,11 +369,6 @@ class DocumentDiffer {
     std::vector<std::string> out;
     for (auto& x : mine)
       if (!other.count(x.id)) out.push_back(x.id);
-    return out;
-  }
-  static std::vector<std::string> field_ids_only_in(const std::vector<Field>& mine, const std::vector<Field>& theirs) {
-    std::vector<std::string> out;
-    for (auto& id : ids_only_in(mine, theirs)) out.push_back(id);
     return out;
   }
 

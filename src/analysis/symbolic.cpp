@@ -466,6 +466,14 @@ z3::expr Encoder::category_of(const z3::expr& outcome) {
   return r;
 }
 
+z3::expr Encoder::kept_with(const OutcomeSet& only_with, const z3::expr& outcome) {
+  if (only_with.empty()) return ctx_.bool_val(true);
+  z3::expr kept = ctx_.bool_val(false);
+  for (std::size_t o = 0; o < p_.doc.outcomes.size(); ++o)
+    if (only_with.contains(static_cast<Index>(o), p_.doc.outcomes[o].category)) kept = kept || outcome == static_cast<int>(o);
+  return kept;
+}
+
 // Every intermediate level and every condition's truth gets a name of its own, defined by one fact:
 // the solver then sees small terms instead of a chain of nested if-then-elses.
 SymDecision Encoder::decide(SymContact& c, const std::string& tag) {

@@ -109,6 +109,8 @@ class Encoder {
 
   z3::expr holds(const Sym& s) { return s.ok && s.v != 0; }
   z3::expr category_of(const z3::expr& outcome);
+  // Whether `outcome` is one an action's only_with keeps it for (true when only_with is empty).
+  z3::expr kept_with(const OutcomeSet& only_with, const z3::expr& outcome);
   z3::expr route_of(const z3::expr& level);
 
   std::vector<z3::expr> facts;
